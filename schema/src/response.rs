@@ -1,0 +1,333 @@
+//! The response, wire format v1: what the widget POSTs to `{endpoint}/responses`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::answer::Answer;
+use crate::definition::{QuestionKind, SurveyDefinition};
+use crate::parse::{self, member};
+use crate::problem::Problems;
+use crate::text::is_locale_tag;
+
+/// The value of `schema` in every v1 response.
+pub const RESPONSE_SCHEMA: &str = "sayso.response/v1";
+/// Most context attributes in one response.
+pub const MAX_ATTRIBUTES: usize = 20;
+/// Most characters of a URL or referrer in the context.
+pub const MAX_URL_LENGTH: usize = 2048;
+
+/// One visitor's answers to one survey.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(title = "Sayso response v1"))]
+pub struct Response {
+    /// Always `"sayso.response/v1"`.
+    pub schema: String,
+    /// A UUID made in the browser: the idempotency key. Sending the same response twice
+    /// stores it once.
+    pub id: String,
+    /// Which survey, and which version of it, was answered.
+    pub survey: SurveyRef,
+    /// Answers by question id; see the answer table in the README for each kind's value.
+    pub answers: BTreeMap<String, Value>,
+    /// Where and when the survey was answered. Never an IP address or user agent.
+    pub context: Context,
+    /// `true` when the visitor left before finishing; a later complete response with the same
+    /// id replaces it.
+    #[serde(default)]
+    pub partial: bool,
+}
+
+/// Identifies the survey a response answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct SurveyRef {
+    /// The survey's `id`.
+    pub id: String,
+    /// The survey's `version` when it was answered.
+    pub version: u32,
+}
+
+/// Where and when a response was given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct Context {
+    /// The page the survey was answered on (without query or fragment unless the survey's
+    /// privacy settings keep them).
+    pub url: String,
+    /// The page's referrer, stripped the same way; empty when there was none.
+    #[serde(default)]
+    pub referrer: String,
+    /// The locale the survey was shown in.
+    pub locale: String,
+    /// When the survey was shown (RFC 3339).
+    pub started_at: String,
+    /// When the response was sent (RFC 3339).
+    pub submitted_at: String,
+    /// Values the host page passed (`Sayso.setAttributes`): strings, numbers or booleans.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, Value>,
+}
+
+impl Response {
+    /// Parse a response from JSON text, reporting every malformed or unknown field with its
+    /// path. Check it against its survey with [`Response::validate_against`].
+    pub fn from_json(text: &str) -> Result<Self, Problems> {
+        parse::parse(text)
+    }
+
+    /// Parse a response from a JSON value.
+    pub fn from_value(value: &Value) -> Result<Self, Problems> {
+        parse::parse_value(value)
+    }
+
+    /// Every problem of this response as an answer to `definition` (the version it names).
+    pub fn validate_against(&self, definition: &SurveyDefinition) -> Result<(), Problems> {
+        let mut problems = Problems::default();
+        if self.schema != RESPONSE_SCHEMA {
+            problems.push("$.schema", format!("expected \"{RESPONSE_SCHEMA}\""));
+        }
+        if !is_uuid(&self.id) {
+            problems.push(
+                "$.id",
+                "expected a UUID such as 0b5f3a4e-8c1d-4f7a-9e2b-6d3c1a0f4e5b",
+            );
+        }
+        if self.survey.id != definition.id {
+            problems.push("$.survey.id", format!("expected \"{}\"", definition.id));
+        }
+        if self.survey.version != definition.version {
+            problems.push(
+                "$.survey.version",
+                format!("expected {}", definition.version),
+            );
+        }
+        let answers = self.typed_answers_into(definition, &mut problems);
+        for id in answers.keys() {
+            let question = definition
+                .question(id)
+                .expect("typed answers only for known questions");
+            if let QuestionKind::Contact {
+                consent_question, ..
+            } = &question.kind
+                && answers.get(consent_question.as_str()) != Some(&Answer::Consent(true))
+            {
+                problems.push(
+                        member("$.answers", id),
+                        format!("a contact detail needs consent: \"{consent_question}\" must be answered true"),
+                    );
+            }
+        }
+        if self.partial {
+            if answers.values().all(Answer::is_blank) && problems.is_empty() {
+                problems.push("$.answers", "a partial response needs at least one answer");
+            }
+        } else {
+            for q in definition.questions.iter().filter(|q| q.required) {
+                let answered = answers.get(q.id.as_str()).is_some_and(|a| !a.is_blank());
+                let invalid =
+                    self.answers.contains_key(&q.id) && !answers.contains_key(q.id.as_str());
+                if !answered && !invalid {
+                    problems.push(member("$.answers", &q.id), "this question is required");
+                }
+            }
+        }
+        self.context.check(&mut problems);
+        problems.into_result(())
+    }
+
+    /// The answers as typed values, skipping any that do not fit their question.
+    pub fn typed_answers<'a>(&'a self, definition: &SurveyDefinition) -> BTreeMap<&'a str, Answer> {
+        self.typed_answers_into(definition, &mut Problems::default())
+    }
+
+    fn typed_answers_into<'a>(
+        &'a self,
+        definition: &SurveyDefinition,
+        problems: &mut Problems,
+    ) -> BTreeMap<&'a str, Answer> {
+        let mut out = BTreeMap::new();
+        for (id, value) in &self.answers {
+            let path = member("$.answers", id);
+            match definition.question(id) {
+                None => problems.push(
+                    path,
+                    format!("no such question in survey \"{}\"", definition.id),
+                ),
+                Some(question) => {
+                    if let Some(answer) = Answer::parse(question, value, &path, problems) {
+                        out.insert(id.as_str(), answer);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Context {
+    fn check(&self, problems: &mut Problems) {
+        if self.url.len() > MAX_URL_LENGTH
+            || !(self.url.starts_with("https://") || self.url.starts_with("http://"))
+        {
+            problems.push(
+                "$.context.url",
+                format!("expected an http(s) URL of at most {MAX_URL_LENGTH} bytes"),
+            );
+        }
+        if self.referrer.len() > MAX_URL_LENGTH {
+            problems.push(
+                "$.context.referrer",
+                format!("at most {MAX_URL_LENGTH} bytes"),
+            );
+        }
+        if !is_locale_tag(&self.locale) {
+            problems.push(
+                "$.context.locale",
+                "expected a locale tag such as \"en\" or \"pt-BR\"",
+            );
+        }
+        for (field, value) in [
+            ("started_at", &self.started_at),
+            ("submitted_at", &self.submitted_at),
+        ] {
+            if !is_rfc3339(value) {
+                problems.push(
+                    format!("$.context.{field}"),
+                    "expected an RFC 3339 time such as 2026-01-31T09:30:00.000Z",
+                );
+            }
+        }
+        if self.attributes.len() > MAX_ATTRIBUTES {
+            problems.push(
+                "$.context.attributes",
+                format!("at most {MAX_ATTRIBUTES} attributes"),
+            );
+        }
+        for (key, value) in &self.attributes {
+            let at = member("$.context.attributes", key);
+            let key_ok = (1..=64).contains(&key.len())
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b));
+            if !key_ok {
+                problems.push(
+                    &at,
+                    "attribute names are 1 to 64 letters, digits, '_', '-' or '.'",
+                );
+            }
+            match value {
+                Value::String(s) if s.chars().count() > 500 => {
+                    problems.push(at, "at most 500 characters")
+                }
+                Value::String(_) | Value::Number(_) | Value::Bool(_) => {}
+                _ => problems.push(at, "expected a string, number or boolean"),
+            }
+        }
+    }
+}
+
+/// Whether `s` is a UUID in its 8-4-4-4-12 hexadecimal form.
+pub fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// Whether `s` is an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)`.
+pub fn is_rfc3339(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    let number = |range: std::ops::Range<usize>| -> u32 {
+        b[range].iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'))
+    };
+    if b.len() < 20
+        || !(digits(0..4)
+            && digits(5..7)
+            && digits(8..10)
+            && digits(11..13)
+            && digits(14..16)
+            && digits(17..19))
+    {
+        return false;
+    }
+    if b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return false;
+    }
+    let (month, day, hour, minute, second) = (
+        number(5..7),
+        number(8..10),
+        number(11..13),
+        number(14..16),
+        number(17..19),
+    );
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return false;
+    }
+    let mut i = 19;
+    if b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    match &b[i..] {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', _, _, b':', _, _] => digits(i + 1..i + 3) && digits(i + 4..i + 6),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_times() {
+        for ok in [
+            "2026-11-24T16:45:22.123Z",
+            "2026-01-31T09:30:00Z",
+            "2026-01-31T09:30:00+05:30",
+        ] {
+            assert!(is_rfc3339(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "2026-11-24",
+            "2026-13-24T16:45:22Z",
+            "2026-11-24 16:45:22Z",
+            "2026-11-24T16:45:22",
+            "2026-11-24T16:45:22.Z",
+        ] {
+            assert!(!is_rfc3339(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn uuids() {
+        assert!(is_uuid("0b5f3a4e-8c1d-4f7a-9e2b-6d3c1a0f4e5b"));
+        assert!(!is_uuid("0b5f3a4e8c1d4f7a9e2b6d3c1a0f4e5b"));
+        assert!(!is_uuid("0b5f3a4e-8c1d-4f7a-9e2b-6d3c1a0f4e5g"));
+    }
+}

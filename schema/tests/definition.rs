@@ -1,0 +1,209 @@
+//! Definition validation: valid fixtures pass; each kind of mistake is reported at its path.
+
+use sayso_schema::{QuestionKind, SurveyDefinition};
+use serde_json::{Value, json};
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn demo() -> String {
+    std::fs::read_to_string(format!(
+        "{}/../surveys/patient-experience.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// Paths of every problem reported for `doc`.
+/// (what the case is, how it changes a valid document, the path that must be reported)
+type Case = (&'static str, Box<dyn Fn(&mut Value)>, &'static str);
+
+fn problem_paths(doc: &Value) -> Vec<String> {
+    match SurveyDefinition::from_json(&doc.to_string()) {
+        Ok(_) => vec![],
+        Err(p) => p.iter().map(|p| p.path.clone()).collect(),
+    }
+}
+
+fn every_kind() -> Value {
+    serde_json::from_str(&fixture("every-kind.json")).unwrap()
+}
+
+#[test]
+fn fixtures_are_valid_and_cover_every_kind() {
+    let d = SurveyDefinition::from_json(&fixture("every-kind.json")).unwrap();
+    let kinds: Vec<&str> = d.questions.iter().map(|q| q.kind.name()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "nps",
+            "csat",
+            "ces",
+            "rating",
+            "single_choice",
+            "multi_choice",
+            "text",
+            "definition",
+            "likert",
+            "consent",
+            "contact"
+        ]
+    );
+    assert!(matches!(
+        d.questions[3].kind,
+        QuestionKind::Rating { max: 4, .. }
+    ));
+    SurveyDefinition::from_json(&demo()).unwrap();
+}
+
+#[test]
+fn serialising_a_definition_gives_it_back() {
+    let d = SurveyDefinition::from_json(&fixture("every-kind.json")).unwrap();
+    let again = SurveyDefinition::from_json(&serde_json::to_string(&d).unwrap()).unwrap();
+    assert_eq!(d, again);
+}
+
+#[test]
+fn each_mistake_is_reported_at_its_path() {
+    // (what to change in every-kind.json, the path that must be reported)
+    let cases: Vec<Case> = vec![
+        (
+            "bad id",
+            Box::new(|d| d["id"] = json!("Not A Slug")),
+            "$.id",
+        ),
+        (
+            "version 0",
+            Box::new(|d| d["version"] = json!(0)),
+            "$.version",
+        ),
+        (
+            "typo in a field",
+            Box::new(|d| d["questions"][0]["requird"] = json!(true)),
+            "$.questions[0].requird",
+        ),
+        (
+            "unknown kind",
+            Box::new(|d| d["questions"][1]["kind"] = json!("slider")),
+            "$.questions[1]",
+        ),
+        (
+            "duplicate question id",
+            Box::new(|d| d["questions"][2]["id"] = json!("nps")),
+            "$.questions[2].id",
+        ),
+        (
+            "question id with capitals",
+            Box::new(|d| d["questions"][2]["id"] = json!("Ces")),
+            "$.questions[2].id",
+        ),
+        (
+            "rating max 11",
+            Box::new(|d| d["questions"][3]["max"] = json!(11)),
+            "$.questions[3].max",
+        ),
+        (
+            "one option",
+            Box::new(|d| d["questions"][4]["options"] = json!([{"id": "a", "label": "A"}])),
+            "$.questions[4].options",
+        ),
+        (
+            "duplicate option",
+            Box::new(|d| d["questions"][4]["options"][1]["id"] = json!("phone")),
+            "$.questions[4].options[1].id",
+        ),
+        (
+            "exclusive in single choice",
+            Box::new(|d| d["questions"][4]["options"][0]["exclusive"] = json!(true)),
+            "$.questions[4].options",
+        ),
+        (
+            "min above max",
+            Box::new(|d| d["questions"][5]["min"] = json!(3)),
+            "$.questions[5].min",
+        ),
+        (
+            "text max 0",
+            Box::new(|d| d["questions"][6]["max_length"] = json!(0)),
+            "$.questions[6].max_length",
+        ),
+        (
+            "empty term",
+            Box::new(|d| d["questions"][7]["term"] = json!({"en": " ", "es": "x"})),
+            "$.questions[7].term.en",
+        ),
+        (
+            "likert 6 points",
+            Box::new(|d| d["questions"][8]["points"] = json!(6)),
+            "$.questions[8].points",
+        ),
+        (
+            "link not http",
+            Box::new(|d| d["questions"][9]["link"]["url"] = json!("javascript:alert(1)")),
+            "$.questions[9].link.url",
+        ),
+        (
+            "contact without consent",
+            Box::new(|d| d["questions"][10]["consent_question"] = json!("nps")),
+            "$.questions[10].consent_question",
+        ),
+        (
+            "missing default translation",
+            Box::new(|d| d["title"] = json!({"es": "Hola"})),
+            "$.title",
+        ),
+        (
+            "undeclared locale",
+            Box::new(|d| d["title"] = json!({"en": "Hi", "fr": "Salut"})),
+            "$.title.fr",
+        ),
+        (
+            "bad origin",
+            Box::new(|d| d["allowed_origins"][0] = json!("https://clinic.example/page")),
+            "$.allowed_origins[0]",
+        ),
+        (
+            "wrong type",
+            Box::new(|d| d["questions"][0]["required"] = json!("yes")),
+            "$.questions[0].required",
+        ),
+        (
+            "no questions",
+            Box::new(|d| d["questions"] = json!([])),
+            "$.questions",
+        ),
+    ];
+    for (name, change, path) in cases {
+        let mut doc = every_kind();
+        change(&mut doc);
+        let paths = problem_paths(&doc);
+        assert!(
+            paths.iter().any(|p| p == path),
+            "{name}: expected a problem at {path}, got {paths:?}"
+        );
+    }
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let mut doc = every_kind();
+    doc["id"] = json!("");
+    doc["questions"][3]["max"] = json!(1);
+    doc["questions"][8]["points"] = json!(3);
+    assert_eq!(
+        problem_paths(&doc),
+        ["$.id", "$.questions[3].max", "$.questions[8].points"]
+    );
+}
+
+#[test]
+fn not_json_is_reported_at_the_root() {
+    let err = SurveyDefinition::from_json("{ \"id\": ").unwrap_err();
+    assert_eq!(err.0[0].path, "$");
+    assert!(err.0[0].message.starts_with("not valid JSON"), "{err}");
+}

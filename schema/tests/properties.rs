@@ -1,0 +1,321 @@
+//! Property tests: any valid response survives a JSON round trip and validates; junk never
+//! panics either parser or the validator.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use sayso_schema::{
+    Answer, Choice, ChoiceOption, ContactAnswer, ContactChannel, Context, DefinitionAnswer,
+    LocalizedText, Question, QuestionKind, RESPONSE_SCHEMA, Response, SurveyDefinition, SurveyRef,
+};
+use serde_json::Value;
+
+/// Raw material for one question: kind selector, two size knobs, two flags.
+type QuestionSeed = (u8, u8, u8, bool, bool);
+/// Raw material for one answer: answered?, a number, a text.
+type AnswerSeed = (bool, u16, String);
+
+fn options(prefix: &str, n: usize) -> Vec<ChoiceOption> {
+    (0..n)
+        .map(|i| ChoiceOption {
+            id: format!("{prefix}{i}"),
+            label: LocalizedText::Plain(format!("Option {i}")),
+            exclusive: false,
+        })
+        .collect()
+}
+
+fn build_definition(seeds: &[QuestionSeed]) -> SurveyDefinition {
+    let mut questions: Vec<Question> = Vec::new();
+    for (i, &(selector, a, b, flag, required)) in seeds.iter().enumerate() {
+        let n = 2 + usize::from(a % 5);
+        let mut kind = match selector % 11 {
+            0 => QuestionKind::Nps { labels: None },
+            1 => QuestionKind::Csat {
+                style: Default::default(),
+                labels: None,
+            },
+            2 => QuestionKind::Ces { labels: None },
+            3 => QuestionKind::Rating {
+                max: 2 + a % 9,
+                style: Default::default(),
+                labels: None,
+            },
+            4 => QuestionKind::SingleChoice {
+                options: options("o", n),
+                allow_other: flag,
+                other_label: None,
+                shuffle: false,
+            },
+            5 => {
+                let mut opts = options("o", n);
+                opts[n - 1].exclusive = b % 2 == 0;
+                let max = 1 + u32::from(b) % (n as u32);
+                QuestionKind::MultiChoice {
+                    options: opts,
+                    min: Some(1),
+                    max: Some(max),
+                    allow_other: flag,
+                    other_label: None,
+                    shuffle: false,
+                }
+            }
+            6 => QuestionKind::Text {
+                style: Default::default(),
+                max_length: 1 + u32::from(b),
+                placeholder: None,
+            },
+            7 => QuestionKind::Definition {
+                term: "care".into(),
+                ask_attribution: flag,
+                ask_publish: !flag,
+                max_length: 1 + u32::from(b),
+            },
+            8 => QuestionKind::Likert {
+                rows: options("r", 1 + usize::from(a % 4)),
+                points: if flag { 7 } else { 5 },
+                point_labels: None,
+            },
+            9 => QuestionKind::Consent {
+                label: "I agree".into(),
+                link: None,
+            },
+            _ => QuestionKind::Contact {
+                channel: [
+                    ContactChannel::Email,
+                    ContactChannel::Phone,
+                    ContactChannel::Either,
+                ][usize::from(a % 3)],
+                consent_question: String::new(),
+            },
+        };
+        if let QuestionKind::Contact {
+            consent_question, ..
+        } = &mut kind
+        {
+            match questions
+                .iter()
+                .rev()
+                .find(|q| matches!(q.kind, QuestionKind::Consent { .. }))
+            {
+                Some(consent) => *consent_question = consent.id.clone(),
+                None => {
+                    kind = QuestionKind::Consent {
+                        label: "I agree".into(),
+                        link: None,
+                    }
+                }
+            }
+        }
+        let required = required && !matches!(kind, QuestionKind::Contact { .. });
+        questions.push(Question {
+            id: format!("q{i}"),
+            title: format!("Question {i}").into(),
+            description: None,
+            required,
+            kind,
+        });
+    }
+    SurveyDefinition {
+        id: "generated".into(),
+        version: 1,
+        title: "Generated".into(),
+        description: None,
+        locales: Default::default(),
+        questions,
+        thank_you: Default::default(),
+        privacy: Default::default(),
+        allowed_origins: vec![],
+    }
+}
+
+/// A valid answer to `question` made from `seed`, or `None` to leave it unanswered.
+fn build_answer(
+    question: &Question,
+    (answered, n, text): &AnswerSeed,
+    consented: &BTreeMap<String, bool>,
+) -> Option<Answer> {
+    if !answered && !question.required {
+        return None;
+    }
+    let text = if text.trim().is_empty() {
+        "x".to_owned()
+    } else {
+        text.clone()
+    };
+    let fit = |max: u32| text.chars().take(max as usize).collect::<String>();
+    Some(match &question.kind {
+        QuestionKind::SingleChoice {
+            options,
+            allow_other,
+            ..
+        } => {
+            if *allow_other && n % 3 == 0 {
+                Answer::Choice(Choice::Other(fit(500)))
+            } else {
+                Answer::Choice(Choice::Option(
+                    options[usize::from(*n) % options.len()].id.clone(),
+                ))
+            }
+        }
+        QuestionKind::MultiChoice { options, max, .. } => {
+            let ordinary: Vec<&ChoiceOption> = options.iter().filter(|o| !o.exclusive).collect();
+            let k = 1 + usize::from(*n) % max.unwrap_or(1) as usize;
+            Answer::Choices(
+                ordinary
+                    .iter()
+                    .take(k.min(ordinary.len()))
+                    .map(|o| Choice::Option(o.id.clone()))
+                    .collect(),
+            )
+        }
+        QuestionKind::Text { max_length, .. } => Answer::Text(fit(*max_length)),
+        QuestionKind::Definition {
+            ask_attribution,
+            ask_publish,
+            max_length,
+            ..
+        } => Answer::Definition(DefinitionAnswer {
+            text: fit(*max_length),
+            attribution: ask_attribution.then(|| "Ana, nurse".to_owned()),
+            publish: *ask_publish && n % 2 == 0,
+        }),
+        QuestionKind::Likert { rows, points, .. } => Answer::Likert(
+            rows.iter()
+                .map(|r| (r.id.clone(), 1 + (*n % u16::from(*points)) as u8))
+                .collect(),
+        ),
+        QuestionKind::Consent { .. } => Answer::Consent(question.required || n % 2 == 0),
+        QuestionKind::Contact {
+            channel,
+            consent_question,
+        } => {
+            if consented.get(consent_question) != Some(&true) {
+                return None;
+            }
+            match channel {
+                ContactChannel::Phone => {
+                    Answer::Contact(ContactAnswer::Phone(format!("+44 20 {:04} {:04}", n, n)))
+                }
+                _ => Answer::Contact(ContactAnswer::Email(format!("visitor{n}@example.org"))),
+            }
+        }
+        kind => {
+            let (low, high) = kind.scale().unwrap();
+            Answer::Score(low + (*n % u16::from(high - low + 1)) as u8)
+        }
+    })
+}
+
+fn build_response(definition: &SurveyDefinition, seeds: &[AnswerSeed], partial: bool) -> Response {
+    let mut answers = BTreeMap::new();
+    let mut consented = BTreeMap::new();
+    for (q, seed) in definition.questions.iter().zip(seeds.iter().cycle()) {
+        if let Some(a) = build_answer(q, seed, &consented) {
+            if let Answer::Consent(yes) = a {
+                consented.insert(q.id.clone(), yes);
+            }
+            answers.insert(q.id.clone(), a.to_value());
+        }
+    }
+    Response {
+        schema: RESPONSE_SCHEMA.into(),
+        id: "3f1c2b9e-0a4d-4e8f-b6c7-9d2e1f0a3b4c".into(),
+        survey: SurveyRef {
+            id: definition.id.clone(),
+            version: definition.version,
+        },
+        answers,
+        context: Context {
+            url: "https://clinic.example/support".into(),
+            referrer: String::new(),
+            locale: "en".into(),
+            started_at: "2026-11-24T09:00:00.000Z".into(),
+            submitted_at: "2026-11-24T09:01:00.000Z".into(),
+            attributes: BTreeMap::new(),
+        },
+        partial,
+    }
+}
+
+fn arbitrary_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        "\\PC{0,12}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map(
+                prop_oneof![
+                    Just("id".to_owned()),
+                    Just("kind".to_owned()),
+                    Just("answers".to_owned()),
+                    Just("questions".to_owned()),
+                    "[a-z_]{1,8}"
+                ],
+                inner,
+                0..6
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn generated_definitions_are_valid(seeds in prop::collection::vec(any::<QuestionSeed>(), 1..12)) {
+        let d = build_definition(&seeds);
+        prop_assert!(d.validate().is_ok(), "{:?}", d.validate());
+        let text = serde_json::to_string(&d).unwrap();
+        prop_assert_eq!(SurveyDefinition::from_json(&text).unwrap(), d);
+    }
+
+    #[test]
+    fn valid_responses_survive_a_json_round_trip_and_validate(
+        seeds in prop::collection::vec(any::<QuestionSeed>(), 1..12),
+        answers in prop::collection::vec((any::<bool>(), any::<u16>(), "\\PC{0,60}"), 1..12),
+        partial in any::<bool>(),
+    ) {
+        let d = build_definition(&seeds);
+        let r = build_response(&d, &answers, partial);
+        prop_assume!(!partial || !r.answers.is_empty());
+        let text = serde_json::to_string(&r).unwrap();
+        let parsed = Response::from_json(&text).unwrap();
+        prop_assert_eq!(&parsed, &r);
+        prop_assert!(parsed.validate_against(&d).is_ok(), "{:?}", parsed.validate_against(&d));
+        // Typed answers give back exactly the JSON that was sent.
+        let typed = parsed.typed_answers(&d);
+        prop_assert_eq!(typed.len(), r.answers.len());
+        for (id, a) in typed {
+            prop_assert_eq!(&a.to_value(), &r.answers[id]);
+        }
+    }
+
+    #[test]
+    fn junk_text_never_panics(text in "\\PC{0,200}") {
+        let _ = SurveyDefinition::from_json(&text);
+        let _ = Response::from_json(&text);
+    }
+
+    #[test]
+    fn junk_json_never_panics(doc in arbitrary_json(), seeds in prop::collection::vec(any::<QuestionSeed>(), 1..6)) {
+        let _ = SurveyDefinition::from_json(&doc.to_string());
+        if let Ok(r) = Response::from_value(&doc) {
+            let _ = r.validate_against(&build_definition(&seeds));
+        }
+    }
+
+    #[test]
+    fn junk_answers_never_panic(answers in prop::collection::btree_map("q[0-9]", arbitrary_json(), 0..8), seeds in prop::collection::vec(any::<QuestionSeed>(), 1..10)) {
+        let d = build_definition(&seeds);
+        let mut r = build_response(&d, &[(false, 0, String::new())], false);
+        r.answers = answers.into_iter().collect();
+        let _ = r.validate_against(&d);
+    }
+}

@@ -1,0 +1,1 @@
+//! Sayso widget.
