@@ -11,9 +11,7 @@
 //! | contact | `{"email": "..."}` or `{"phone": "..."}` |
 //! | consent | `true` or `false` |
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use serde_json::{Map, Value, json};
+use crate::json::{Json, JsonObject};
 
 use crate::definition::{ContactChannel, Question, QuestionKind};
 use crate::parse::member;
@@ -37,8 +35,8 @@ pub enum Answer {
     Text(String),
     /// definition.
     Definition(DefinitionAnswer),
-    /// likert: point per row id.
-    Likert(BTreeMap<String, u8>),
+    /// likert: point per row id, in the order answered.
+    Likert(Vec<(String, u8)>),
     /// contact.
     Contact(ContactAnswer),
     /// consent.
@@ -76,19 +74,22 @@ pub enum ContactAnswer {
 
 impl Answer {
     /// The JSON form of this answer.
-    pub fn to_value(&self) -> Value {
+    pub fn to_value(&self) -> Json {
+        let object = |pairs: Vec<(&str, Json)>| Json::Object(pairs.into_iter().collect());
         match self {
-            Self::Score(n) => json!(n),
+            Self::Score(n) => Json::from(*n),
             Self::Choice(c) => c.to_value(),
-            Self::Choices(cs) => Value::Array(cs.iter().map(Choice::to_value).collect()),
-            Self::Text(t) => json!(t),
-            Self::Definition(d) => {
-                json!({ "text": d.text, "attribution": d.attribution, "publish": d.publish })
-            }
-            Self::Likert(rows) => json!(rows),
-            Self::Contact(ContactAnswer::Email(e)) => json!({ "email": e }),
-            Self::Contact(ContactAnswer::Phone(p)) => json!({ "phone": p }),
-            Self::Consent(b) => json!(b),
+            Self::Choices(cs) => Json::Array(cs.iter().map(Choice::to_value).collect()),
+            Self::Text(t) => Json::from(t.as_str()),
+            Self::Definition(d) => object(vec![
+                ("text", d.text.as_str().into()),
+                ("attribution", d.attribution.clone().into()),
+                ("publish", d.publish.into()),
+            ]),
+            Self::Likert(rows) => Json::Object(rows.iter().map(|(r, p)| (r.as_str(), *p)).collect()),
+            Self::Contact(ContactAnswer::Email(e)) => object(vec![("email", e.as_str().into())]),
+            Self::Contact(ContactAnswer::Phone(p)) => object(vec![("phone", p.as_str().into())]),
+            Self::Consent(b) => Json::from(*b),
         }
     }
 
@@ -108,7 +109,7 @@ impl Answer {
     /// Read `value` as an answer to `question`; every problem is recorded under `path`.
     pub fn parse(
         question: &Question,
-        value: &Value,
+        value: &Json,
         path: &str,
         problems: &mut Problems,
     ) -> Option<Answer> {
@@ -123,17 +124,17 @@ impl Answer {
 }
 
 impl Choice {
-    fn to_value(&self) -> Value {
+    fn to_value(&self) -> Json {
         match self {
-            Self::Option(id) => json!(id),
-            Self::Other(text) => json!({ "other": text }),
+            Self::Option(id) => Json::from(id.as_str()),
+            Self::Other(text) => Json::Object([("other", text.as_str())].into_iter().collect()),
         }
     }
 }
 
 fn parse_kind(
     kind: &QuestionKind,
-    value: &Value,
+    value: &Json,
     path: &str,
     problems: &mut Problems,
 ) -> Option<Answer> {
@@ -176,8 +177,7 @@ fn parse_kind(
                     parse_choice(v, &ids, *allow_other, &format!("{path}[{i}]"), problems)
                 })
                 .collect();
-            let distinct: BTreeSet<&Choice> = choices.iter().collect();
-            if distinct.len() != choices.len() {
+            if choices.iter().enumerate().any(|(i, c)| choices[..i].contains(c)) {
                 problems.push(path, "an option is selected twice");
             }
             if choices
@@ -236,7 +236,7 @@ fn parse_kind(
             };
             check_length(text, *max_length as usize, &text_path, problems);
             let attribution = match object.get("attribution") {
-                None | Some(Value::Null) => None,
+                None | Some(Json::Null) => None,
                 Some(v) => {
                     let at = member(path, "attribution");
                     let a = string(v, &at, problems)?;
@@ -248,8 +248,8 @@ fn parse_kind(
                 }
             };
             let publish = match object.get("publish") {
-                None | Some(Value::Null) => false,
-                Some(Value::Bool(b)) => *b,
+                None | Some(Json::Null) => false,
+                Some(Json::Bool(b)) => *b,
                 Some(_) => {
                     problems.push(member(path, "publish"), "expected true or false");
                     false
@@ -272,16 +272,16 @@ fn parse_kind(
                 problems.push(path, "expected an object of points by row id");
                 return None;
             };
-            let mut out = BTreeMap::new();
-            for (row, point) in object {
+            let mut out = Vec::new();
+            for (row, point) in object.iter() {
                 let at = member(path, row);
-                if !rows.iter().any(|r| &r.id == row) {
+                if !rows.iter().any(|r| r.id == row) {
                     problems.push(at, "no such row");
                     continue;
                 }
                 match point.as_u64() {
                     Some(p) if (1..=u64::from(*points)).contains(&p) => {
-                        out.insert(row.clone(), p as u8);
+                        out.push((row.to_owned(), p as u8));
                     }
                     _ => problems.push(at, format!("expected an integer from 1 to {points}")),
                 }
@@ -323,7 +323,7 @@ fn parse_kind(
             Some(Answer::Contact(answer))
         }
         QuestionKind::Consent { .. } => match value {
-            Value::Bool(b) => Some(Answer::Consent(*b)),
+            Json::Bool(b) => Some(Answer::Consent(*b)),
             _ => {
                 problems.push(path, "expected true or false");
                 None
@@ -339,15 +339,15 @@ fn parse_kind(
 }
 
 fn parse_choice(
-    value: &Value,
+    value: &Json,
     ids: &Vec<&str>,
     allow_other: bool,
     path: &str,
     problems: &mut Problems,
 ) -> Option<Choice> {
     match value {
-        Value::String(id) if ids.contains(&id.as_str()) => Some(Choice::Option(id.clone())),
-        Value::String(_) => {
+        Json::String(id) if ids.contains(&id.as_str()) => Some(Choice::Option(id.clone())),
+        Json::String(_) => {
             problems.push(
                 path,
                 format!(
@@ -357,10 +357,10 @@ fn parse_choice(
             );
             None
         }
-        Value::Object(_) if allow_other => {
+        Json::Object(_) if allow_other => {
             let object = object(value, &["other"], path, problems)?;
             let at = member(path, "other");
-            let text = string(object.get("other").unwrap_or(&Value::Null), &at, problems)?;
+            let text = string(object.get("other").unwrap_or(&Json::Null), &at, problems)?;
             if text.trim().is_empty() {
                 problems.push(&at, "the \"other\" answer is empty");
             }
@@ -378,7 +378,7 @@ fn parse_choice(
     }
 }
 
-fn string<'a>(value: &'a Value, path: &str, problems: &mut Problems) -> Option<&'a str> {
+fn string<'a>(value: &'a Json, path: &str, problems: &mut Problems) -> Option<&'a str> {
     match value.as_str() {
         Some(s) => Some(s),
         None => {
@@ -389,16 +389,16 @@ fn string<'a>(value: &'a Value, path: &str, problems: &mut Problems) -> Option<&
 }
 
 fn object<'a>(
-    value: &'a Value,
+    value: &'a Json,
     allowed: &[&str],
     path: &str,
     problems: &mut Problems,
-) -> Option<&'a Map<String, Value>> {
+) -> Option<&'a JsonObject> {
     let Some(object) = value.as_object() else {
         problems.push(path, "expected an object");
         return None;
     };
-    for key in object.keys().filter(|k| !allowed.contains(&k.as_str())) {
+    for key in object.keys().filter(|k| !allowed.contains(k)) {
         problems.push(member(path, key), "unknown field");
     }
     Some(object)
@@ -423,7 +423,8 @@ pub fn is_email(s: &str) -> bool {
             !label.is_empty()
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+                // Letters and digits, ASCII or not (internationalised domains such as hôpital.fr).
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || !c.is_ascii())
         });
     s.len() <= 254
         && (1..=64).contains(&local.len())

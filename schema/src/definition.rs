@@ -1,12 +1,13 @@
 //! The survey definition: what a site owner writes (a JSON file) and what the widget renders.
 
-use serde::{Deserialize, Serialize};
-
-use crate::text::{Locales, LocalizedText};
+use crate::json::{Json, JsonObject};
+use crate::parse::{Object, boolean, keyword, list, small, string, text, uint};
+use crate::problem::Problems;
+use crate::text::{self as texts, LocalizedText, Locales};
 
 /// A whole survey. Validate it with [`SurveyDefinition::validate`] (or parse it with
 /// [`SurveyDefinition::from_json`], which validates) before use.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "json-schema", schemars(title = "Sayso survey definition"))]
 pub struct SurveyDefinition {
@@ -17,27 +18,27 @@ pub struct SurveyDefinition {
     /// Shown at the top of the survey.
     pub title: LocalizedText,
     /// Optional introduction under the title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "json-schema", schemars(default))]
     pub description: Option<LocalizedText>,
     /// The default and further languages of every text in this definition.
-    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(default))]
     pub locales: Locales,
     /// The questions, in the order they are asked.
     pub questions: Vec<Question>,
     /// What the visitor sees after submitting.
-    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(default))]
     pub thank_you: ThankYou,
     /// What the widget may do with the visitor's data before sending it.
-    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(default))]
     pub privacy: Privacy,
     /// Web origins (`https://clinic.example`) whose pages may load this survey and send
     /// responses to it. Same-origin pages are always allowed; `"*"` allows any origin.
-    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(default))]
     pub allowed_origins: Vec<String>,
 }
 
 /// One question. The common fields sit beside `kind` and the fields of that kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Question {
     /// Identifier of the answer in responses: a lowercase letter, then letters, digits or `_`.
@@ -45,40 +46,40 @@ pub struct Question {
     /// The question as asked.
     pub title: LocalizedText,
     /// Optional help text under the title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "json-schema", schemars(default))]
     pub description: Option<LocalizedText>,
     /// Whether a complete response must answer it.
-    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(default))]
     pub required: bool,
     /// The kind of question and its settings.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "json-schema", schemars(flatten))]
     pub kind: QuestionKind,
 }
 
 /// The kinds of question Sayso renders.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "json-schema", schemars(tag = "kind", rename_all = "snake_case"))]
 pub enum QuestionKind {
     /// Net Promoter Score: 0 to 10. Answer: an integer.
     Nps {
         /// Labels under both ends of the scale.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         labels: Option<ScaleLabels>,
     },
     /// Customer satisfaction: 1 to 5. Answer: an integer.
     Csat {
         /// How the five points look.
-        #[serde(default)]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         style: CsatStyle,
         /// Labels under both ends of the scale.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         labels: Option<ScaleLabels>,
     },
     /// Customer effort score: 1 to 7. Answer: an integer.
     Ces {
         /// Labels under both ends of the scale.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         labels: Option<ScaleLabels>,
     },
     /// A rating from 1 to `max` (2..=10). Answer: an integer.
@@ -86,10 +87,10 @@ pub enum QuestionKind {
         /// Highest point of the scale.
         max: u8,
         /// Stars or numbers.
-        #[serde(default)]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         style: RatingStyle,
         /// Labels under both ends of the scale.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         labels: Option<ScaleLabels>,
     },
     /// Pick one option. Answer: the option id, or `{"other": "text"}`.
@@ -97,13 +98,13 @@ pub enum QuestionKind {
         /// The options (2..=50).
         options: Vec<ChoiceOption>,
         /// Offer an "Other" option with a text field.
-        #[serde(default)]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         allow_other: bool,
         /// Label of the "Other" option (default: the built-in, translated "Other").
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         other_label: Option<LocalizedText>,
         /// Show the options in a random order for each visitor.
-        #[serde(default)]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         shuffle: bool,
     },
     /// Pick several options. Answer: an array of option ids and at most one `{"other": "text"}`.
@@ -111,31 +112,31 @@ pub enum QuestionKind {
         /// The options (2..=50); one marked `exclusive` ("none of these") clears the others.
         options: Vec<ChoiceOption>,
         /// Fewest selections of a complete answer.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         min: Option<u32>,
         /// Most selections of a complete answer.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         max: Option<u32>,
         /// Offer an "Other" option with a text field.
-        #[serde(default)]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         allow_other: bool,
         /// Label of the "Other" option.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         other_label: Option<LocalizedText>,
         /// Show the options in a random order for each visitor.
-        #[serde(default)]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         shuffle: bool,
     },
     /// Free text. Answer: a string.
     Text {
         /// A one-line field or a multi-line area.
-        #[serde(default)]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         style: TextStyle,
         /// Most characters (1..=10000; default 1000).
-        #[serde(default = "default_text_max")]
+        #[cfg_attr(feature = "json-schema", schemars(default = "default_text_max"))]
         max_length: u32,
         /// Hint shown in the empty field.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         placeholder: Option<LocalizedText>,
     },
     /// The visitor's own definition of a term ("How do you define patient engagement?").
@@ -144,13 +145,13 @@ pub enum QuestionKind {
         /// The term being defined, e.g. "patient engagement".
         term: LocalizedText,
         /// Ask for an optional name or role to credit the definition to.
-        #[serde(default)]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         ask_attribution: bool,
         /// Ask, separately, for permission to publish the definition.
-        #[serde(default)]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         ask_publish: bool,
         /// Most characters of the definition (1..=10000; default 1000).
-        #[serde(default = "default_text_max")]
+        #[cfg_attr(feature = "json-schema", schemars(default = "default_text_max"))]
         max_length: u32,
     },
     /// Agreement with several statements on one scale. Answer: `{"<row id>": point}`.
@@ -158,17 +159,17 @@ pub enum QuestionKind {
         /// The statements (1..=20).
         rows: Vec<ChoiceOption>,
         /// Points of the agreement scale: 5 or 7.
-        #[serde(default = "default_likert_points")]
+        #[cfg_attr(feature = "json-schema", schemars(default = "default_likert_points"))]
         points: u8,
         /// Labels of the points, lowest first (default: built-in agreement labels).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         point_labels: Option<Vec<LocalizedText>>,
     },
     /// A way to reach the visitor, asked only after they consented in `consent_question`.
     /// Answer: `{"email": "..."}` or `{"phone": "..."}`.
     Contact {
         /// Which contact detail to ask for.
-        #[serde(default)]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         channel: ContactChannel,
         /// Id of an earlier `consent` question that must be answered `true` first.
         consent_question: String,
@@ -178,7 +179,7 @@ pub enum QuestionKind {
         /// The statement agreed to.
         label: LocalizedText,
         /// An optional link, e.g. to the privacy notice.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "json-schema", schemars(default))]
         link: Option<Link>,
     },
 }
@@ -214,7 +215,7 @@ impl QuestionKind {
 }
 
 /// Labels under the lowest and highest point of a scale.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct ScaleLabels {
     /// Under the lowest point, e.g. "Not at all likely".
@@ -224,9 +225,9 @@ pub struct ScaleLabels {
 }
 
 /// How a CSAT question looks.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "json-schema", schemars(rename_all = "snake_case"))]
 pub enum CsatStyle {
     /// Five stars.
     #[default]
@@ -238,9 +239,9 @@ pub enum CsatStyle {
 }
 
 /// How a rating question looks.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "json-schema", schemars(rename_all = "snake_case"))]
 pub enum RatingStyle {
     /// Stars.
     #[default]
@@ -250,9 +251,9 @@ pub enum RatingStyle {
 }
 
 /// A one-line or a multi-line text field.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "json-schema", schemars(rename_all = "snake_case"))]
 pub enum TextStyle {
     /// One line.
     Short,
@@ -262,9 +263,9 @@ pub enum TextStyle {
 }
 
 /// Which contact detail a contact question asks for.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "json-schema", schemars(rename_all = "snake_case"))]
 pub enum ContactChannel {
     /// An e-mail address.
     #[default]
@@ -276,7 +277,7 @@ pub enum ContactChannel {
 }
 
 /// An option of a choice question, or a row of a likert question.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct ChoiceOption {
     /// Identifier stored in responses (same rules as question ids).
@@ -284,12 +285,12 @@ pub struct ChoiceOption {
     /// Text shown to the visitor.
     pub label: LocalizedText,
     /// Multi choice only: selecting it clears every other option ("none of these").
-    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(default))]
     pub exclusive: bool,
 }
 
 /// A link shown beside a consent checkbox.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Link {
     /// An `https:` (or `http:`) URL.
@@ -299,24 +300,24 @@ pub struct Link {
 }
 
 /// What the visitor sees after submitting.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct ThankYou {
     /// Heading (default: the built-in, translated "Thank you!").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "json-schema", schemars(default))]
     pub title: Option<LocalizedText>,
     /// A message under the heading.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "json-schema", schemars(default))]
     pub message: Option<LocalizedText>,
 }
 
 /// Privacy settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Privacy {
     /// Send the page URL and referrer without their query string and fragment, which often
     /// carry personal data (default `true`).
-    #[serde(default = "yes")]
+    #[cfg_attr(feature = "json-schema", schemars(default = "yes"))]
     pub strip_url_query: bool,
 }
 
@@ -328,6 +329,7 @@ impl Default for Privacy {
     }
 }
 
+#[cfg_attr(not(feature = "json-schema"), allow(dead_code))]
 fn yes() -> bool {
     true
 }
@@ -349,5 +351,310 @@ impl SurveyDefinition {
     /// Resolve a visitor-facing text in `locale`, falling back to the default locale.
     pub fn text<'a>(&'a self, text: &'a LocalizedText, locale: &str) -> &'a str {
         text.resolve(locale, &self.locales.default)
+    }
+}
+
+// Reading from and writing to JSON (see `parse.rs` for why this is not derived). Field names
+// and defaults mirror the attributes above; the property tests hold reader and writer together.
+
+/// Collects the members of a JSON object; `None` values are left out.
+struct Writer(JsonObject);
+
+impl Writer {
+    fn new() -> Self {
+        Self(JsonObject::new())
+    }
+    fn set(mut self, key: &str, value: impl Into<Json>) -> Self {
+        self.0.insert(key, value);
+        self
+    }
+    fn text(self, key: &str, value: &LocalizedText) -> Self {
+        self.set(key, value.to_json())
+    }
+    fn maybe_text(self, key: &str, value: Option<&LocalizedText>) -> Self {
+        match value {
+            Some(t) => self.text(key, t),
+            None => self,
+        }
+    }
+    fn maybe(self, key: &str, value: Option<Json>) -> Self {
+        match value {
+            Some(v) => self.set(key, v),
+            None => self,
+        }
+    }
+    fn done(self) -> Json {
+        Json::Object(self.0)
+    }
+}
+
+impl SurveyDefinition {
+    /// The JSON form, as [`SurveyDefinition::from_json`] reads it.
+    pub fn to_json(&self) -> Json {
+        Writer::new()
+            .set("id", self.id.as_str())
+            .set("version", self.version)
+            .text("title", &self.title)
+            .maybe_text("description", self.description.as_ref())
+            .set("locales", self.locales.to_json())
+            .set("questions", Json::Array(self.questions.iter().map(Question::to_json).collect()))
+            .set(
+                "thank_you",
+                Writer::new()
+                    .maybe_text("title", self.thank_you.title.as_ref())
+                    .maybe_text("message", self.thank_you.message.as_ref())
+                    .done(),
+            )
+            .set("privacy", Writer::new().set("strip_url_query", self.privacy.strip_url_query).done())
+            .set("allowed_origins", self.allowed_origins.clone())
+            .done()
+    }
+}
+
+impl Question {
+    fn to_json(&self) -> Json {
+        let w = Writer::new()
+            .set("id", self.id.as_str())
+            .set("kind", self.kind.name())
+            .text("title", &self.title)
+            .maybe_text("description", self.description.as_ref())
+            .set("required", self.required);
+        let labels = |w: Writer, labels: &Option<ScaleLabels>| {
+            w.maybe("labels", labels.as_ref().map(|l| Writer::new().text("low", &l.low).text("high", &l.high).done()))
+        };
+        let options = |options: &[ChoiceOption]| {
+            Json::Array(
+                options
+                    .iter()
+                    .map(|o| Writer::new().set("id", o.id.as_str()).text("label", &o.label).set("exclusive", o.exclusive).done())
+                    .collect(),
+            )
+        };
+        match &self.kind {
+            QuestionKind::Nps { labels: l } | QuestionKind::Ces { labels: l } => labels(w, l),
+            QuestionKind::Csat { style, labels: l } => {
+                let style = match style {
+                    CsatStyle::Stars => "stars",
+                    CsatStyle::Emoji => "emoji",
+                    CsatStyle::Numbers => "numbers",
+                };
+                labels(w.set("style", style), l)
+            }
+            QuestionKind::Rating { max, style, labels: l } => {
+                let style = if *style == RatingStyle::Stars { "stars" } else { "numbers" };
+                labels(w.set("max", *max).set("style", style), l)
+            }
+            QuestionKind::SingleChoice { options: o, allow_other, other_label, shuffle } => w
+                .set("options", options(o))
+                .set("allow_other", *allow_other)
+                .maybe_text("other_label", other_label.as_ref())
+                .set("shuffle", *shuffle),
+            QuestionKind::MultiChoice { options: o, min, max, allow_other, other_label, shuffle } => w
+                .set("options", options(o))
+                .maybe("min", min.map(Json::from))
+                .maybe("max", max.map(Json::from))
+                .set("allow_other", *allow_other)
+                .maybe_text("other_label", other_label.as_ref())
+                .set("shuffle", *shuffle),
+            QuestionKind::Text { style, max_length, placeholder } => w
+                .set("style", if *style == TextStyle::Short { "short" } else { "long" })
+                .set("max_length", *max_length)
+                .maybe_text("placeholder", placeholder.as_ref()),
+            QuestionKind::Definition { term, ask_attribution, ask_publish, max_length } => w
+                .text("term", term)
+                .set("ask_attribution", *ask_attribution)
+                .set("ask_publish", *ask_publish)
+                .set("max_length", *max_length),
+            QuestionKind::Likert { rows, points, point_labels } => w.set("rows", options(rows)).set("points", *points).maybe(
+                "point_labels",
+                point_labels.as_ref().map(|l| Json::Array(l.iter().map(LocalizedText::to_json).collect())),
+            ),
+            QuestionKind::Contact { channel, consent_question } => {
+                let channel = match channel {
+                    ContactChannel::Email => "email",
+                    ContactChannel::Phone => "phone",
+                    ContactChannel::Either => "either",
+                };
+                w.set("channel", channel).set("consent_question", consent_question.as_str())
+            }
+            QuestionKind::Consent { label, link } => w
+                .text("label", label)
+                .maybe("link", link.as_ref().map(|l| Writer::new().set("url", l.url.as_str()).text("text", &l.text).done())),
+        }
+        .done()
+    }
+}
+
+impl SurveyDefinition {
+    pub(crate) fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let mut o = Object::new(v, path, p)?;
+        let id = o.required("id", string);
+        let version = o.required("version", uint);
+        let title = o.required("title", text);
+        let description = o.optional("description", text);
+        let locales = o.or("locales", Locales::default(), texts::read_locales);
+        let questions = o.required("questions", |v, path, p| list(v, path, p, Question::read));
+        let thank_you = o.or("thank_you", ThankYou::default(), ThankYou::read);
+        let privacy = o.or("privacy", Privacy::default(), Privacy::read);
+        let allowed_origins = o.or("allowed_origins", Vec::new(), crate::parse::strings);
+        o.finish();
+        Some(Self {
+            id: id?,
+            version: version?,
+            title: title?,
+            description: description.ok()?,
+            locales: locales?,
+            questions: questions?,
+            thank_you: thank_you?,
+            privacy: privacy?,
+            allowed_origins: allowed_origins?,
+        })
+    }
+}
+
+impl Question {
+    fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let mut o = Object::new(v, path, p)?;
+        let id = o.required("id", string);
+        let title = o.required("title", text);
+        let description = o.optional("description", text);
+        let required = o.or("required", false, boolean);
+        let kind = o.required("kind", string).and_then(|k| QuestionKind::read(&k, &mut o));
+        o.finish();
+        Some(Self { id: id?, title: title?, description: description.ok()?, required: required?, kind: kind? })
+    }
+}
+
+impl QuestionKind {
+    fn read(kind: &str, o: &mut Object) -> Option<Self> {
+        let labels = |o: &mut Object| o.optional("labels", ScaleLabels::read).ok();
+        Some(match kind {
+            "nps" => Self::Nps { labels: labels(o)? },
+            "csat" => {
+                let style = o.or("style", CsatStyle::Stars, |v, path, p| {
+                    keyword(v, path, p, &[("stars", CsatStyle::Stars), ("emoji", CsatStyle::Emoji), ("numbers", CsatStyle::Numbers)])
+                });
+                Self::Csat { style: style?, labels: labels(o)? }
+            }
+            "ces" => Self::Ces { labels: labels(o)? },
+            "rating" => {
+                let max = o.required("max", small);
+                let style = o.or("style", RatingStyle::Stars, |v, path, p| {
+                    keyword(v, path, p, &[("stars", RatingStyle::Stars), ("numbers", RatingStyle::Numbers)])
+                });
+                Self::Rating { max: max?, style: style?, labels: labels(o)? }
+            }
+            "single_choice" | "multi_choice" => {
+                let options = o.required("options", |v, path, p| list(v, path, p, ChoiceOption::read));
+                let allow_other = o.or("allow_other", false, boolean);
+                let other_label = o.optional("other_label", text);
+                let shuffle = o.or("shuffle", false, boolean);
+                if kind == "single_choice" {
+                    Self::SingleChoice { options: options?, allow_other: allow_other?, other_label: other_label.ok()?, shuffle: shuffle? }
+                } else {
+                    let min = o.optional("min", uint);
+                    let max = o.optional("max", uint);
+                    Self::MultiChoice {
+                        options: options?,
+                        min: min.ok()?,
+                        max: max.ok()?,
+                        allow_other: allow_other?,
+                        other_label: other_label.ok()?,
+                        shuffle: shuffle?,
+                    }
+                }
+            }
+            "text" => {
+                let style = o.or("style", TextStyle::Long, |v, path, p| {
+                    keyword(v, path, p, &[("short", TextStyle::Short), ("long", TextStyle::Long)])
+                });
+                let max_length = o.or("max_length", default_text_max(), uint);
+                let placeholder = o.optional("placeholder", text);
+                Self::Text { style: style?, max_length: max_length?, placeholder: placeholder.ok()? }
+            }
+            "definition" => {
+                let term = o.required("term", text);
+                let ask_attribution = o.or("ask_attribution", false, boolean);
+                let ask_publish = o.or("ask_publish", false, boolean);
+                let max_length = o.or("max_length", default_text_max(), uint);
+                Self::Definition { term: term?, ask_attribution: ask_attribution?, ask_publish: ask_publish?, max_length: max_length? }
+            }
+            "likert" => {
+                let rows = o.required("rows", |v, path, p| list(v, path, p, ChoiceOption::read));
+                let points = o.or("points", default_likert_points(), small);
+                let point_labels = o.optional("point_labels", |v, path, p| list(v, path, p, text));
+                Self::Likert { rows: rows?, points: points?, point_labels: point_labels.ok()? }
+            }
+            "contact" => {
+                let channel = o.or("channel", ContactChannel::Email, |v, path, p| {
+                    keyword(v, path, p, &[("email", ContactChannel::Email), ("phone", ContactChannel::Phone), ("either", ContactChannel::Either)])
+                });
+                let consent_question = o.required("consent_question", string);
+                Self::Contact { channel: channel?, consent_question: consent_question? }
+            }
+            "consent" => {
+                let label = o.required("label", text);
+                let link = o.optional("link", Link::read);
+                Self::Consent { label: label?, link: link.ok()? }
+            }
+            other => {
+                o.ignore_rest();
+                o.problem(
+                    "kind",
+                    format!("unknown kind \"{other}\"; expected one of: nps, csat, ces, rating, single_choice, multi_choice, text, definition, likert, contact, consent"),
+                );
+                return None;
+            }
+        })
+    }
+}
+
+impl ScaleLabels {
+    fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let mut o = Object::new(v, path, p)?;
+        let low = o.required("low", text);
+        let high = o.required("high", text);
+        o.finish();
+        Some(Self { low: low?, high: high? })
+    }
+}
+
+impl ChoiceOption {
+    fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let mut o = Object::new(v, path, p)?;
+        let id = o.required("id", string);
+        let label = o.required("label", text);
+        let exclusive = o.or("exclusive", false, boolean);
+        o.finish();
+        Some(Self { id: id?, label: label?, exclusive: exclusive? })
+    }
+}
+
+impl Link {
+    fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let mut o = Object::new(v, path, p)?;
+        let url = o.required("url", string);
+        let text = o.required("text", text);
+        o.finish();
+        Some(Self { url: url?, text: text? })
+    }
+}
+
+impl ThankYou {
+    fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let mut o = Object::new(v, path, p)?;
+        let title = o.optional("title", text);
+        let message = o.optional("message", text);
+        o.finish();
+        Some(Self { title: title.ok()?, message: message.ok()? })
+    }
+}
+
+impl Privacy {
+    fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let mut o = Object::new(v, path, p)?;
+        let strip_url_query = o.or("strip_url_query", true, boolean);
+        o.finish();
+        Some(Self { strip_url_query: strip_url_query? })
     }
 }

@@ -12,6 +12,7 @@
 
 mod answer;
 mod definition;
+pub mod json;
 mod parse;
 mod problem;
 mod response;
@@ -27,7 +28,8 @@ pub use definition::{
     ScaleLabels, SurveyDefinition, TextStyle, ThankYou,
 };
 pub use problem::{Problem, Problems};
-pub use response::{Context, RESPONSE_SCHEMA, Response, SurveyRef, is_rfc3339, is_uuid};
+pub use json::{Json, JsonObject};
+pub use response::{Context, RESPONSE_SCHEMA, Response, SurveyRef, TypedAnswers, is_rfc3339, is_uuid};
 pub use text::{Locales, LocalizedText, is_locale_tag};
 pub use validate::{is_identifier, is_origin, is_slug};
 

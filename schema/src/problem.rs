@@ -2,10 +2,8 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
 /// One thing wrong with a document: where (a JSON path such as `$.questions[2].id`) and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// JSON path of the value at fault, starting at `$` (the whole document).
     pub path: String,
@@ -20,8 +18,7 @@ impl fmt::Display for Problem {
 }
 
 /// Every problem found in a document; never empty when returned as an error.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Problems(pub Vec<Problem>);
 
 impl Problems {

@@ -1,13 +1,10 @@
 //! The response, wire format v1: what the widget POSTs to `{endpoint}/responses`.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use crate::json::{Json, JsonObject};
 
 use crate::answer::Answer;
 use crate::definition::{QuestionKind, SurveyDefinition};
-use crate::parse::{self, member};
+use crate::parse::{self, Object, boolean, member, raw_object, string, uint};
 use crate::problem::Problems;
 use crate::text::is_locale_tag;
 
@@ -19,7 +16,7 @@ pub const MAX_ATTRIBUTES: usize = 20;
 pub const MAX_URL_LENGTH: usize = 2048;
 
 /// One visitor's answers to one survey.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "json-schema", schemars(title = "Sayso response v1"))]
 pub struct Response {
@@ -31,17 +28,18 @@ pub struct Response {
     /// Which survey, and which version of it, was answered.
     pub survey: SurveyRef,
     /// Answers by question id; see the answer table in the README for each kind's value.
-    pub answers: BTreeMap<String, Value>,
+    #[cfg_attr(feature = "json-schema", schemars(with = "std::collections::BTreeMap<String, serde_json::Value>"))]
+    pub answers: JsonObject,
     /// Where and when the survey was answered. Never an IP address or user agent.
     pub context: Context,
     /// `true` when the visitor left before finishing; a later complete response with the same
     /// id replaces it.
-    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(default))]
     pub partial: bool,
 }
 
 /// Identifies the survey a response answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct SurveyRef {
     /// The survey's `id`.
@@ -51,14 +49,14 @@ pub struct SurveyRef {
 }
 
 /// Where and when a response was given.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Context {
     /// The page the survey was answered on (without query or fragment unless the survey's
     /// privacy settings keep them).
     pub url: String,
     /// The page's referrer, stripped the same way; empty when there was none.
-    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(default))]
     pub referrer: String,
     /// The locale the survey was shown in.
     pub locale: String,
@@ -66,21 +64,40 @@ pub struct Context {
     pub started_at: String,
     /// When the response was sent (RFC 3339).
     pub submitted_at: String,
-    /// Values the host page passed (`Sayso.setAttributes`): strings, numbers or booleans.
-    #[serde(default)]
-    pub attributes: BTreeMap<String, Value>,
+    /// Jsons the host page passed (`Sayso.setAttributes`): strings, numbers or booleans.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    #[cfg_attr(feature = "json-schema", schemars(with = "std::collections::BTreeMap<String, serde_json::Value>"))]
+    pub attributes: JsonObject,
 }
 
 impl Response {
     /// Parse a response from JSON text, reporting every malformed or unknown field with its
     /// path. Check it against its survey with [`Response::validate_against`].
     pub fn from_json(text: &str) -> Result<Self, Problems> {
-        parse::parse(text)
+        parse::parse(text, Self::read)
     }
 
-    /// Parse a response from a JSON value.
-    pub fn from_value(value: &Value) -> Result<Self, Problems> {
-        parse::parse_value(value)
+    /// Read a response from a parsed JSON value.
+    pub fn from_value(value: &Json) -> Result<Self, Problems> {
+        parse::read_document(value, Self::read)
+    }
+
+    fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let mut o = Object::new(v, path, p)?;
+        let schema = o.required("schema", string);
+        let id = o.required("id", string);
+        let survey = o.required("survey", |v, path, p| {
+            let mut o = Object::new(v, path, p)?;
+            let id = o.required("id", string);
+            let version = o.required("version", uint);
+            o.finish();
+            Some(SurveyRef { id: id?, version: version? })
+        });
+        let answers = o.required("answers", raw_object);
+        let context = o.required("context", Context::read);
+        let partial = o.or("partial", false, boolean);
+        o.finish();
+        Some(Self { schema: schema?, id: id?, survey: survey?, answers: answers?, context: context?, partial: partial? })
     }
 
     /// Every problem of this response as an answer to `definition` (the version it names).
@@ -105,7 +122,7 @@ impl Response {
             );
         }
         let answers = self.typed_answers_into(definition, &mut problems);
-        for id in answers.keys() {
+        for (id, _) in &answers.0 {
             let question = definition
                 .question(id)
                 .expect("typed answers only for known questions");
@@ -121,14 +138,13 @@ impl Response {
             }
         }
         if self.partial {
-            if answers.values().all(Answer::is_blank) && problems.is_empty() {
+            if answers.0.iter().all(|(_, a)| a.is_blank()) && problems.is_empty() {
                 problems.push("$.answers", "a partial response needs at least one answer");
             }
         } else {
             for q in definition.questions.iter().filter(|q| q.required) {
                 let answered = answers.get(q.id.as_str()).is_some_and(|a| !a.is_blank());
-                let invalid =
-                    self.answers.contains_key(&q.id) && !answers.contains_key(q.id.as_str());
+                let invalid = self.answers.contains_key(&q.id) && answers.get(&q.id).is_none();
                 if !answered && !invalid {
                     problems.push(member("$.answers", &q.id), "this question is required");
                 }
@@ -139,35 +155,91 @@ impl Response {
     }
 
     /// The answers as typed values, skipping any that do not fit their question.
-    pub fn typed_answers<'a>(&'a self, definition: &SurveyDefinition) -> BTreeMap<&'a str, Answer> {
+    pub fn typed_answers<'a>(&'a self, definition: &SurveyDefinition) -> TypedAnswers<'a> {
         self.typed_answers_into(definition, &mut Problems::default())
     }
 
-    fn typed_answers_into<'a>(
-        &'a self,
-        definition: &SurveyDefinition,
-        problems: &mut Problems,
-    ) -> BTreeMap<&'a str, Answer> {
-        let mut out = BTreeMap::new();
-        for (id, value) in &self.answers {
+    fn typed_answers_into<'a>(&'a self, definition: &SurveyDefinition, problems: &mut Problems) -> TypedAnswers<'a> {
+        let mut out = Vec::new();
+        for (id, value) in self.answers.iter() {
             let path = member("$.answers", id);
             match definition.question(id) {
-                None => problems.push(
-                    path,
-                    format!("no such question in survey \"{}\"", definition.id),
-                ),
+                None => problems.push(path, format!("no such question in survey \"{}\"", definition.id)),
                 Some(question) => {
                     if let Some(answer) = Answer::parse(question, value, &path, problems) {
-                        out.insert(id.as_str(), answer);
+                        out.push((id, answer));
                     }
                 }
             }
         }
-        out
+        TypedAnswers(out)
+    }
+
+    /// The JSON form, as [`Response::from_json`] reads it.
+    pub fn to_json(&self) -> Json {
+        let mut survey = JsonObject::new();
+        survey.insert("id", self.survey.id.as_str());
+        survey.insert("version", self.survey.version);
+        let c = &self.context;
+        let mut context = JsonObject::new();
+        context.insert("url", c.url.as_str());
+        context.insert("referrer", c.referrer.as_str());
+        context.insert("locale", c.locale.as_str());
+        context.insert("started_at", c.started_at.as_str());
+        context.insert("submitted_at", c.submitted_at.as_str());
+        context.insert("attributes", c.attributes.clone());
+        let mut o = JsonObject::new();
+        o.insert("schema", self.schema.as_str());
+        o.insert("id", self.id.as_str());
+        o.insert("survey", survey);
+        o.insert("answers", self.answers.clone());
+        o.insert("context", context);
+        o.insert("partial", self.partial);
+        Json::Object(o)
+    }
+}
+
+/// The typed answers of a response, in the response's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedAnswers<'a>(pub Vec<(&'a str, Answer)>);
+
+impl TypedAnswers<'_> {
+    /// The answer to question `id`.
+    pub fn get(&self, id: &str) -> Option<&Answer> {
+        self.0.iter().find(|(k, _)| *k == id).map(|(_, a)| a)
+    }
+
+    /// Number of answers.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
 impl Context {
+    fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let mut o = Object::new(v, path, p)?;
+        let url = o.required("url", string);
+        let referrer = o.or("referrer", String::new(), string);
+        let locale = o.required("locale", string);
+        let started_at = o.required("started_at", string);
+        let submitted_at = o.required("submitted_at", string);
+        let attributes = o.or("attributes", JsonObject::new(), raw_object);
+        o.finish();
+        Some(Self {
+            url: url?,
+            referrer: referrer?,
+            locale: locale?,
+            started_at: started_at?,
+            submitted_at: submitted_at?,
+            attributes: attributes?,
+        })
+    }
+
     fn check(&self, problems: &mut Problems) {
         if self.url.len() > MAX_URL_LENGTH
             || !(self.url.starts_with("https://") || self.url.starts_with("http://"))
@@ -206,7 +278,7 @@ impl Context {
                 format!("at most {MAX_ATTRIBUTES} attributes"),
             );
         }
-        for (key, value) in &self.attributes {
+        for (key, value) in self.attributes.iter() {
             let at = member("$.context.attributes", key);
             let key_ok = (1..=64).contains(&key.len())
                 && key
@@ -219,10 +291,10 @@ impl Context {
                 );
             }
             match value {
-                Value::String(s) if s.chars().count() > 500 => {
+                Json::String(s) if s.chars().count() > 500 => {
                     problems.push(at, "at most 500 characters")
                 }
-                Value::String(_) | Value::Number(_) | Value::Bool(_) => {}
+                Json::String(_) | Json::Number(_) | Json::Bool(_) => {}
                 _ => problems.push(at, "expected a string, number or boolean"),
             }
         }

@@ -1,8 +1,8 @@
 //! Visitor-facing text that a site owner can translate.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
+use crate::json::{Json, JsonObject};
+use crate::parse::{Object, string, strings};
+use crate::problem::Problems;
 
 /// A string shown to visitors: either one string for every language, or one per locale tag.
 ///
@@ -11,14 +11,17 @@ use serde::{Deserialize, Serialize};
 /// "title": { "en": "How likely are you to recommend us?", "es": "¿Nos recomendaría?" }
 /// ```
 /// A missing translation falls back to the survey's default locale, never to a key name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[serde(untagged)]
+#[cfg_attr(feature = "json-schema", schemars(untagged))]
 pub enum LocalizedText {
     /// The same text in every language.
     Plain(String),
     /// Text per locale tag (`en`, `es`, `pt-BR`, ...); must include the default locale.
-    Translated(BTreeMap<String, String>),
+    Translated(
+        #[cfg_attr(feature = "json-schema", schemars(with = "std::collections::BTreeMap<String, String>"))]
+        Vec<(String, String)>,
+    ),
 }
 
 impl LocalizedText {
@@ -29,12 +32,8 @@ impl LocalizedText {
             Self::Plain(text) => text,
             Self::Translated(map) => {
                 let language = locale.split('-').next().unwrap_or(locale);
-                map.get(locale)
-                    .or_else(|| map.get(language))
-                    .or_else(|| map.get(default))
-                    .or_else(|| map.values().next())
-                    .map(String::as_str)
-                    .unwrap_or("")
+                let get = |tag: &str| map.iter().find(|(k, _)| k == tag).map(|(_, v)| v.as_str());
+                get(locale).or_else(|| get(language)).or_else(|| get(default)).or(map.first().map(|(_, v)| v.as_str())).unwrap_or("")
             }
         }
     }
@@ -43,10 +42,15 @@ impl LocalizedText {
     pub fn variants(&self) -> Vec<(Option<&str>, &str)> {
         match self {
             Self::Plain(text) => vec![(None, text.as_str())],
-            Self::Translated(map) => map
-                .iter()
-                .map(|(k, v)| (Some(k.as_str()), v.as_str()))
-                .collect(),
+            Self::Translated(map) => map.iter().map(|(k, v)| (Some(k.as_str()), v.as_str())).collect(),
+        }
+    }
+
+    /// The JSON form: a string, or an object of strings by locale.
+    pub fn to_json(&self) -> Json {
+        match self {
+            Self::Plain(text) => Json::from(text.as_str()),
+            Self::Translated(map) => Json::Object(map.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()),
         }
     }
 }
@@ -64,14 +68,14 @@ impl From<String> for LocalizedText {
 }
 
 /// Which languages a survey speaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Locales {
     /// The language every text must have and every missing translation falls back to.
-    #[serde(default = "default_locale")]
+    #[cfg_attr(feature = "json-schema", schemars(default = "default_locale"))]
     pub default: String,
     /// Further languages the survey is translated into (the default is implied).
-    #[serde(default)]
+    #[cfg_attr(feature = "json-schema", schemars(default))]
     pub available: Vec<String>,
 }
 
@@ -106,6 +110,25 @@ impl Locales {
     pub fn contains(&self, tag: &str) -> bool {
         self.default == tag || self.available.iter().any(|l| l == tag)
     }
+}
+
+impl Locales {
+    /// The JSON form.
+    pub fn to_json(&self) -> Json {
+        let mut o = JsonObject::new();
+        o.insert("default", self.default.as_str());
+        o.insert("available", self.available.clone());
+        Json::Object(o)
+    }
+}
+
+/// Read `locales` from JSON.
+pub(crate) fn read_locales(v: &Json, path: &str, p: &mut Problems) -> Option<Locales> {
+    let mut o = Object::new(v, path, p)?;
+    let default = o.or("default", default_locale(), string);
+    let available = o.or("available", Vec::new(), strings);
+    o.finish();
+    Some(Locales { default: default?, available: available? })
 }
 
 fn default_locale() -> String {

@@ -21,7 +21,14 @@ pub const MAX_ANSWER_LENGTH: u32 = 10_000;
 impl SurveyDefinition {
     /// Parse and validate a definition from JSON text.
     pub fn from_json(text: &str) -> Result<Self, Problems> {
-        let definition: Self = parse::parse(text)?;
+        let definition = parse::parse(text, Self::read)?;
+        definition.validate()?;
+        Ok(definition)
+    }
+
+    /// Read and validate a definition from a parsed JSON value.
+    pub fn from_value(value: &crate::json::Json) -> Result<Self, Problems> {
+        let definition = parse::read_document(value, Self::read)?;
         definition.validate()?;
         Ok(definition)
     }
@@ -294,7 +301,7 @@ impl Checker<'_> {
     fn text(&mut self, text: &LocalizedText, at: &str) {
         let locales = &self.definition.locales;
         if let LocalizedText::Translated(map) = text
-            && !map.contains_key(&locales.default)
+            && !map.iter().any(|(k, _)| *k == locales.default)
         {
             self.problems.push(
                 at,

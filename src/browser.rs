@@ -1,0 +1,121 @@
+//! The few things the widget asks of the browser, each in one place and none of them able to
+//! throw into the host page.
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Storage, Window};
+
+use crate::outbox::{OUTBOX_KEY, TextStore};
+
+/// The window. The widget only ever runs in one.
+pub fn window() -> Window {
+    web_sys::window().expect("the widget runs in a window")
+}
+
+/// Report a problem to the site owner: one line in the console, prefixed "Sayso:".
+pub fn console_error(message: &str) {
+    web_sys::console::error_1(&JsValue::from_str(&format!("Sayso: {message}")));
+}
+
+/// Report something worth knowing that is not a failure.
+pub fn console_warn(message: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(&format!("Sayso: {message}")));
+}
+
+/// Now, as an RFC 3339 UTC time with milliseconds.
+pub fn now_rfc3339() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string())
+}
+
+/// A random (version 4) UUID from the browser's cryptographic generator, which unlike
+/// `crypto.randomUUID` also exists on plain-http pages.
+pub fn random_uuid() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = window().crypto().and_then(|c| c.get_random_values_with_u8_array(&mut bytes).map(|_| ()));
+    if filled.is_err() {
+        // No Web Crypto: Math.random is enough for an idempotency key, not for secrets.
+        for b in &mut bytes {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    format_uuid_v4(bytes)
+}
+
+/// Format 16 random bytes as a version 4, variant 1 UUID.
+pub fn format_uuid_v4(mut b: [u8; 16]) -> String {
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+
+/// `url` without its query string and fragment, which often carry personal data.
+pub fn strip_query(url: &str) -> &str {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    &url[..end]
+}
+
+/// Resolve `url` against the page's base URL; `None` when it is not a valid URL.
+pub fn resolve_url(url: &str) -> Option<String> {
+    let base = window().document()?.base_uri().ok().flatten()?;
+    let resolved = web_sys::Url::new_with_base(url, &base).ok()?;
+    let protocol = resolved.protocol();
+    (protocol == "https:" || protocol == "http:").then(|| resolved.href())
+}
+
+/// The language the host page asks for: `<html lang>`, then the browser's language.
+pub fn page_language() -> String {
+    let lang = window()
+        .document()
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("lang"))
+        .filter(|l| !l.trim().is_empty());
+    lang.or_else(|| window().navigator().language()).unwrap_or_else(|| "en".to_owned())
+}
+
+/// `localStorage`, when the browser lets the page use it (it may not: private modes,
+/// disabled storage, sandboxed frames; even reading the property can throw).
+fn local_storage() -> Option<Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// The outbox's place in `localStorage`.
+pub struct LocalStore;
+
+impl TextStore for LocalStore {
+    fn load(&self) -> Option<String> {
+        local_storage()?.get_item(OUTBOX_KEY).ok().flatten()
+    }
+
+    fn save(&self, text: &str) -> bool {
+        local_storage().is_some_and(|s| s.set_item(OUTBOX_KEY, text).is_ok())
+    }
+}
+
+/// Turn a thrown JavaScript value into a short message.
+pub fn js_error_text(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_have_version_and_variant_bits() {
+        let id = format_uuid_v4([0xff; 16]);
+        assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert!(sayso_schema::is_uuid(&id));
+        assert_eq!(format_uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
+    }
+
+    #[test]
+    fn query_and_fragment_are_stripped() {
+        assert_eq!(strip_query("https://a.example/p?patient=42#x"), "https://a.example/p");
+        assert_eq!(strip_query("https://a.example/p#x?y"), "https://a.example/p");
+        assert_eq!(strip_query("https://a.example/"), "https://a.example/");
+    }
+}

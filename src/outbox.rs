@@ -1,0 +1,205 @@
+//! Responses not yet acknowledged by the endpoint. A response is written here before it is
+//! sent and removed only after a 2xx answer, so a crash, a closed tab or a dead network never
+//! loses it: the next page load sends it again, and its id makes that idempotent.
+
+use sayso_schema::{Json, JsonObject, Response};
+
+/// Storage key of the outbox (in `localStorage`).
+pub const OUTBOX_KEY: &str = "sayso:outbox";
+/// Most responses kept; past this the oldest is dropped (a visitor cannot produce this many
+/// unsent responses without something being badly wrong).
+pub const OUTBOX_CAPACITY: usize = 50;
+
+/// Durable text storage for one key. `localStorage` in the browser; any map in tests.
+pub trait TextStore {
+    /// The stored text, if any.
+    fn load(&self) -> Option<String>;
+    /// Store `text`; `false` when the store refused (full, disabled, private mode).
+    fn save(&self, text: &str) -> bool;
+}
+
+/// A response waiting for its acknowledgement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    /// Full URL it is POSTed to.
+    pub url: String,
+    /// The response itself.
+    pub response: Response,
+}
+
+impl Pending {
+    fn to_json(&self) -> Json {
+        let mut o = JsonObject::new();
+        o.insert("url", self.url.as_str());
+        o.insert("response", self.response.to_json());
+        Json::Object(o)
+    }
+
+    fn from_json(value: &Json) -> Option<Self> {
+        let url = value.get("url")?.as_str()?.to_owned();
+        let response = Response::from_value(value.get("response")?).ok()?;
+        Some(Self { url, response })
+    }
+}
+
+fn parse_queue(text: &str) -> Option<Vec<Pending>> {
+    let items = Json::parse(text).ok()?;
+    // An entry an older version wrote differently is skipped, not fatal to the rest.
+    Some(items.as_array()?.iter().filter_map(Pending::from_json).collect())
+}
+
+/// The queue of unacknowledged responses, oldest first.
+pub struct Outbox<S: TextStore> {
+    store: S,
+    /// Copy of the queue, the truth while the store refuses writes: sending still works, only
+    /// retry across page loads is lost.
+    memory: Vec<Pending>,
+    /// Whether the last write reached the store.
+    durable: bool,
+}
+
+impl<S: TextStore> Outbox<S> {
+    /// An outbox over `store`.
+    pub fn new(store: S) -> Self {
+        Self { store, memory: Vec::new(), durable: true }
+    }
+
+    /// The queue as stored now: another tab may have changed it since this one last looked.
+    fn read(&self) -> Vec<Pending> {
+        if !self.durable {
+            return self.memory.clone();
+        }
+        // What another tab or an older version wrote badly is ignored rather than fatal.
+        self.store.load().and_then(|t| parse_queue(&t)).unwrap_or_default()
+    }
+
+    fn write(&mut self, queue: Vec<Pending>) -> bool {
+        let text = Json::Array(queue.iter().map(Pending::to_json).collect()).to_string();
+        self.durable = self.store.save(&text);
+        self.memory = queue;
+        self.durable
+    }
+
+    /// Queue `pending` (replacing an entry with the same response id). Returns whether it is
+    /// durably stored; when not, it is still kept in memory for this page.
+    pub fn put(&mut self, pending: Pending) -> bool {
+        let mut queue = self.read();
+        queue.retain(|p| p.response.id != pending.response.id);
+        queue.push(pending);
+        if queue.len() > OUTBOX_CAPACITY {
+            queue.drain(..queue.len() - OUTBOX_CAPACITY);
+        }
+        self.write(queue)
+    }
+
+    /// Forget the response with this id (it was acknowledged).
+    pub fn remove(&mut self, id: &str) {
+        let mut queue = self.read();
+        queue.retain(|p| p.response.id != id);
+        self.write(queue);
+    }
+
+    /// Every response still waiting, oldest first.
+    pub fn pending(&self) -> Vec<Pending> {
+        self.read()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    /// An in-memory store; `full` makes it refuse writes like a full or disabled localStorage.
+    #[derive(Clone, Default)]
+    pub struct MemoryStore {
+        pub text: Rc<RefCell<Option<String>>>,
+        pub full: bool,
+    }
+
+    impl TextStore for MemoryStore {
+        fn load(&self) -> Option<String> {
+            self.text.borrow().clone()
+        }
+        fn save(&self, text: &str) -> bool {
+            if !self.full {
+                *self.text.borrow_mut() = Some(text.to_owned());
+            }
+            !self.full
+        }
+    }
+
+    fn pending(n: u32) -> Pending {
+        let response = Response::from_json(&format!(
+            r#"{{"schema": "sayso.response/v1", "id": "00000000-0000-4000-8000-{n:012}",
+                "survey": {{"id": "s", "version": 1}}, "answers": {{"nps": 9}},
+                "context": {{"url": "https://a.example/", "locale": "en",
+                            "started_at": "2026-11-24T10:00:00Z", "submitted_at": "2026-11-24T10:00:01Z"}}}}"#
+        ))
+        .unwrap();
+        Pending { url: "https://a.example/v1/responses".into(), response }
+    }
+
+    #[test]
+    fn survives_a_reload_until_acknowledged() {
+        let store = MemoryStore::default();
+        let mut outbox = Outbox::new(store.clone());
+        assert!(outbox.put(pending(1)));
+        assert!(outbox.put(pending(2)));
+        // A new page load sees both, oldest first.
+        let reloaded = Outbox::new(store.clone());
+        let ids: Vec<_> = reloaded.pending().iter().map(|p| p.response.id.clone()).collect();
+        assert_eq!(ids, [pending(1).response.id, pending(2).response.id]);
+        outbox.remove(&pending(1).response.id);
+        assert_eq!(Outbox::new(store).pending(), [pending(2)]);
+    }
+
+    #[test]
+    fn the_same_response_is_queued_once() {
+        let mut outbox = Outbox::new(MemoryStore::default());
+        outbox.put(pending(1));
+        outbox.put(pending(1));
+        assert_eq!(outbox.pending().len(), 1);
+    }
+
+    #[test]
+    fn keeps_the_newest_when_full() {
+        let mut outbox = Outbox::new(MemoryStore::default());
+        for n in 0..(OUTBOX_CAPACITY as u32 + 3) {
+            outbox.put(pending(n));
+        }
+        let queue = outbox.pending();
+        assert_eq!(queue.len(), OUTBOX_CAPACITY);
+        assert_eq!(queue[0], pending(3));
+    }
+
+    #[test]
+    fn a_refusing_store_still_keeps_responses_for_this_page() {
+        let mut outbox = Outbox::new(MemoryStore { full: true, ..Default::default() });
+        assert!(!outbox.put(pending(1)));
+        assert_eq!(outbox.pending(), [pending(1)]);
+        outbox.remove(&pending(1).response.id);
+        assert!(outbox.pending().is_empty());
+    }
+
+    #[test]
+    fn a_store_that_fills_up_keeps_new_responses_in_memory() {
+        let store = MemoryStore::default();
+        let mut outbox = Outbox::new(store.clone());
+        outbox.put(pending(1));
+        let mut full = Outbox::new(MemoryStore { full: true, ..store });
+        assert!(!full.put(pending(2)));
+        assert_eq!(full.pending(), [pending(1), pending(2)]);
+    }
+
+    #[test]
+    fn a_corrupt_store_is_ignored() {
+        let store = MemoryStore::default();
+        *store.text.borrow_mut() = Some("{not json".into());
+        let mut outbox = Outbox::new(store.clone());
+        assert!(outbox.pending().is_empty());
+        outbox.put(pending(1));
+        assert_eq!(Outbox::new(store).pending(), [pending(1)]);
+    }
+}
