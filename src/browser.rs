@@ -30,7 +30,9 @@ pub fn now_rfc3339() -> String {
 /// `crypto.randomUUID` also exists on plain-http pages.
 pub fn random_uuid() -> String {
     let mut bytes = [0u8; 16];
-    let filled = window().crypto().and_then(|c| c.get_random_values_with_u8_array(&mut bytes).map(|_| ()));
+    let filled = window()
+        .crypto()
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).map(|_| ()));
     if filled.is_err() {
         // No Web Crypto: Math.random is enough for an idempotency key, not for secrets.
         for b in &mut bytes {
@@ -45,7 +47,14 @@ pub fn format_uuid_v4(mut b: [u8; 16]) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 /// `url` without its query string and fragment, which often carry personal data.
@@ -69,7 +78,8 @@ pub fn page_language() -> String {
         .and_then(|d| d.document_element())
         .and_then(|e| e.get_attribute("lang"))
         .filter(|l| !l.trim().is_empty());
-    lang.or_else(|| window().navigator().language()).unwrap_or_else(|| "en".to_owned())
+    lang.or_else(|| window().navigator().language())
+        .unwrap_or_else(|| "en".to_owned())
 }
 
 /// `localStorage`, when the browser lets the page use it (it may not: private modes,
@@ -109,13 +119,22 @@ mod tests {
         let id = format_uuid_v4([0xff; 16]);
         assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
         assert!(sayso_schema::is_uuid(&id));
-        assert_eq!(format_uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(
+            format_uuid_v4([0; 16]),
+            "00000000-0000-4000-8000-000000000000"
+        );
     }
 
     #[test]
     fn query_and_fragment_are_stripped() {
-        assert_eq!(strip_query("https://a.example/p?patient=42#x"), "https://a.example/p");
-        assert_eq!(strip_query("https://a.example/p#x?y"), "https://a.example/p");
+        assert_eq!(
+            strip_query("https://a.example/p?patient=42#x"),
+            "https://a.example/p"
+        );
+        assert_eq!(
+            strip_query("https://a.example/p#x?y"),
+            "https://a.example/p"
+        );
         assert_eq!(strip_query("https://a.example/"), "https://a.example/");
     }
 }

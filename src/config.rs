@@ -32,7 +32,8 @@ pub struct ConfigError(pub String);
 impl WidgetConfig {
     /// Read the loader's JSON. Every error names the attribute to fix.
     pub fn from_json(text: &str) -> Result<Self, ConfigError> {
-        let value = Json::parse(text).map_err(|e| ConfigError(format!("the configuration is not valid JSON ({e})")))?;
+        let value = Json::parse(text)
+            .map_err(|e| ConfigError(format!("the configuration is not valid JSON ({e})")))?;
         let Json::Object(map) = value else {
             return Err(ConfigError("window.saysoConfig must be an object".into()));
         };
@@ -45,16 +46,26 @@ impl WidgetConfig {
                 None | Some(Json::Null) => Ok(None),
                 Some(Json::String(s)) if s.trim().is_empty() => Ok(None),
                 Some(Json::String(s)) => Ok(Some(s.trim().to_owned())),
-                Some(other) => Err(ConfigError(format!("{attribute} must be a text, not {other}"))),
+                Some(other) => Err(ConfigError(format!(
+                    "{attribute} must be a text, not {other}"
+                ))),
             }
         };
         let endpoint = text("endpoint", "data-endpoint")?.ok_or_else(|| {
             ConfigError("no endpoint: add data-endpoint=\"https://your-collector.example/v1\" to the script tag".into())
         })?;
-        if endpoint.contains(char::is_whitespace) || endpoint.starts_with("javascript:") || endpoint.starts_with("data:") {
-            return Err(ConfigError(format!("data-endpoint \"{endpoint}\" is not an http(s) URL")));
+        if endpoint.contains(char::is_whitespace)
+            || endpoint.starts_with("javascript:")
+            || endpoint.starts_with("data:")
+        {
+            return Err(ConfigError(format!(
+                "data-endpoint \"{endpoint}\" is not an http(s) URL"
+            )));
         }
-        let survey = match (text("survey", "data-survey")?, text("surveyInline", "data-survey-inline")?) {
+        let survey = match (
+            text("survey", "data-survey")?,
+            text("surveyInline", "data-survey-inline")?,
+        ) {
             (_, Some(selector)) => SurveySource::Inline(selector),
             (Some(id), None) if sayso_schema::is_slug(&id) => SurveySource::Remote(id),
             (Some(id), None) => {
@@ -70,8 +81,13 @@ impl WidgetConfig {
             }
         };
         let locale = text("locale", "data-locale")?;
-        if let Some(l) = locale.as_deref().filter(|l| !sayso_schema::is_locale_tag(l)) {
-            return Err(ConfigError(format!("data-locale \"{l}\" is not a language tag such as \"en\" or \"pt-BR\"")));
+        if let Some(l) = locale
+            .as_deref()
+            .filter(|l| !sayso_schema::is_locale_tag(l))
+        {
+            return Err(ConfigError(format!(
+                "data-locale \"{l}\" is not a language tag such as \"en\" or \"pt-BR\""
+            )));
         }
         Ok(Self {
             endpoint: endpoint.trim_end_matches('/').to_owned(),
@@ -102,7 +118,8 @@ mod tests {
 
     #[test]
     fn an_inline_definition_wins_over_an_id() {
-        let c = parse(r##"{"endpoint":"/v1","survey":"x","surveyInline":"#sayso-survey"}"##).unwrap();
+        let c =
+            parse(r##"{"endpoint":"/v1","survey":"x","surveyInline":"#sayso-survey"}"##).unwrap();
         assert_eq!(c.survey, SurveySource::Inline("#sayso-survey".into()));
     }
 
@@ -111,10 +128,16 @@ mod tests {
         let cases = [
             (r#"{"survey":"x"}"#, "data-endpoint"),
             (r#"{"endpoint":"  ","survey":"x"}"#, "data-endpoint"),
-            (r#"{"endpoint":"javascript:alert(1)","survey":"x"}"#, "data-endpoint"),
+            (
+                r#"{"endpoint":"javascript:alert(1)","survey":"x"}"#,
+                "data-endpoint",
+            ),
             (r#"{"endpoint":"/v1"}"#, "data-survey"),
             (r#"{"endpoint":"/v1","survey":"Bad Id!"}"#, "data-survey"),
-            (r#"{"endpoint":"/v1","survey":"x","locale":"english"}"#, "data-locale"),
+            (
+                r#"{"endpoint":"/v1","survey":"x","locale":"english"}"#,
+                "data-locale",
+            ),
             (r#"{"endpoint":42,"survey":"x"}"#, "data-endpoint"),
             (r#"[1,2]"#, "saysoConfig"),
             (r#"{"#, "JSON"),

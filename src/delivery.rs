@@ -15,7 +15,9 @@ thread_local! {
 pub fn queue(pending: Pending) {
     let durable = OUTBOX.with(|o| o.borrow_mut().put(pending));
     if !durable {
-        console_warn("this browser does not let the page store data; answers will be sent, but not retried after the page is closed");
+        console_warn(
+            "this browser does not let the page store data; answers will be sent, but not retried after the page is closed",
+        );
     }
 }
 

@@ -4,8 +4,8 @@
 //! with one code path, which keeps the widget small and all of this testable natively.
 
 use sayso_schema::{
-    Answer, Choice, ContactAnswer, ContactChannel, CsatStyle, DefinitionAnswer, Question, QuestionKind,
-    RatingStyle, SurveyDefinition, TextStyle,
+    Answer, Choice, ContactAnswer, ContactChannel, CsatStyle, DefinitionAnswer, Question,
+    QuestionKind, RatingStyle, SurveyDefinition, TextStyle,
 };
 
 use crate::i18n::{Strings, fill};
@@ -133,7 +133,12 @@ pub struct QuestionView {
 const FACES: [&str; 5] = ["😞", "🙁", "😐", "🙂", "😄"];
 
 /// The render model of `question` in `locale`.
-pub fn question_view(definition: &SurveyDefinition, question: &Question, locale: &str, strings: &Strings) -> QuestionView {
+pub fn question_view(
+    definition: &SurveyDefinition,
+    question: &Question,
+    locale: &str,
+    strings: &Strings,
+) -> QuestionView {
     let t = |text: &sayso_schema::LocalizedText| definition.text(text, locale).to_owned();
     let id = question.id.clone();
     let mut view = QuestionView {
@@ -147,7 +152,13 @@ pub fn question_view(definition: &SurveyDefinition, question: &Question, locale:
         scale_labels: None,
         link: None,
     };
-    let group = |variant, multiple, options| Group { label: None, multiple, name: id.clone(), variant, options };
+    let group = |variant, multiple, options| Group {
+        label: None,
+        multiple,
+        name: id.clone(),
+        variant,
+        options,
+    };
     let field = |field, label: Option<String>, long, max| FieldView {
         field,
         label,
@@ -159,63 +170,134 @@ pub fn question_view(definition: &SurveyDefinition, question: &Question, locale:
         placeholder: None,
     };
     match &question.kind {
-        QuestionKind::Nps { labels } | QuestionKind::Csat { labels, .. } | QuestionKind::Ces { labels } | QuestionKind::Rating { labels, .. } => {
+        QuestionKind::Nps { labels }
+        | QuestionKind::Csat { labels, .. }
+        | QuestionKind::Ces { labels }
+        | QuestionKind::Rating { labels, .. } => {
             let (low, high) = question.kind.scale().expect("scale kinds have a scale");
             let variant = match &question.kind {
                 QuestionKind::Nps { .. } => "nps",
-                QuestionKind::Csat { style: CsatStyle::Stars, .. } | QuestionKind::Rating { style: RatingStyle::Stars, .. } => "stars",
-                QuestionKind::Csat { style: CsatStyle::Emoji, .. } => "faces",
+                QuestionKind::Csat {
+                    style: CsatStyle::Stars,
+                    ..
+                }
+                | QuestionKind::Rating {
+                    style: RatingStyle::Stars,
+                    ..
+                } => "stars",
+                QuestionKind::Csat {
+                    style: CsatStyle::Emoji,
+                    ..
+                } => "faces",
                 _ => "numbers",
             };
             let options = (low..=high)
                 .map(|n| {
-                    let out_of = fill(strings.out_of, &[("n", &n.to_string()), ("max", &high.to_string())]);
+                    let out_of = fill(
+                        strings.out_of,
+                        &[("n", &n.to_string()), ("max", &high.to_string())],
+                    );
                     let (text, aria_label) = match variant {
                         "stars" => ("★".to_owned(), out_of),
-                        "faces" => (FACES[usize::from(n - 1)].to_owned(), strings.faces[usize::from(n - 1)].to_owned()),
+                        "faces" => (
+                            FACES[usize::from(n - 1)].to_owned(),
+                            strings.faces[usize::from(n - 1)].to_owned(),
+                        ),
                         _ => (n.to_string(), out_of),
                     };
-                    OptionView { control: Control::Score(n), text, aria_label: Some(aria_label) }
+                    OptionView {
+                        control: Control::Score(n),
+                        text,
+                        aria_label: Some(aria_label),
+                    }
                 })
                 .collect();
             view.groups.push(group(variant, false, options));
             view.scale_labels = labels.as_ref().map(|l| (t(&l.low), t(&l.high)));
         }
-        QuestionKind::SingleChoice { options, allow_other, other_label, .. }
-        | QuestionKind::MultiChoice { options, allow_other, other_label, .. } => {
+        QuestionKind::SingleChoice {
+            options,
+            allow_other,
+            other_label,
+            ..
+        }
+        | QuestionKind::MultiChoice {
+            options,
+            allow_other,
+            other_label,
+            ..
+        } => {
             let multiple = matches!(question.kind, QuestionKind::MultiChoice { .. });
             let mut controls: Vec<OptionView> = options
                 .iter()
-                .map(|o| OptionView { control: Control::Option(o.id.clone()), text: t(&o.label), aria_label: None })
+                .map(|o| OptionView {
+                    control: Control::Option(o.id.clone()),
+                    text: t(&o.label),
+                    aria_label: None,
+                })
                 .collect();
             if *allow_other {
-                let text = other_label.as_ref().map_or_else(|| strings.other.to_owned(), t);
-                controls.push(OptionView { control: Control::Other, text, aria_label: None });
-                view.fields.push(field(Field::OtherText, Some(strings.other_detail.to_owned()), false, sayso_schema::MAX_OTHER_LENGTH as u32));
+                let text = other_label
+                    .as_ref()
+                    .map_or_else(|| strings.other.to_owned(), t);
+                controls.push(OptionView {
+                    control: Control::Other,
+                    text,
+                    aria_label: None,
+                });
+                view.fields.push(field(
+                    Field::OtherText,
+                    Some(strings.other_detail.to_owned()),
+                    false,
+                    sayso_schema::MAX_OTHER_LENGTH as u32,
+                ));
             }
             view.groups.push(group("choices", multiple, controls));
         }
-        QuestionKind::Text { style, max_length, placeholder } => {
+        QuestionKind::Text {
+            style,
+            max_length,
+            placeholder,
+        } => {
             let mut f = field(Field::Text, None, *style == TextStyle::Long, *max_length);
             f.counter = true;
             f.placeholder = placeholder.as_ref().map(t);
             view.fields.push(f);
         }
-        QuestionKind::Definition { term, ask_attribution, ask_publish, max_length } => {
+        QuestionKind::Definition {
+            term,
+            ask_attribution,
+            ask_publish,
+            max_length,
+        } => {
             view.fields_first = true;
             let label = fill(strings.your_definition, &[("term", &t(term))]);
-            view.fields.push(field(Field::Definition, Some(label), true, *max_length));
+            view.fields
+                .push(field(Field::Definition, Some(label), true, *max_length));
             if *ask_attribution {
-                let mut f = field(Field::Attribution, Some(strings.attribution.to_owned()), false, 200);
+                let mut f = field(
+                    Field::Attribution,
+                    Some(strings.attribution.to_owned()),
+                    false,
+                    200,
+                );
                 f.autocomplete = "name";
                 view.fields.push(f);
             }
             if *ask_publish {
-                let publish = OptionView { control: Control::Publish, text: strings.publish.to_owned(), aria_label: None };
+                let publish = OptionView {
+                    control: Control::Publish,
+                    text: strings.publish.to_owned(),
+                    aria_label: None,
+                };
                 view.groups.push(group("choices", true, vec![publish]));
             }
         }
-        QuestionKind::Likert { rows, points, point_labels } => {
+        QuestionKind::Likert {
+            rows,
+            points,
+            point_labels,
+        } => {
             let labels: Vec<String> = match point_labels {
                 Some(l) => l.iter().map(t).collect(),
                 None if *points == 7 => strings.agree7.iter().map(|s| s.to_string()).collect(),
@@ -240,10 +322,17 @@ pub fn question_view(definition: &SurveyDefinition, question: &Question, locale:
         }
         QuestionKind::Contact { channel, .. } => {
             if *channel == ContactChannel::Either {
-                let options = [(ContactChannel::Email, strings.email), (ContactChannel::Phone, strings.phone)]
-                    .into_iter()
-                    .map(|(c, text)| OptionView { control: Control::Channel(c), text: text.to_owned(), aria_label: None })
-                    .collect();
+                let options = [
+                    (ContactChannel::Email, strings.email),
+                    (ContactChannel::Phone, strings.phone),
+                ]
+                .into_iter()
+                .map(|(c, text)| OptionView {
+                    control: Control::Channel(c),
+                    text: text.to_owned(),
+                    aria_label: None,
+                })
+                .collect();
                 view.groups.push(group("choices", false, options));
             }
             let mut email = field(Field::Email, Some(strings.email.to_owned()), false, 254);
@@ -253,7 +342,15 @@ pub fn question_view(definition: &SurveyDefinition, question: &Question, locale:
             view.fields.extend([email, phone]);
         }
         QuestionKind::Consent { label, link } => {
-            view.groups.push(group("choices", true, vec![OptionView { control: Control::Agree, text: t(label), aria_label: None }]));
+            view.groups.push(group(
+                "choices",
+                true,
+                vec![OptionView {
+                    control: Control::Agree,
+                    text: t(label),
+                    aria_label: None,
+                }],
+            ));
             view.link = link.as_ref().map(|l| (l.url.clone(), t(&l.text)));
         }
     }
@@ -266,13 +363,25 @@ pub fn is_on(answer: Option<&Answer>, control: &Control) -> bool {
         (Some(Answer::Score(s)), Control::Score(n)) => s == n,
         (Some(Answer::Choice(Choice::Option(o))), Control::Option(id)) => o == id,
         (Some(Answer::Choice(Choice::Other(_))), Control::Other) => true,
-        (Some(Answer::Choices(cs)), Control::Option(id)) => cs.iter().any(|c| matches!(c, Choice::Option(o) if o == id)),
-        (Some(Answer::Choices(cs)), Control::Other) => cs.iter().any(|c| matches!(c, Choice::Other(_))),
-        (Some(Answer::Likert(rows)), Control::Likert(row, p)) => rows.iter().any(|(r, q)| r == row && q == p),
+        (Some(Answer::Choices(cs)), Control::Option(id)) => {
+            cs.iter().any(|c| matches!(c, Choice::Option(o) if o == id))
+        }
+        (Some(Answer::Choices(cs)), Control::Other) => {
+            cs.iter().any(|c| matches!(c, Choice::Other(_)))
+        }
+        (Some(Answer::Likert(rows)), Control::Likert(row, p)) => {
+            rows.iter().any(|(r, q)| r == row && q == p)
+        }
         (Some(Answer::Definition(d)), Control::Publish) => d.publish,
         (Some(Answer::Consent(agreed)), Control::Agree) => *agreed,
-        (Some(Answer::Contact(ContactAnswer::Email(_))), Control::Channel(ContactChannel::Email)) => true,
-        (Some(Answer::Contact(ContactAnswer::Phone(_))), Control::Channel(ContactChannel::Phone)) => true,
+        (
+            Some(Answer::Contact(ContactAnswer::Email(_))),
+            Control::Channel(ContactChannel::Email),
+        ) => true,
+        (
+            Some(Answer::Contact(ContactAnswer::Phone(_))),
+            Control::Channel(ContactChannel::Phone),
+        ) => true,
         _ => false,
     }
 }
@@ -283,10 +392,17 @@ pub fn is_lit(answer: Option<&Answer>, control: &Control) -> bool {
 }
 
 /// The answer after the visitor turns `control` on (or, for checkboxes, off).
-pub fn toggle(kind: &QuestionKind, answer: Option<&Answer>, control: &Control, on: bool) -> Option<Answer> {
+pub fn toggle(
+    kind: &QuestionKind,
+    answer: Option<&Answer>,
+    control: &Control,
+    on: bool,
+) -> Option<Answer> {
     match (kind, control) {
         (_, Control::Score(n)) => Some(Answer::Score(*n)),
-        (QuestionKind::SingleChoice { .. }, Control::Option(id)) => Some(Answer::Choice(Choice::Option(id.clone()))),
+        (QuestionKind::SingleChoice { .. }, Control::Option(id)) => {
+            Some(Answer::Choice(Choice::Option(id.clone())))
+        }
         (QuestionKind::SingleChoice { .. }, Control::Other) => match answer {
             Some(a @ Answer::Choice(Choice::Other(_))) => Some(a.clone()),
             _ => Some(Answer::Choice(Choice::Other(String::new()))),
@@ -315,7 +431,10 @@ pub fn toggle(kind: &QuestionKind, answer: Option<&Answer>, control: &Control, o
                 choices.push(this);
                 // Keep the definition's order, "Other" last, whatever order they were ticked in.
                 let rank = |c: &Choice| match c {
-                    Choice::Option(o) => options.iter().position(|x| &x.id == o).unwrap_or(usize::MAX - 1),
+                    Choice::Option(o) => options
+                        .iter()
+                        .position(|x| &x.id == o)
+                        .unwrap_or(usize::MAX - 1),
                     Choice::Other(_) => usize::MAX,
                 };
                 choices.sort_by_key(rank);
@@ -363,10 +482,21 @@ pub fn field_text(answer: Option<&Answer>, field: Field) -> String {
         (Some(Answer::Text(t)), Field::Text) => t,
         (Some(Answer::Choice(Choice::Other(t))), Field::OtherText) => t,
         (Some(Answer::Choices(cs)), Field::OtherText) => {
-            return cs.iter().find_map(|c| if let Choice::Other(t) = c { Some(t.clone()) } else { None }).unwrap_or_default();
+            return cs
+                .iter()
+                .find_map(|c| {
+                    if let Choice::Other(t) = c {
+                        Some(t.clone())
+                    } else {
+                        None
+                    }
+                })
+                .unwrap_or_default();
         }
         (Some(Answer::Definition(d)), Field::Definition) => &d.text,
-        (Some(Answer::Definition(d)), Field::Attribution) => return d.attribution.clone().unwrap_or_default(),
+        (Some(Answer::Definition(d)), Field::Attribution) => {
+            return d.attribution.clone().unwrap_or_default();
+        }
         (Some(Answer::Contact(ContactAnswer::Email(e))), Field::Email) => e,
         (Some(Answer::Contact(ContactAnswer::Phone(p))), Field::Phone) => p,
         _ => return String::new(),
@@ -380,7 +510,15 @@ pub fn type_into(answer: Option<&Answer>, field: Field, text: String) -> Option<
         Field::Text => (!text.is_empty()).then_some(Answer::Text(text)),
         Field::OtherText => match answer {
             Some(Answer::Choices(cs)) => Some(Answer::Choices(
-                cs.iter().map(|c| if let Choice::Other(_) = c { Choice::Other(text.clone()) } else { c.clone() }).collect(),
+                cs.iter()
+                    .map(|c| {
+                        if let Choice::Other(_) = c {
+                            Choice::Other(text.clone())
+                        } else {
+                            c.clone()
+                        }
+                    })
+                    .collect(),
             )),
             _ => Some(Answer::Choice(Choice::Other(text))),
         },
@@ -408,9 +546,15 @@ pub fn field_shown(kind: &QuestionKind, answer: Option<&Answer>, field: Field) -
                 _ => return false,
             };
             match (channel, field) {
-                (ContactChannel::Email, Field::Email) | (ContactChannel::Phone, Field::Phone) => true,
+                (ContactChannel::Email, Field::Email) | (ContactChannel::Phone, Field::Phone) => {
+                    true
+                }
                 (ContactChannel::Either, f) => {
-                    let wanted = if f == Field::Email { ContactChannel::Email } else { ContactChannel::Phone };
+                    let wanted = if f == Field::Email {
+                        ContactChannel::Email
+                    } else {
+                        ContactChannel::Phone
+                    };
                     is_on(answer, &Control::Channel(wanted))
                 }
                 _ => false,
@@ -426,7 +570,8 @@ mod tests {
     use crate::i18n::EN;
 
     fn every_kind() -> SurveyDefinition {
-        SurveyDefinition::from_json(include_str!("../schema/tests/fixtures/every-kind.json")).unwrap()
+        SurveyDefinition::from_json(include_str!("../schema/tests/fixtures/every-kind.json"))
+            .unwrap()
     }
 
     fn view_of(id: &str) -> QuestionView {
@@ -437,15 +582,28 @@ mod tests {
     #[test]
     fn scales_name_every_point() {
         let nps = view_of("nps");
-        let names: Vec<_> = nps.groups[0].options.iter().map(|o| o.aria_label.clone().unwrap()).collect();
+        let names: Vec<_> = nps.groups[0]
+            .options
+            .iter()
+            .map(|o| o.aria_label.clone().unwrap())
+            .collect();
         assert_eq!(names.len(), 11);
         assert_eq!(names[8], "8 out of 10");
-        assert_eq!(nps.scale_labels, Some(("Not likely".into(), "Very likely".into())));
+        assert_eq!(
+            nps.scale_labels,
+            Some(("Not likely".into(), "Very likely".into()))
+        );
         let csat = view_of("csat");
         assert_eq!(csat.groups[0].variant, "faces");
-        assert_eq!(csat.groups[0].options[0].aria_label.as_deref(), Some("Very dissatisfied"));
+        assert_eq!(
+            csat.groups[0].options[0].aria_label.as_deref(),
+            Some("Very dissatisfied")
+        );
         let rating = view_of("rating");
-        assert_eq!((rating.groups[0].variant, rating.groups[0].options.len()), ("numbers", 4));
+        assert_eq!(
+            (rating.groups[0].variant, rating.groups[0].options.len()),
+            ("numbers", 4)
+        );
     }
 
     #[test]
@@ -453,7 +611,11 @@ mod tests {
         let d = every_kind();
         for q in &d.questions {
             let v = question_view(&d, q, "en", &EN);
-            assert!(!v.groups.is_empty() || !v.fields.is_empty(), "{} renders nothing", q.id);
+            assert!(
+                !v.groups.is_empty() || !v.fields.is_empty(),
+                "{} renders nothing",
+                q.id
+            );
         }
         let likert = view_of("agreement");
         assert_eq!(likert.groups.len(), 2);
@@ -467,17 +629,32 @@ mod tests {
         let kind = &d.question("topics").unwrap().kind;
         let mut a = toggle(kind, None, &Control::Option("devices".into()), true);
         a = toggle(kind, a.as_ref(), &Control::Option("billing".into()), true);
-        assert_eq!(a, Some(Answer::Choices(vec![Choice::Option("billing".into()), Choice::Option("devices".into())])));
+        assert_eq!(
+            a,
+            Some(Answer::Choices(vec![
+                Choice::Option("billing".into()),
+                Choice::Option("devices".into())
+            ]))
+        );
         a = toggle(kind, a.as_ref(), &Control::Other, true);
         a = type_into(a.as_ref(), Field::OtherText, "Parking".into());
         assert!(field_shown(kind, a.as_ref(), Field::OtherText));
         assert_eq!(field_text(a.as_ref(), Field::OtherText), "Parking");
         // "None of these" clears the others; picking another clears it.
         a = toggle(kind, a.as_ref(), &Control::Option("none".into()), true);
-        assert_eq!(a, Some(Answer::Choices(vec![Choice::Option("none".into())])));
+        assert_eq!(
+            a,
+            Some(Answer::Choices(vec![Choice::Option("none".into())]))
+        );
         a = toggle(kind, a.as_ref(), &Control::Option("insulin".into()), true);
-        assert_eq!(a, Some(Answer::Choices(vec![Choice::Option("insulin".into())])));
-        assert_eq!(toggle(kind, a.as_ref(), &Control::Option("insulin".into()), false), None);
+        assert_eq!(
+            a,
+            Some(Answer::Choices(vec![Choice::Option("insulin".into())]))
+        );
+        assert_eq!(
+            toggle(kind, a.as_ref(), &Control::Option("insulin".into()), false),
+            None
+        );
     }
 
     #[test]
@@ -487,7 +664,11 @@ mod tests {
         let a = toggle(kind, None, &Control::Other, true);
         assert!(field_shown(kind, a.as_ref(), Field::OtherText));
         let a = type_into(a.as_ref(), Field::OtherText, "Letter".into());
-        assert_eq!(toggle(kind, a.as_ref(), &Control::Other, true), a, "re-selecting Other keeps the text");
+        assert_eq!(
+            toggle(kind, a.as_ref(), &Control::Other, true),
+            a,
+            "re-selecting Other keeps the text"
+        );
         let a = toggle(kind, a.as_ref(), &Control::Option("chat".into()), true);
         assert!(is_on(a.as_ref(), &Control::Option("chat".into())));
         assert!(!field_shown(kind, a.as_ref(), Field::OtherText));
@@ -498,17 +679,39 @@ mod tests {
         let a = type_into(None, Field::Definition, "Shared decisions".into());
         let a = type_into(a.as_ref(), Field::Attribution, "Ana".into());
         let d = every_kind();
-        let a = toggle(&d.question("engagement").unwrap().kind, a.as_ref(), &Control::Publish, true);
+        let a = toggle(
+            &d.question("engagement").unwrap().kind,
+            a.as_ref(),
+            &Control::Publish,
+            true,
+        );
         assert_eq!(
             a,
-            Some(Answer::Definition(DefinitionAnswer { text: "Shared decisions".into(), attribution: Some("Ana".into()), publish: true }))
+            Some(Answer::Definition(DefinitionAnswer {
+                text: "Shared decisions".into(),
+                attribution: Some("Ana".into()),
+                publish: true
+            }))
         );
         let contact = &d.question("contact").unwrap().kind;
-        assert!(!field_shown(contact, None, Field::Email), "either: the visitor picks a channel first");
-        let a = toggle(contact, None, &Control::Channel(ContactChannel::Phone), true);
+        assert!(
+            !field_shown(contact, None, Field::Email),
+            "either: the visitor picks a channel first"
+        );
+        let a = toggle(
+            contact,
+            None,
+            &Control::Channel(ContactChannel::Phone),
+            true,
+        );
         assert!(field_shown(contact, a.as_ref(), Field::Phone));
         let a = type_into(a.as_ref(), Field::Phone, "+44 20 7946 0958".into());
-        assert_eq!(a, Some(Answer::Contact(ContactAnswer::Phone("+44 20 7946 0958".into()))));
+        assert_eq!(
+            a,
+            Some(Answer::Contact(ContactAnswer::Phone(
+                "+44 20 7946 0958".into()
+            )))
+        );
     }
 
     #[test]

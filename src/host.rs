@@ -20,14 +20,26 @@ pub fn find_parent(target: Option<&str>) -> Result<Element, String> {
             .query_selector(selector)
             .map_err(|_| format!("data-target \"{selector}\" is not a valid CSS selector"))?
             .ok_or_else(|| format!("data-target \"{selector}\" matches no element on this page")),
-        None => document.body().map(Element::from).ok_or_else(|| "the page has no <body>".to_owned()),
+        None => document
+            .body()
+            .map(Element::from)
+            .ok_or_else(|| "the page has no <body>".to_owned()),
     }
 }
 
 /// Create the host element in `parent` and return it with the element to mount into, inside
 /// its shadow root.
-pub fn create(parent: &Element, locale: &str, rtl: bool) -> Result<(HtmlElement, HtmlElement), String> {
-    build(parent, locale, rtl).map_err(|e| format!("could not create the widget's element ({})", js_error_text(&e)))
+pub fn create(
+    parent: &Element,
+    locale: &str,
+    rtl: bool,
+) -> Result<(HtmlElement, HtmlElement), String> {
+    build(parent, locale, rtl).map_err(|e| {
+        format!(
+            "could not create the widget's element ({})",
+            js_error_text(&e)
+        )
+    })
 }
 
 fn build(parent: &Element, locale: &str, rtl: bool) -> Result<(HtmlElement, HtmlElement), JsValue> {

@@ -79,9 +79,21 @@ pub const EN: Strings = Strings {
     publish: "You may publish my definition",
     chars_left: "{n} characters left",
     out_of: "{n} out of {max}",
-    faces: ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"],
+    faces: [
+        "Very dissatisfied",
+        "Dissatisfied",
+        "Neutral",
+        "Satisfied",
+        "Very satisfied",
+    ],
     privacy_note: "Your answers are sent only to the organisation running this survey.",
-    agree5: ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"],
+    agree5: [
+        "Strongly disagree",
+        "Disagree",
+        "Neither agree nor disagree",
+        "Agree",
+        "Strongly agree",
+    ],
     agree7: [
         "Strongly disagree",
         "Disagree",

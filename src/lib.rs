@@ -32,16 +32,23 @@ use crate::session::SurveySession;
 /// failure is one `console.error` and the page is left as it was.
 #[wasm_bindgen]
 pub fn start(config_json: &str) {
+    // Development builds say why they panicked; release builds stay small and just stop.
+    #[cfg(debug_assertions)]
+    std::panic::set_hook(Box::new(|info| console_error(&info.to_string())));
     let config = match WidgetConfig::from_json(config_json) {
         Ok(c) => c,
         Err(e) => return console_error(&e.0),
     };
     let Some(endpoint) = resolve_url(&config.endpoint) else {
-        return console_error(&format!("data-endpoint \"{}\" is not an http(s) URL", config.endpoint));
+        return console_error(&format!(
+            "data-endpoint \"{}\" is not an http(s) URL",
+            config.endpoint
+        ));
     };
-    leptos::task::spawn_local(async move {
+    // Leptos' executor starts with the first mount; until then, futures run on wasm-bindgen's.
+    wasm_bindgen_futures::spawn_local(async move {
         // Responses an earlier page could not deliver go first, whatever happens next.
-        leptos::task::spawn_local(delivery::flush());
+        wasm_bindgen_futures::spawn_local(delivery::flush());
         if let Err(message) = show(config, endpoint).await {
             console_error(&message);
         }
@@ -52,10 +59,17 @@ pub fn start(config_json: &str) {
 async fn show(config: WidgetConfig, endpoint: String) -> Result<(), String> {
     let parent = host::find_parent(config.target.as_deref())?;
     let definition = match &config.survey {
-        SurveySource::Remote(id) => transport::fetch_definition(&format!("{endpoint}/surveys/{id}")).await?,
+        SurveySource::Remote(id) => {
+            transport::fetch_definition(&format!("{endpoint}/surveys/{id}")).await?
+        }
         SurveySource::Inline(selector) => inline_definition(selector)?,
     };
-    mount(definition, &config, &parent, format!("{endpoint}/responses"))
+    mount(
+        definition,
+        &config,
+        &parent,
+        format!("{endpoint}/responses"),
+    )
 }
 
 /// Read the definition from the JSON text of the element `selector` finds.
@@ -63,9 +77,12 @@ fn inline_definition(selector: &str) -> Result<SurveyDefinition, String> {
     let element = window()
         .document()
         .and_then(|d| d.query_selector(selector).ok().flatten())
-        .ok_or_else(|| format!("data-survey-inline \"{selector}\" matches no element on this page"))?;
+        .ok_or_else(|| {
+            format!("data-survey-inline \"{selector}\" matches no element on this page")
+        })?;
     let text = element.text_content().unwrap_or_default();
-    SurveyDefinition::from_json(&text).map_err(|p| format!("the inline survey in \"{selector}\" is invalid: {p}"))
+    SurveyDefinition::from_json(&text)
+        .map_err(|p| format!("the inline survey in \"{selector}\" is invalid: {p}"))
 }
 
 /// Render the survey into a new host element in `parent`.

@@ -45,7 +45,13 @@ impl Pending {
 fn parse_queue(text: &str) -> Option<Vec<Pending>> {
     let items = Json::parse(text).ok()?;
     // An entry an older version wrote differently is skipped, not fatal to the rest.
-    Some(items.as_array()?.iter().filter_map(Pending::from_json).collect())
+    Some(
+        items
+            .as_array()?
+            .iter()
+            .filter_map(Pending::from_json)
+            .collect(),
+    )
 }
 
 /// The queue of unacknowledged responses, oldest first.
@@ -61,7 +67,11 @@ pub struct Outbox<S: TextStore> {
 impl<S: TextStore> Outbox<S> {
     /// An outbox over `store`.
     pub fn new(store: S) -> Self {
-        Self { store, memory: Vec::new(), durable: true }
+        Self {
+            store,
+            memory: Vec::new(),
+            durable: true,
+        }
     }
 
     /// The queue as stored now: another tab may have changed it since this one last looked.
@@ -70,7 +80,10 @@ impl<S: TextStore> Outbox<S> {
             return self.memory.clone();
         }
         // What another tab or an older version wrote badly is ignored rather than fatal.
-        self.store.load().and_then(|t| parse_queue(&t)).unwrap_or_default()
+        self.store
+            .load()
+            .and_then(|t| parse_queue(&t))
+            .unwrap_or_default()
     }
 
     fn write(&mut self, queue: Vec<Pending>) -> bool {
@@ -138,7 +151,10 @@ pub(crate) mod tests {
                             "started_at": "2026-11-24T10:00:00Z", "submitted_at": "2026-11-24T10:00:01Z"}}}}"#
         ))
         .unwrap();
-        Pending { url: "https://a.example/v1/responses".into(), response }
+        Pending {
+            url: "https://a.example/v1/responses".into(),
+            response,
+        }
     }
 
     #[test]
@@ -149,7 +165,11 @@ pub(crate) mod tests {
         assert!(outbox.put(pending(2)));
         // A new page load sees both, oldest first.
         let reloaded = Outbox::new(store.clone());
-        let ids: Vec<_> = reloaded.pending().iter().map(|p| p.response.id.clone()).collect();
+        let ids: Vec<_> = reloaded
+            .pending()
+            .iter()
+            .map(|p| p.response.id.clone())
+            .collect();
         assert_eq!(ids, [pending(1).response.id, pending(2).response.id]);
         outbox.remove(&pending(1).response.id);
         assert_eq!(Outbox::new(store).pending(), [pending(2)]);
@@ -176,7 +196,10 @@ pub(crate) mod tests {
 
     #[test]
     fn a_refusing_store_still_keeps_responses_for_this_page() {
-        let mut outbox = Outbox::new(MemoryStore { full: true, ..Default::default() });
+        let mut outbox = Outbox::new(MemoryStore {
+            full: true,
+            ..Default::default()
+        });
         assert!(!outbox.put(pending(1)));
         assert_eq!(outbox.pending(), [pending(1)]);
         outbox.remove(&pending(1).response.id);
@@ -188,7 +211,10 @@ pub(crate) mod tests {
         let store = MemoryStore::default();
         let mut outbox = Outbox::new(store.clone());
         outbox.put(pending(1));
-        let mut full = Outbox::new(MemoryStore { full: true, ..store });
+        let mut full = Outbox::new(MemoryStore {
+            full: true,
+            ..store
+        });
         assert!(!full.put(pending(2)));
         assert_eq!(full.pending(), [pending(1), pending(2)]);
     }

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use sayso_schema::{
-    Answer, Choice, ContactAnswer, Context, Problems, QuestionKind, RESPONSE_SCHEMA, Response, SurveyDefinition,
-    SurveyRef, is_email, is_phone,
+    Answer, Choice, ContactAnswer, Context, Problems, QuestionKind, RESPONSE_SCHEMA, Response,
+    SurveyDefinition, SurveyRef, is_email, is_phone,
 };
 
 use crate::form::{self, Control, Field};
@@ -43,7 +43,13 @@ impl SurveySession {
     /// A fresh session of `definition` shown in `locale` since `started_at` (RFC 3339).
     pub fn new(definition: Arc<SurveyDefinition>, locale: String, started_at: String) -> Self {
         let n = definition.questions.len();
-        Self { definition, locale, started_at, answers: vec![None; n], issues: vec![None; n] }
+        Self {
+            definition,
+            locale,
+            started_at,
+            answers: vec![None; n],
+            issues: vec![None; n],
+        }
     }
 
     fn index(&self, id: &str) -> Option<usize> {
@@ -111,15 +117,17 @@ impl SurveySession {
 
     /// Whether `field` of question `id` is shown now.
     pub fn field_shown(&self, id: &str, field: Field) -> bool {
-        self.definition.question(id).is_some_and(|q| form::field_shown(&q.kind, self.answer(id), field))
+        self.definition
+            .question(id)
+            .is_some_and(|q| form::field_shown(&q.kind, self.answer(id), field))
     }
 
     /// Whether question `id` is shown: a contact question only once its consent is given.
     pub fn visible(&self, id: &str) -> bool {
         match self.definition.question(id).map(|q| &q.kind) {
-            Some(QuestionKind::Contact { consent_question, .. }) => {
-                self.answer(consent_question) == Some(&Answer::Consent(true))
-            }
+            Some(QuestionKind::Contact {
+                consent_question, ..
+            }) => self.answer(consent_question) == Some(&Answer::Consent(true)),
             Some(_) => true,
             None => false,
         }
@@ -154,13 +162,23 @@ impl SurveySession {
         let issue = match (answer, &question.kind) {
             (None, _) if question.required => Some(Issue::Required),
             (None, _) => None,
-            (Some(Answer::Choice(Choice::Other(text))), _) if text.trim().is_empty() => Some(Issue::OtherEmpty),
-            (Some(Answer::Choices(choices)), QuestionKind::MultiChoice { options, min, max, .. }) => {
+            (Some(Answer::Choice(Choice::Other(text))), _) if text.trim().is_empty() => {
+                Some(Issue::OtherEmpty)
+            }
+            (
+                Some(Answer::Choices(choices)),
+                QuestionKind::MultiChoice {
+                    options, min, max, ..
+                },
+            ) => {
                 let n = choices.len() as u32;
                 let exclusive = choices.iter().any(|c| {
                     matches!(c, Choice::Option(o) if options.iter().any(|opt| &opt.id == o && opt.exclusive))
                 });
-                if choices.iter().any(|c| matches!(c, Choice::Other(t) if t.trim().is_empty())) {
+                if choices
+                    .iter()
+                    .any(|c| matches!(c, Choice::Other(t) if t.trim().is_empty()))
+                {
                     Some(Issue::OtherEmpty)
                 } else if let Some(min) = min.filter(|m| n < *m && !exclusive) {
                     Some(Issue::SelectAtLeast(min))
@@ -168,8 +186,12 @@ impl SurveySession {
                     max.filter(|m| n > *m).map(Issue::SelectAtMost)
                 }
             }
-            (Some(Answer::Contact(ContactAnswer::Email(e))), _) if !is_email(e.trim()) => Some(Issue::InvalidEmail),
-            (Some(Answer::Contact(ContactAnswer::Phone(p))), _) if !is_phone(p.trim()) => Some(Issue::InvalidPhone),
+            (Some(Answer::Contact(ContactAnswer::Email(e))), _) if !is_email(e.trim()) => {
+                Some(Issue::InvalidEmail)
+            }
+            (Some(Answer::Contact(ContactAnswer::Phone(p))), _) if !is_phone(p.trim()) => {
+                Some(Issue::InvalidPhone)
+            }
             _ => None,
         };
         self.issues[i] = issue;
@@ -177,7 +199,12 @@ impl SurveySession {
 
     /// The response to send: non-blank answers only, checked by the same schema code the
     /// collector runs, so that nothing the collector would refuse leaves the browser.
-    pub fn response(&self, id: String, context: Context, partial: bool) -> Result<Response, Problems> {
+    pub fn response(
+        &self,
+        id: String,
+        context: Context,
+        partial: bool,
+    ) -> Result<Response, Problems> {
         let answers = self
             .definition
             .questions
@@ -190,9 +217,16 @@ impl SurveySession {
         let response = Response {
             schema: RESPONSE_SCHEMA.to_owned(),
             id,
-            survey: SurveyRef { id: self.definition.id.clone(), version: self.definition.version },
+            survey: SurveyRef {
+                id: self.definition.id.clone(),
+                version: self.definition.version,
+            },
             answers,
-            context: Context { locale: self.locale.clone(), started_at: self.started_at.clone(), ..context },
+            context: Context {
+                locale: self.locale.clone(),
+                started_at: self.started_at.clone(),
+                ..context
+            },
             partial,
         };
         response.validate_against(&self.definition)?;
@@ -236,7 +270,11 @@ mod tests {
         assert_eq!(s.issue("comment"), None);
         assert_eq!(s.first_issue(), Some("nps"));
         s.set_answer("nps", Some(Answer::Score(0)));
-        assert_eq!(s.issue("nps"), None, "fixing an answer clears its issue at once");
+        assert_eq!(
+            s.issue("nps"),
+            None,
+            "fixing an answer clears its issue at once"
+        );
         s.set_answer("response_time", Some(Answer::Score(4)));
         assert!(s.check());
     }
@@ -249,10 +287,17 @@ mod tests {
         s.set_answer("comment", Some(Answer::Text("   ".into())));
         s.set_answer(
             "engagement",
-            Some(Answer::Definition(DefinitionAnswer { text: "Being heard.".into(), attribution: None, publish: true })),
+            Some(Answer::Definition(DefinitionAnswer {
+                text: "Being heard.".into(),
+                attribution: None,
+                publish: true,
+            })),
         );
         let r = s.response(ID.into(), context(), false).unwrap();
-        assert_eq!(r.answers.keys().collect::<Vec<_>>(), ["nps", "response_time", "engagement"]);
+        assert_eq!(
+            r.answers.keys().collect::<Vec<_>>(),
+            ["nps", "response_time", "engagement"]
+        );
         assert_eq!(r.context.started_at, "2026-11-24T10:00:00.000Z");
         assert_eq!(r.context.locale, "en");
         assert_eq!(r.survey.version, 1);
@@ -264,14 +309,21 @@ mod tests {
         s.set_answer("nps", Some(Answer::Score(9)));
         let err = s.response(ID.into(), context(), false).unwrap_err();
         assert_eq!(err.0[0].path, "$.answers.response_time");
-        assert!(s.response(ID.into(), context(), true).is_ok(), "a partial response may miss required answers");
+        assert!(
+            s.response(ID.into(), context(), true).is_ok(),
+            "a partial response may miss required answers"
+        );
     }
 
     #[test]
     fn an_empty_other_answer_is_an_issue() {
         let text = r#"{"id":"s","version":1,"title":"t","questions":[{"id":"c","kind":"single_choice","title":"?",
             "allow_other":true,"options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}]}"#;
-        let mut s = SurveySession::new(Arc::new(SurveyDefinition::from_json(text).unwrap()), "en".into(), String::new());
+        let mut s = SurveySession::new(
+            Arc::new(SurveyDefinition::from_json(text).unwrap()),
+            "en".into(),
+            String::new(),
+        );
         s.set_answer("c", Some(Answer::Choice(Choice::Other(" ".into()))));
         assert!(!s.check());
         assert_eq!(s.issue("c"), Some(Issue::OtherEmpty));

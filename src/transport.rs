@@ -23,7 +23,9 @@ pub fn delivery_for_status(status: u16, detail: String) -> Delivery {
     match status {
         200..=299 => Delivery::Stored,
         408 | 429 => Delivery::Failed(format!("the endpoint answered {status}")),
-        400..=499 => Delivery::Rejected(format!("the endpoint refused the response ({status}): {detail}")),
+        400..=499 => Delivery::Rejected(format!(
+            "the endpoint refused the response ({status}): {detail}"
+        )),
         _ => Delivery::Failed(format!("the endpoint answered {status}")),
     }
 }
@@ -44,7 +46,11 @@ pub async fn post_response(url: &str, body: &str) -> Delivery {
     match response {
         Ok(r) => {
             let status = r.status();
-            let detail = if (400..500).contains(&status) { problem_summary(&r.text().await.unwrap_or_default()) } else { String::new() };
+            let detail = if (400..500).contains(&status) {
+                problem_summary(&r.text().await.unwrap_or_default())
+            } else {
+                String::new()
+            };
             delivery_for_status(status, detail)
         }
         Err(e) => Delivery::Failed(format!("could not reach {url} ({e})")),
@@ -62,17 +68,31 @@ pub async fn fetch_definition(url: &str) -> Result<SurveyDefinition, String> {
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
     match status {
-        200..=299 => SurveyDefinition::from_json(&text).map_err(|p| format!("the survey at {url} is invalid: {p}")),
-        404 => Err(format!("there is no survey at {url} (404): check data-survey")),
-        _ => Err(format!("could not load the survey from {url} ({status}: {})", problem_summary(&text))),
+        200..=299 => SurveyDefinition::from_json(&text)
+            .map_err(|p| format!("the survey at {url} is invalid: {p}")),
+        404 => Err(format!(
+            "there is no survey at {url} (404): check data-survey"
+        )),
+        _ => Err(format!(
+            "could not load the survey from {url} ({status}: {})",
+            problem_summary(&text)
+        )),
     }
 }
 
 /// The `detail` (or `title`) of an RFC 9457 problem document, else the text itself, shortened.
 pub fn problem_summary(text: &str) -> String {
     let parsed = sayso_schema::Json::parse(text).ok();
-    let field = |k: &str| parsed.as_ref().and_then(|v| v.get(k)).and_then(|v| v.as_str()).map(str::to_owned);
-    let summary = field("detail").or_else(|| field("title")).unwrap_or_else(|| text.to_owned());
+    let field = |k: &str| {
+        parsed
+            .as_ref()
+            .and_then(|v| v.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    let summary = field("detail")
+        .or_else(|| field("title"))
+        .unwrap_or_else(|| text.to_owned());
     summary.chars().take(300).collect()
 }
 
@@ -84,16 +104,27 @@ mod tests {
     fn statuses_decide_whether_to_retry() {
         assert_eq!(delivery_for_status(201, String::new()), Delivery::Stored);
         assert_eq!(delivery_for_status(200, String::new()), Delivery::Stored);
-        assert!(matches!(delivery_for_status(422, "bad".into()), Delivery::Rejected(m) if m.contains("bad")));
+        assert!(
+            matches!(delivery_for_status(422, "bad".into()), Delivery::Rejected(m) if m.contains("bad"))
+        );
         for retry in [408, 429, 500, 502, 503] {
-            assert!(matches!(delivery_for_status(retry, String::new()), Delivery::Failed(_)), "{retry}");
+            assert!(
+                matches!(
+                    delivery_for_status(retry, String::new()),
+                    Delivery::Failed(_)
+                ),
+                "{retry}"
+            );
         }
     }
 
     #[test]
     fn problem_documents_are_summarised() {
         let p = r#"{"type":"about:blank","title":"Invalid response","status":422,"detail":"$.answers.nps: expected an integer from 0 to 10"}"#;
-        assert_eq!(problem_summary(p), "$.answers.nps: expected an integer from 0 to 10");
+        assert_eq!(
+            problem_summary(p),
+            "$.answers.nps: expected an integer from 0 to 10"
+        );
         assert_eq!(problem_summary("Bad Gateway"), "Bad Gateway");
     }
 }

@@ -49,19 +49,26 @@ pub fn SurveyWidget(
     let form_ref = NodeRef::<html::Form>::new();
     let outcome_ref = NodeRef::<html::H2>::new();
 
-    let (title, description, thanks_title, thanks_message, questions) = session.with_untracked(|s| {
-        let d = s.definition();
-        let t = |text: &sayso_schema::LocalizedText| d.text(text, s.locale()).to_owned();
-        let questions: Vec<QuestionView> =
-            d.questions.iter().map(|q| form::question_view(d, q, s.locale(), strings)).collect();
-        (
-            t(&d.title),
-            d.description.as_ref().map(t),
-            d.thank_you.title.as_ref().map_or_else(|| strings.thank_you.to_owned(), t),
-            d.thank_you.message.as_ref().map(t),
-            questions,
-        )
-    });
+    let (title, description, thanks_title, thanks_message, questions) =
+        session.with_untracked(|s| {
+            let d = s.definition();
+            let t = |text: &sayso_schema::LocalizedText| d.text(text, s.locale()).to_owned();
+            let questions: Vec<QuestionView> = d
+                .questions
+                .iter()
+                .map(|q| form::question_view(d, q, s.locale(), strings))
+                .collect();
+            (
+                t(&d.title),
+                d.description.as_ref().map(t),
+                d.thank_you
+                    .title
+                    .as_ref()
+                    .map_or_else(|| strings.thank_you.to_owned(), t),
+                d.thank_you.message.as_ref().map(t),
+                questions,
+            )
+        });
     let thanks_title = StoredValue::new(thanks_title);
 
     let send = Callback::new(move |pending: Pending| {
@@ -71,7 +78,11 @@ pub fn SurveyWidget(
                 Delivery::Stored => Phase::Thanks,
                 Delivery::Rejected(_) | Delivery::Failed(_) => Phase::Failed,
             };
-            announcement.set(if next == Phase::Thanks { thanks_title.get_value() } else { strings.send_failed.to_owned() });
+            announcement.set(if next == Phase::Thanks {
+                thanks_title.get_value()
+            } else {
+                strings.send_failed.to_owned()
+            });
             phase.set(next);
         });
     });
@@ -84,19 +95,29 @@ pub fn SurveyWidget(
         if !session.try_update(SurveySession::check).unwrap_or(false) {
             let first = session.with_untracked(|s| s.first_issue().map(str::to_owned));
             if let Some(id) = first {
-                announcement.set(session.with_untracked(|s| s.issue(&id)).map(|i| issue_text(i, strings)).unwrap_or_default());
+                announcement.set(
+                    session
+                        .with_untracked(|s| s.issue(&id))
+                        .map(|i| issue_text(i, strings))
+                        .unwrap_or_default(),
+                );
                 focus_first_input(form_ref, &id);
             }
             return;
         }
         match session.with_untracked(|s| s.response(random_uuid(), page_context(s), false)) {
             Ok(response) => {
-                let pending = Pending { url: responses_url.get_value(), response };
+                let pending = Pending {
+                    url: responses_url.get_value(),
+                    response,
+                };
                 delivery::queue(pending.clone());
                 sent.set_value(Some(pending.clone()));
                 send.run(pending);
             }
-            Err(problems) => console_error(&format!("the response does not fit the survey: {problems}")),
+            Err(problems) => {
+                console_error(&format!("the response does not fit the survey: {problems}"))
+            }
         }
     };
     let retry = move |_| {
@@ -152,7 +173,11 @@ pub fn SurveyWidget(
 fn focus_first_input(form: NodeRef<html::Form>, id: &str) {
     let input = form
         .get_untracked()
-        .and_then(|f| f.query_selector(&format!("#sayso-q-{id} input, #sayso-q-{id} textarea")).ok().flatten())
+        .and_then(|f| {
+            f.query_selector(&format!("#sayso-q-{id} input, #sayso-q-{id} textarea"))
+                .ok()
+                .flatten()
+        })
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(input) = input {
         let _ = input.focus();
@@ -162,10 +187,21 @@ fn focus_first_input(form: NodeRef<html::Form>, id: &str) {
 /// The page the survey is answered on, stripped of query strings unless the survey keeps them.
 fn page_context(session: &SurveySession) -> sayso_schema::Context {
     let strip = session.definition().privacy.strip_url_query;
-    let clean = |url: String| if strip { strip_query(&url).to_owned() } else { url };
+    let clean = |url: String| {
+        if strip {
+            strip_query(&url).to_owned()
+        } else {
+            url
+        }
+    };
     sayso_schema::Context {
         url: clean(window().location().href().unwrap_or_default()),
-        referrer: clean(window().document().map(|d| d.referrer()).unwrap_or_default()),
+        referrer: clean(
+            window()
+                .document()
+                .map(|d| d.referrer())
+                .unwrap_or_default(),
+        ),
         locale: String::new(),
         started_at: String::new(),
         submitted_at: now_rfc3339(),
@@ -188,8 +224,22 @@ fn issue_text(issue: Issue, strings: &Strings) -> String {
 
 /// One question of any kind: its title as legend, its controls, and its issue when it has one.
 #[component]
-fn QuestionField(view: QuestionView, session: RwSignal<SurveySession>, strings: &'static Strings) -> impl IntoView {
-    let QuestionView { id, legend, description, required, groups, fields, fields_first, scale_labels, link } = view;
+fn QuestionField(
+    view: QuestionView,
+    session: RwSignal<SurveySession>,
+    strings: &'static Strings,
+) -> impl IntoView {
+    let QuestionView {
+        id,
+        legend,
+        description,
+        required,
+        groups,
+        fields,
+        fields_first,
+        scale_labels,
+        link,
+    } = view;
     let question: Arc<str> = id.clone().into();
     let issue = {
         let q = question.clone();
@@ -223,8 +273,11 @@ fn QuestionField(view: QuestionView, session: RwSignal<SurveySession>, strings: 
             .map(|f| view! { <TextInput field=f question=question.clone() legend=legend.clone() session=session strings=strings /> })
             .collect_view()
     };
-    let (fields_before, fields_after) =
-        if fields_first { (Some(render_fields(fields)), None) } else { (None, Some(render_fields(fields))) };
+    let (fields_before, fields_after) = if fields_first {
+        (Some(render_fields(fields)), None)
+    } else {
+        (None, Some(render_fields(fields)))
+    };
     let groups = groups
         .into_iter()
         .map(|g| view! { <OptionGroup group=g question=question.clone() session=session /> })
@@ -264,8 +317,18 @@ fn QuestionField(view: QuestionView, session: RwSignal<SurveySession>, strings: 
 /// A group of radio buttons or checkboxes: a scale, the options of a choice, a likert row.
 /// Native inputs give arrow-key movement within a radio group and one tab stop for free.
 #[component]
-fn OptionGroup(group: Group, question: Arc<str>, session: RwSignal<SurveySession>) -> impl IntoView {
-    let Group { label, multiple, name, variant, options } = group;
+fn OptionGroup(
+    group: Group,
+    question: Arc<str>,
+    session: RwSignal<SurveySession>,
+) -> impl IntoView {
+    let Group {
+        label,
+        multiple,
+        name,
+        variant,
+        options,
+    } = group;
     let options = options
         .into_iter()
         .map(|option| {
@@ -291,7 +354,11 @@ fn OptionInput(
     question: Arc<str>,
     session: RwSignal<SurveySession>,
 ) -> impl IntoView {
-    let OptionView { control, text, aria_label } = option;
+    let OptionView {
+        control,
+        text,
+        aria_label,
+    } = option;
     let control = Arc::new(control);
     let checked = {
         let (q, c) = (question.clone(), control.clone());
@@ -335,7 +402,16 @@ fn TextInput(
     session: RwSignal<SurveySession>,
     strings: &'static Strings,
 ) -> impl IntoView {
-    let FieldView { field, label, long, max, counter, input_type, autocomplete, placeholder } = field;
+    let FieldView {
+        field,
+        label,
+        long,
+        max,
+        counter,
+        input_type,
+        autocomplete,
+        placeholder,
+    } = field;
     let input_id = format!("sayso-{question}-{}", field.slug());
     let counter_id = format!("{input_id}-left");
     let value = {
@@ -353,7 +429,17 @@ fn TextInput(
     };
     let aria_label = label.is_none().then_some(legend);
     let described_by = counter.then(|| counter_id.clone());
-    let left = move || fill(strings.chars_left, &[("n", &(max as usize).saturating_sub(value.with(|v| v.chars().count())).to_string())]);
+    let left = move || {
+        fill(
+            strings.chars_left,
+            &[(
+                "n",
+                &(max as usize)
+                    .saturating_sub(value.with(|v| v.chars().count()))
+                    .to_string(),
+            )],
+        )
+    };
     let input = if long {
         Either::Left(view! {
             <textarea id=input_id.clone() class="sayso-input sayso-input--long" rows="4" maxlength=max.to_string()

@@ -1,1 +1,43 @@
-fn main() {}
+//! Run with: `cargo xtask <command>` (an alias in .cargo/config.toml)
+//!
+//! - `dist`  build the widget into dist/ and print its size table and budgets
+//! - `demo`  build everything and run the demo: collector + clinic page + dashboard, SQLite
+//! - `test`  every check CI runs: fmt, clippy, unit, collector, browser, size, end-to-end
+//! - `bench` the side-by-side bench against the reference survey page, CPU throttled 4x
+
+mod bench;
+mod demo;
+mod dist;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dist") => dist::dist().map(|d| print!("{}", d.report())),
+        Some("demo") => demo::demo(&args[1..]),
+        Some("test") => test::test(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
+        _ => Err(
+            "usage: cargo xtask <dist | demo [--port N] | test [--only STEP] | bench [--runs N]>"
+                .to_owned(),
+        ),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The value after `--name` in `args`.
+pub fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+}

@@ -1,0 +1,44 @@
+/*
+ * Sayso loader (sayso.js): the one script tag a site owner pastes.
+ *
+ * It reads the tag's data-* options (over window.saysoConfig), creates window.Sayso with a
+ * call queue, and loads the widget (sayso-<hash>.js + .wasm, next to this file) once the page
+ * has been parsed and the browser is idle. It holds no logic the widget has; it never blocks
+ * parsing and is safe to include twice. `cargo xtask dist` fills in the hashed names and
+ * minifies it; its brotli size is checked against a 600 byte budget.
+ */
+(function (w, d) {
+  var api = w.Sayso;
+  if (api && api.loaded) return;
+  var tag = d.currentScript || d.querySelector('script[src*="sayso.js"]');
+  var queue = (api && api.q) || [];
+  var config = {};
+  var key;
+  var global = w.saysoConfig || {};
+  var data = (tag && tag.dataset) || {};
+  for (key in global) config[key] = global[key];
+  for (key in data) config[key] = data[key];
+  api = w.Sayso = { loaded: 1, q: queue };
+  "open close setAttributes on".split(" ").forEach(function (method) {
+    api[method] = function () {
+      queue.push([method, [].slice.call(arguments)]);
+    };
+  });
+  var base = (tag && tag.src) || d.baseURI;
+  function load() {
+    import(new URL("__SAYSO_JS__", base).href)
+      .then(function (widget) {
+        return widget.default({ module_or_path: new URL("__SAYSO_WASM__", base).href }).then(function () {
+          widget.start(JSON.stringify(config), api);
+        });
+      })
+      .catch(function (error) {
+        console.error("Sayso: could not load the widget (" + error + ")");
+      });
+  }
+  function idle() {
+    (w.requestIdleCallback || setTimeout)(load, { timeout: 3000 });
+  }
+  if (d.readyState == "loading") d.addEventListener("DOMContentLoaded", idle);
+  else idle();
+})(window, document);

@@ -1,0 +1,107 @@
+// Side-by-side bench of Sayso and the reference survey page, in one headless Chromium run with
+// the CPU throttled 4x, pages alternating. Started by `cargo xtask bench`, which builds the
+// widget, starts the collectors and prepares the reference; run directly with the same
+// environment variables if you like:
+//   PAGES='[{"name":..., "url":..., "ready":"sayso"|"surveyjs"}]' CHROMIUM=... RUNS=5 node bench.mjs
+//
+// Per page load it records: time from navigation until the first question is visible and can
+// be clicked, total blocking time (sum over long tasks of their length past 50 ms, until the
+// page is ready and the network is idle), bytes transferred (encoded), used JS heap, and
+// uncaught page errors. It prints medians and the ratios against the reference.
+
+import { chromium } from "playwright-core";
+
+const pages = JSON.parse(process.env.PAGES);
+const runs = Number(process.env.RUNS || 5);
+const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
+
+const READY = {
+  // The first answer option inside the widget's shadow root, visible and enabled.
+  sayso: () => {
+    const host = document.querySelector("sayso-survey");
+    const input = host && host.shadowRoot && host.shadowRoot.querySelector("input");
+    const box = input && input.parentElement.getBoundingClientRect();
+    return box && box.width > 0 && box.height > 0 && !input.disabled ? performance.now() : false;
+  },
+  surveyjs: () => {
+    const item = document.querySelector("#survey .sd-rating__item, #survey input[type=radio]");
+    const box = item && item.getBoundingClientRect();
+    return box && box.width > 0 && box.height > 0 ? performance.now() : false;
+  },
+};
+
+const OBSERVE_LONG_TASKS = () => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push(e.duration);
+  }).observe({ type: "longtask", buffered: true });
+};
+
+async function measure(browser, page) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const tab = await context.newPage();
+  const cdp = await context.newCDPSession(tab);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  await cdp.send("Network.enable");
+  await cdp.send("Performance.enable");
+  let bytes = 0;
+  cdp.on("Network.loadingFinished", (e) => (bytes += e.encodedDataLength));
+  let errors = 0;
+  tab.on("pageerror", () => errors++);
+  await tab.addInitScript(OBSERVE_LONG_TASKS);
+  await tab.goto(page.url, { waitUntil: "commit" });
+  const ready = await (await tab.waitForFunction(READY[page.ready], null, { polling: "raf", timeout: 60_000 })).jsonValue();
+  await tab.waitForLoadState("networkidle");
+  const longTasks = await tab.evaluate(() => window.__longTasks);
+  const tbt = longTasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0);
+  const metrics = (await cdp.send("Performance.getMetrics")).metrics;
+  const heap = metrics.find((m) => m.name === "JSHeapUsedSize").value;
+  await context.close();
+  return { ready, tbt, bytes, heap, errors };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const browser = await chromium.launch({
+  executablePath,
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+const results = Object.fromEntries(pages.map((p) => [p.name, []]));
+for (let run = 0; run < runs; run++) {
+  for (const page of pages) results[page.name].push(await measure(browser, page));
+}
+await browser.close();
+
+const summary = pages.map((p) => {
+  const r = results[p.name];
+  return {
+    name: p.name,
+    ready: median(r.map((x) => x.ready)),
+    tbt: median(r.map((x) => x.tbt)),
+    bytes: median(r.map((x) => x.bytes)),
+    heap: median(r.map((x) => x.heap)),
+    errors: r.reduce((s, x) => s + x.errors, 0),
+  };
+});
+const pad = (s, n) => String(s).padStart(n);
+console.log(`\nbench: ${runs} runs per page, alternating, CPU throttled 4x, 390x844 viewport, fresh context per load`);
+console.log(`${"page".padEnd(28)}${pad("ready ms", 10)}${pad("TBT ms", 9)}${pad("KB", 9)}${pad("heap MB", 9)}${pad("errors", 8)}`);
+for (const s of summary) {
+  console.log(
+    `${s.name.padEnd(28)}${pad(s.ready.toFixed(0), 10)}${pad(s.tbt.toFixed(0), 9)}${pad((s.bytes / 1024).toFixed(1), 9)}${pad((s.heap / 1048576).toFixed(2), 9)}${pad(s.errors, 8)}`,
+  );
+}
+const reference = summary.find((s) => s.name === process.env.REFERENCE);
+for (const s of summary.filter((s) => s !== reference)) {
+  console.log(
+    `${s.name} vs ${reference.name}: ready ${(reference.ready / s.ready).toFixed(1)}x sooner, ` +
+      `${(reference.bytes / s.bytes).toFixed(1)}x fewer bytes, TBT ${s.tbt.toFixed(0)} ms vs ${reference.tbt.toFixed(0)} ms`,
+  );
+}
+console.log(JSON.stringify({ runs, summary }));

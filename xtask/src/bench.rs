@@ -1,0 +1,122 @@
+//! `cargo xtask bench`: Sayso against the reference survey page (../shared/reference), side by
+//! side in one headless Chromium run with the CPU throttled 4x. Prints the size table too.
+//!
+//! Sayso pages are served by the collector (brotli from dist/); the reference page by a small
+//! static server in `xtask/bench/serve.mjs` that also answers brotli, so bytes compare fairly.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use crate::tools::{self, Result, root, run};
+use crate::{dist, flag};
+
+/// Kills the child process when dropped, so that no server outlives the bench.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Run the bench and print its table.
+pub fn bench(args: &[String]) -> Result<()> {
+    let runs = flag(args, "--runs").unwrap_or("5");
+    let built = dist::dist()?;
+    print!("{}", built.report());
+    run(tools::cargo().args(["build", "--release", "-p", "sayso-collector"]))?;
+    let (chromium, _) = tools::chromium()?;
+    tools::npm_tools()?;
+    let root = root();
+    let work = root.join("target/bench");
+    let reference = prepare_reference(&work)?;
+
+    let collector = |page: &str, surveys: &Path, db: &str| -> Result<(Server, u16)> {
+        let port = free_port()?;
+        let child = Command::new(root.join("target/release/sayso-collector"))
+            .current_dir(&root)
+            .args([
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--dist",
+                "dist",
+                "--demo-page",
+                page,
+            ])
+            .arg("--surveys")
+            .arg(surveys)
+            .arg("--database")
+            .arg(work.join(db))
+            .spawn()
+            .map_err(|e| format!("could not start the collector: {e}"))?;
+        let server = Server(child);
+        wait_for_port(port)?;
+        Ok((server, port))
+    };
+    let (_demo, demo_port) = collector("index.html", &root.join("surveys"), "demo.db")?;
+    let (_three, three_port) = collector(
+        "xtask/bench/sayso.html",
+        &root.join("xtask/bench/surveys"),
+        "three.db",
+    )?;
+    let reference_port = free_port()?;
+    let _static = Server(
+        Command::new("node")
+            .arg(root.join("xtask/bench/serve.mjs"))
+            .arg(&reference)
+            .arg(reference_port.to_string())
+            .spawn()
+            .map_err(|e| format!("could not start the static server: {e}"))?,
+    );
+    wait_for_port(reference_port)?;
+
+    let pages = format!(
+        r#"[{{"name":"sayso (same 3 questions)","url":"http://127.0.0.1:{three_port}/","ready":"sayso"}},
+            {{"name":"sayso (demo clinic page)","url":"http://127.0.0.1:{demo_port}/","ready":"sayso"}},
+            {{"name":"reference (SurveyJS)","url":"http://127.0.0.1:{reference_port}/surveyjs.html","ready":"surveyjs"}}]"#
+    );
+    run(Command::new("node")
+        .arg(root.join("xtask/bench/bench.mjs"))
+        .current_dir(&root)
+        .env("PAGES", pages)
+        .env("RUNS", runs)
+        .env("REFERENCE", "reference (SurveyJS)")
+        .env("CHROMIUM", chromium))
+}
+
+/// Copy the reference page beside its npm dependencies (installed once) under target/bench.
+fn prepare_reference(work: &Path) -> Result<std::path::PathBuf> {
+    let source = root().join("../shared/reference");
+    let target = work.join("reference");
+    std::fs::create_dir_all(&target).map_err(|e| e.to_string())?;
+    for name in ["surveyjs.html", "package.json"] {
+        std::fs::copy(source.join(name), target.join(name))
+            .map_err(|e| format!("{}: {e}", source.join(name).display()))?;
+    }
+    if !target.join("node_modules/survey-core").exists() {
+        run(Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund"])
+            .current_dir(&target))?;
+    }
+    Ok(target)
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
+}
+
+/// Wait until something accepts connections on `port` (at most 30 s).
+fn wait_for_port(port: u16) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(format!("nothing listens on port {port} after 30 s"))
+}
