@@ -4,9 +4,15 @@ use std::{env, fs, path::Path};
 
 fn main() {
     let mut css = String::new();
-    let mut files: Vec<_> = fs::read_dir("style").expect("style/ exists").map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = fs::read_dir("style")
+        .expect("style/ exists")
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
-    for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "css")) {
+    for path in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "css"))
+    {
         println!("cargo:rerun-if-changed={}", path.display());
         css.push_str(&fs::read_to_string(path).unwrap());
     }
@@ -22,10 +28,15 @@ fn minify(css: &str) -> String {
     let mut rest = css;
     while let Some(start) = rest.find("/*") {
         without_comments.push_str(&rest[..start]);
-        rest = rest[start + 2..].split_once("*/").map_or("", |(_, after)| after);
+        rest = rest[start + 2..]
+            .split_once("*/")
+            .map_or("", |(_, after)| after);
     }
     without_comments.push_str(rest);
-    let collapsed = without_comments.split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapsed = without_comments
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut out = String::with_capacity(collapsed.len());
     let mut depth = 0;
     let chars: Vec<char> = collapsed.chars().collect();

@@ -86,7 +86,9 @@ impl Answer {
                 ("attribution", d.attribution.clone().into()),
                 ("publish", d.publish.into()),
             ]),
-            Self::Likert(rows) => Json::Object(rows.iter().map(|(r, p)| (r.as_str(), *p)).collect()),
+            Self::Likert(rows) => {
+                Json::Object(rows.iter().map(|(r, p)| (r.as_str(), *p)).collect())
+            }
             Self::Contact(ContactAnswer::Email(e)) => object(vec![("email", e.as_str().into())]),
             Self::Contact(ContactAnswer::Phone(p)) => object(vec![("phone", p.as_str().into())]),
             Self::Consent(b) => Json::from(*b),
@@ -177,7 +179,11 @@ fn parse_kind(
                     parse_choice(v, &ids, *allow_other, &format!("{path}[{i}]"), problems)
                 })
                 .collect();
-            if choices.iter().enumerate().any(|(i, c)| choices[..i].contains(c)) {
+            if choices
+                .iter()
+                .enumerate()
+                .any(|(i, c)| choices[..i].contains(c))
+            {
                 problems.push(path, "an option is selected twice");
             }
             if choices

@@ -3,7 +3,7 @@
 use crate::json::{Json, JsonObject};
 use crate::parse::{Object, boolean, keyword, list, small, string, text, uint};
 use crate::problem::Problems;
-use crate::text::{self as texts, LocalizedText, Locales};
+use crate::text::{self as texts, Locales, LocalizedText};
 
 /// A whole survey. Validate it with [`SurveyDefinition::validate`] (or parse it with
 /// [`SurveyDefinition::from_json`], which validates) before use.
@@ -59,7 +59,10 @@ pub struct Question {
 /// The kinds of question Sayso renders.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(tag = "kind", rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "json-schema",
+    schemars(tag = "kind", rename_all = "snake_case")
+)]
 pub enum QuestionKind {
     /// Net Promoter Score: 0 to 10. Answer: an integer.
     Nps {
@@ -397,7 +400,10 @@ impl SurveyDefinition {
             .text("title", &self.title)
             .maybe_text("description", self.description.as_ref())
             .set("locales", self.locales.to_json())
-            .set("questions", Json::Array(self.questions.iter().map(Question::to_json).collect()))
+            .set(
+                "questions",
+                Json::Array(self.questions.iter().map(Question::to_json).collect()),
+            )
             .set(
                 "thank_you",
                 Writer::new()
@@ -405,7 +411,12 @@ impl SurveyDefinition {
                     .maybe_text("message", self.thank_you.message.as_ref())
                     .done(),
             )
-            .set("privacy", Writer::new().set("strip_url_query", self.privacy.strip_url_query).done())
+            .set(
+                "privacy",
+                Writer::new()
+                    .set("strip_url_query", self.privacy.strip_url_query)
+                    .done(),
+            )
             .set("allowed_origins", self.allowed_origins.clone())
             .done()
     }
@@ -420,13 +431,27 @@ impl Question {
             .maybe_text("description", self.description.as_ref())
             .set("required", self.required);
         let labels = |w: Writer, labels: &Option<ScaleLabels>| {
-            w.maybe("labels", labels.as_ref().map(|l| Writer::new().text("low", &l.low).text("high", &l.high).done()))
+            w.maybe(
+                "labels",
+                labels.as_ref().map(|l| {
+                    Writer::new()
+                        .text("low", &l.low)
+                        .text("high", &l.high)
+                        .done()
+                }),
+            )
         };
         let options = |options: &[ChoiceOption]| {
             Json::Array(
                 options
                     .iter()
-                    .map(|o| Writer::new().set("id", o.id.as_str()).text("label", &o.label).set("exclusive", o.exclusive).done())
+                    .map(|o| {
+                        Writer::new()
+                            .set("id", o.id.as_str())
+                            .text("label", &o.label)
+                            .set("exclusive", o.exclusive)
+                            .done()
+                    })
                     .collect(),
             )
         };
@@ -440,46 +465,98 @@ impl Question {
                 };
                 labels(w.set("style", style), l)
             }
-            QuestionKind::Rating { max, style, labels: l } => {
-                let style = if *style == RatingStyle::Stars { "stars" } else { "numbers" };
+            QuestionKind::Rating {
+                max,
+                style,
+                labels: l,
+            } => {
+                let style = if *style == RatingStyle::Stars {
+                    "stars"
+                } else {
+                    "numbers"
+                };
                 labels(w.set("max", *max).set("style", style), l)
             }
-            QuestionKind::SingleChoice { options: o, allow_other, other_label, shuffle } => w
+            QuestionKind::SingleChoice {
+                options: o,
+                allow_other,
+                other_label,
+                shuffle,
+            } => w
                 .set("options", options(o))
                 .set("allow_other", *allow_other)
                 .maybe_text("other_label", other_label.as_ref())
                 .set("shuffle", *shuffle),
-            QuestionKind::MultiChoice { options: o, min, max, allow_other, other_label, shuffle } => w
+            QuestionKind::MultiChoice {
+                options: o,
+                min,
+                max,
+                allow_other,
+                other_label,
+                shuffle,
+            } => w
                 .set("options", options(o))
                 .maybe("min", min.map(Json::from))
                 .maybe("max", max.map(Json::from))
                 .set("allow_other", *allow_other)
                 .maybe_text("other_label", other_label.as_ref())
                 .set("shuffle", *shuffle),
-            QuestionKind::Text { style, max_length, placeholder } => w
-                .set("style", if *style == TextStyle::Short { "short" } else { "long" })
+            QuestionKind::Text {
+                style,
+                max_length,
+                placeholder,
+            } => w
+                .set(
+                    "style",
+                    if *style == TextStyle::Short {
+                        "short"
+                    } else {
+                        "long"
+                    },
+                )
                 .set("max_length", *max_length)
                 .maybe_text("placeholder", placeholder.as_ref()),
-            QuestionKind::Definition { term, ask_attribution, ask_publish, max_length } => w
+            QuestionKind::Definition {
+                term,
+                ask_attribution,
+                ask_publish,
+                max_length,
+            } => w
                 .text("term", term)
                 .set("ask_attribution", *ask_attribution)
                 .set("ask_publish", *ask_publish)
                 .set("max_length", *max_length),
-            QuestionKind::Likert { rows, points, point_labels } => w.set("rows", options(rows)).set("points", *points).maybe(
+            QuestionKind::Likert {
+                rows,
+                points,
+                point_labels,
+            } => w.set("rows", options(rows)).set("points", *points).maybe(
                 "point_labels",
-                point_labels.as_ref().map(|l| Json::Array(l.iter().map(LocalizedText::to_json).collect())),
+                point_labels
+                    .as_ref()
+                    .map(|l| Json::Array(l.iter().map(LocalizedText::to_json).collect())),
             ),
-            QuestionKind::Contact { channel, consent_question } => {
+            QuestionKind::Contact {
+                channel,
+                consent_question,
+            } => {
                 let channel = match channel {
                     ContactChannel::Email => "email",
                     ContactChannel::Phone => "phone",
                     ContactChannel::Either => "either",
                 };
-                w.set("channel", channel).set("consent_question", consent_question.as_str())
+                w.set("channel", channel)
+                    .set("consent_question", consent_question.as_str())
             }
-            QuestionKind::Consent { label, link } => w
-                .text("label", label)
-                .maybe("link", link.as_ref().map(|l| Writer::new().set("url", l.url.as_str()).text("text", &l.text).done())),
+            QuestionKind::Consent { label, link } => w.text("label", label).maybe(
+                "link",
+                link.as_ref().map(|l| {
+                    Writer::new()
+                        .set("url", l.url.as_str())
+                        .text("text", &l.text)
+                        .done()
+                }),
+            ),
         }
         .done()
     }
@@ -519,9 +596,17 @@ impl Question {
         let title = o.required("title", text);
         let description = o.optional("description", text);
         let required = o.or("required", false, boolean);
-        let kind = o.required("kind", string).and_then(|k| QuestionKind::read(&k, &mut o));
+        let kind = o
+            .required("kind", string)
+            .and_then(|k| QuestionKind::read(&k, &mut o));
         o.finish();
-        Some(Self { id: id?, title: title?, description: description.ok()?, required: required?, kind: kind? })
+        Some(Self {
+            id: id?,
+            title: title?,
+            description: description.ok()?,
+            required: required?,
+            kind: kind?,
+        })
     }
 }
 
@@ -532,25 +617,55 @@ impl QuestionKind {
             "nps" => Self::Nps { labels: labels(o)? },
             "csat" => {
                 let style = o.or("style", CsatStyle::Stars, |v, path, p| {
-                    keyword(v, path, p, &[("stars", CsatStyle::Stars), ("emoji", CsatStyle::Emoji), ("numbers", CsatStyle::Numbers)])
+                    keyword(
+                        v,
+                        path,
+                        p,
+                        &[
+                            ("stars", CsatStyle::Stars),
+                            ("emoji", CsatStyle::Emoji),
+                            ("numbers", CsatStyle::Numbers),
+                        ],
+                    )
                 });
-                Self::Csat { style: style?, labels: labels(o)? }
+                Self::Csat {
+                    style: style?,
+                    labels: labels(o)?,
+                }
             }
             "ces" => Self::Ces { labels: labels(o)? },
             "rating" => {
                 let max = o.required("max", small);
                 let style = o.or("style", RatingStyle::Stars, |v, path, p| {
-                    keyword(v, path, p, &[("stars", RatingStyle::Stars), ("numbers", RatingStyle::Numbers)])
+                    keyword(
+                        v,
+                        path,
+                        p,
+                        &[
+                            ("stars", RatingStyle::Stars),
+                            ("numbers", RatingStyle::Numbers),
+                        ],
+                    )
                 });
-                Self::Rating { max: max?, style: style?, labels: labels(o)? }
+                Self::Rating {
+                    max: max?,
+                    style: style?,
+                    labels: labels(o)?,
+                }
             }
             "single_choice" | "multi_choice" => {
-                let options = o.required("options", |v, path, p| list(v, path, p, ChoiceOption::read));
+                let options =
+                    o.required("options", |v, path, p| list(v, path, p, ChoiceOption::read));
                 let allow_other = o.or("allow_other", false, boolean);
                 let other_label = o.optional("other_label", text);
                 let shuffle = o.or("shuffle", false, boolean);
                 if kind == "single_choice" {
-                    Self::SingleChoice { options: options?, allow_other: allow_other?, other_label: other_label.ok()?, shuffle: shuffle? }
+                    Self::SingleChoice {
+                        options: options?,
+                        allow_other: allow_other?,
+                        other_label: other_label.ok()?,
+                        shuffle: shuffle?,
+                    }
                 } else {
                     let min = o.optional("min", uint);
                     let max = o.optional("max", uint);
@@ -566,36 +681,69 @@ impl QuestionKind {
             }
             "text" => {
                 let style = o.or("style", TextStyle::Long, |v, path, p| {
-                    keyword(v, path, p, &[("short", TextStyle::Short), ("long", TextStyle::Long)])
+                    keyword(
+                        v,
+                        path,
+                        p,
+                        &[("short", TextStyle::Short), ("long", TextStyle::Long)],
+                    )
                 });
                 let max_length = o.or("max_length", default_text_max(), uint);
                 let placeholder = o.optional("placeholder", text);
-                Self::Text { style: style?, max_length: max_length?, placeholder: placeholder.ok()? }
+                Self::Text {
+                    style: style?,
+                    max_length: max_length?,
+                    placeholder: placeholder.ok()?,
+                }
             }
             "definition" => {
                 let term = o.required("term", text);
                 let ask_attribution = o.or("ask_attribution", false, boolean);
                 let ask_publish = o.or("ask_publish", false, boolean);
                 let max_length = o.or("max_length", default_text_max(), uint);
-                Self::Definition { term: term?, ask_attribution: ask_attribution?, ask_publish: ask_publish?, max_length: max_length? }
+                Self::Definition {
+                    term: term?,
+                    ask_attribution: ask_attribution?,
+                    ask_publish: ask_publish?,
+                    max_length: max_length?,
+                }
             }
             "likert" => {
                 let rows = o.required("rows", |v, path, p| list(v, path, p, ChoiceOption::read));
                 let points = o.or("points", default_likert_points(), small);
                 let point_labels = o.optional("point_labels", |v, path, p| list(v, path, p, text));
-                Self::Likert { rows: rows?, points: points?, point_labels: point_labels.ok()? }
+                Self::Likert {
+                    rows: rows?,
+                    points: points?,
+                    point_labels: point_labels.ok()?,
+                }
             }
             "contact" => {
                 let channel = o.or("channel", ContactChannel::Email, |v, path, p| {
-                    keyword(v, path, p, &[("email", ContactChannel::Email), ("phone", ContactChannel::Phone), ("either", ContactChannel::Either)])
+                    keyword(
+                        v,
+                        path,
+                        p,
+                        &[
+                            ("email", ContactChannel::Email),
+                            ("phone", ContactChannel::Phone),
+                            ("either", ContactChannel::Either),
+                        ],
+                    )
                 });
                 let consent_question = o.required("consent_question", string);
-                Self::Contact { channel: channel?, consent_question: consent_question? }
+                Self::Contact {
+                    channel: channel?,
+                    consent_question: consent_question?,
+                }
             }
             "consent" => {
                 let label = o.required("label", text);
                 let link = o.optional("link", Link::read);
-                Self::Consent { label: label?, link: link.ok()? }
+                Self::Consent {
+                    label: label?,
+                    link: link.ok()?,
+                }
             }
             other => {
                 o.ignore_rest();
@@ -615,7 +763,10 @@ impl ScaleLabels {
         let low = o.required("low", text);
         let high = o.required("high", text);
         o.finish();
-        Some(Self { low: low?, high: high? })
+        Some(Self {
+            low: low?,
+            high: high?,
+        })
     }
 }
 
@@ -626,7 +777,11 @@ impl ChoiceOption {
         let label = o.required("label", text);
         let exclusive = o.or("exclusive", false, boolean);
         o.finish();
-        Some(Self { id: id?, label: label?, exclusive: exclusive? })
+        Some(Self {
+            id: id?,
+            label: label?,
+            exclusive: exclusive?,
+        })
     }
 }
 
@@ -636,7 +791,10 @@ impl Link {
         let url = o.required("url", string);
         let text = o.required("text", text);
         o.finish();
-        Some(Self { url: url?, text: text? })
+        Some(Self {
+            url: url?,
+            text: text?,
+        })
     }
 }
 
@@ -646,7 +804,10 @@ impl ThankYou {
         let title = o.optional("title", text);
         let message = o.optional("message", text);
         o.finish();
-        Some(Self { title: title.ok()?, message: message.ok()? })
+        Some(Self {
+            title: title.ok()?,
+            message: message.ok()?,
+        })
     }
 }
 
@@ -655,6 +816,8 @@ impl Privacy {
         let mut o = Object::new(v, path, p)?;
         let strip_url_query = o.or("strip_url_query", true, boolean);
         o.finish();
-        Some(Self { strip_url_query: strip_url_query? })
+        Some(Self {
+            strip_url_query: strip_url_query?,
+        })
     }
 }

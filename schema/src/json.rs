@@ -116,10 +116,17 @@ impl<K: Into<String>, V: Into<Json>> FromIterator<(K, V)> for JsonObject {
 impl Json {
     /// Parse JSON text (RFC 8259). Errors say where: "line 3, column 7: expected ':'".
     pub fn parse(text: &str) -> Result<Json, String> {
-        let mut p = Parser { bytes: text.as_bytes(), at: 0 };
+        let mut p = Parser {
+            bytes: text.as_bytes(),
+            at: 0,
+        };
         let result = p.skip_space().and_then(|_| p.value(0)).and_then(|v| {
             p.skip_space()?;
-            if p.at < p.bytes.len() { Err("unexpected text after the value") } else { Ok(v) }
+            if p.at < p.bytes.len() {
+                Err("unexpected text after the value")
+            } else {
+                Ok(v)
+            }
         });
         result.map_err(|message| {
             let before = &text.as_bytes()[..p.at.min(text.len())];
@@ -440,12 +447,16 @@ impl Parser<'_> {
                 return Err("expected a digit in the exponent");
             }
         }
-        let text = std::str::from_utf8(&self.bytes[start..self.at]).map_err(|_| "invalid number")?;
+        let text =
+            std::str::from_utf8(&self.bytes[start..self.at]).map_err(|_| "invalid number")?;
         Ok(Json::Number(JsonNumber(text.to_owned())))
     }
 
     fn hex4(&mut self) -> Parsed<u32> {
-        let digits = self.bytes.get(self.at..self.at + 4).ok_or("expected 4 hex digits")?;
+        let digits = self
+            .bytes
+            .get(self.at..self.at + 4)
+            .ok_or("expected 4 hex digits")?;
         let text = std::str::from_utf8(digits).map_err(|_| "expected 4 hex digits")?;
         let n = u32::from_str_radix(text, 16).map_err(|_| "expected 4 hex digits")?;
         self.at += 4;
@@ -464,7 +475,9 @@ impl Parser<'_> {
                 self.at += 1;
             }
             // The input is a &str and the run stops only at ASCII bytes: it is valid UTF-8.
-            out.push_str(std::str::from_utf8(&self.bytes[start..self.at]).map_err(|_| "invalid UTF-8")?);
+            out.push_str(
+                std::str::from_utf8(&self.bytes[start..self.at]).map_err(|_| "invalid UTF-8")?,
+            );
             match self.peek() {
                 Some(b'"') => {
                     self.at += 1;
@@ -518,7 +531,10 @@ mod tests {
 
     #[test]
     fn parses_and_writes_every_kind_of_value() {
-        assert_eq!(round(r#" { "a" : [1, -2.5e3, true, false, null], "b": {"c": "d"} } "#), r#"{"a":[1,-2.5e3,true,false,null],"b":{"c":"d"}}"#);
+        assert_eq!(
+            round(r#" { "a" : [1, -2.5e3, true, false, null], "b": {"c": "d"} } "#),
+            r#"{"a":[1,-2.5e3,true,false,null],"b":{"c":"d"}}"#
+        );
         assert_eq!(round("[]"), "[]");
         assert_eq!(round("{}"), "{}");
         assert_eq!(Json::parse("42").unwrap().as_u64(), Some(42));
@@ -528,17 +544,41 @@ mod tests {
 
     #[test]
     fn strings_escape_both_ways() {
-        let v = Json::parse(r#""quote \" slash \\ \/ nl \n tab \t bell \u0007 é \u00e9 😀 \ud83d\ude00""#).unwrap();
-        assert_eq!(v.as_str(), Some("quote \" slash \\ / nl \n tab \t bell \u{7} é é 😀 😀"));
-        assert_eq!(v.to_string(), r#""quote \" slash \\ / nl \n tab \t bell \u0007 é é 😀 😀""#);
+        let v = Json::parse(
+            r#""quote \" slash \\ \/ nl \n tab \t bell \u0007 é \u00e9 😀 \ud83d\ude00""#,
+        )
+        .unwrap();
+        assert_eq!(
+            v.as_str(),
+            Some("quote \" slash \\ / nl \n tab \t bell \u{7} é é 😀 😀")
+        );
+        assert_eq!(
+            v.to_string(),
+            r#""quote \" slash \\ / nl \n tab \t bell \u0007 é é 😀 😀""#
+        );
         assert_eq!(Json::parse(&v.to_string()).unwrap(), v);
     }
 
     #[test]
     fn refuses_what_json_does_not_allow() {
         for bad in [
-            "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "1e", "+1", "'a'", "\"a", "\"\\x\"", "\"\\ud800\"", "tru",
-            "{\"a\":1,\"a\":2}", "[1] 2", "\"\u{1}\"", "{a:1}",
+            "",
+            "{",
+            "[1,]",
+            "{\"a\":1,}",
+            "01",
+            "1.",
+            "1e",
+            "+1",
+            "'a'",
+            "\"a",
+            "\"\\x\"",
+            "\"\\ud800\"",
+            "tru",
+            "{\"a\":1,\"a\":2}",
+            "[1] 2",
+            "\"\u{1}\"",
+            "{a:1}",
         ] {
             assert!(Json::parse(bad).is_err(), "{bad:?} should be refused");
         }
@@ -546,14 +586,24 @@ mod tests {
 
     #[test]
     fn errors_say_where() {
-        assert_eq!(Json::parse("{\n  \"a\" 1}").unwrap_err(), "line 2, column 7: expected ':'");
-        assert_eq!(Json::parse("{\"a\":1,\"a\":2}").unwrap_err(), "line 1, column 8: duplicate key");
+        assert_eq!(
+            Json::parse("{\n  \"a\" 1}").unwrap_err(),
+            "line 2, column 7: expected ':'"
+        );
+        assert_eq!(
+            Json::parse("{\"a\":1,\"a\":2}").unwrap_err(),
+            "line 1, column 8: duplicate key"
+        );
     }
 
     #[test]
     fn deep_nesting_is_refused_not_a_crash() {
         let deep = "[".repeat(100_000);
-        assert!(Json::parse(&deep).unwrap_err().contains("nested too deeply"));
+        assert!(
+            Json::parse(&deep)
+                .unwrap_err()
+                .contains("nested too deeply")
+        );
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(Json::parse(&ok).is_ok());
     }

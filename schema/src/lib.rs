@@ -27,9 +27,11 @@ pub use definition::{
     ChoiceOption, ContactChannel, CsatStyle, Link, Privacy, Question, QuestionKind, RatingStyle,
     ScaleLabels, SurveyDefinition, TextStyle, ThankYou,
 };
-pub use problem::{Problem, Problems};
 pub use json::{Json, JsonObject};
-pub use response::{Context, RESPONSE_SCHEMA, Response, SurveyRef, TypedAnswers, is_rfc3339, is_uuid};
+pub use problem::{Problem, Problems};
+pub use response::{
+    Context, RESPONSE_SCHEMA, Response, SurveyRef, TypedAnswers, is_rfc3339, is_uuid,
+};
 pub use text::{Locales, LocalizedText, is_locale_tag};
 pub use validate::{is_identifier, is_origin, is_slug};
 

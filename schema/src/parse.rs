@@ -13,8 +13,12 @@ use crate::problem::Problems;
 use crate::text::LocalizedText;
 
 /// Parse JSON text, then read it with `read`; every problem is located by JSON path.
-pub(crate) fn parse<T>(text: &str, read: fn(&Json, &str, &mut Problems) -> Option<T>) -> Result<T, Problems> {
-    let value = Json::parse(text).map_err(|e| Problems::single("$", format!("not valid JSON: {e}")))?;
+pub(crate) fn parse<T>(
+    text: &str,
+    read: fn(&Json, &str, &mut Problems) -> Option<T>,
+) -> Result<T, Problems> {
+    let value =
+        Json::parse(text).map_err(|e| Problems::single("$", format!("not valid JSON: {e}")))?;
     read_document(&value, read)
 }
 
@@ -35,7 +39,11 @@ pub(crate) fn member(path: &str, key: &str) -> String {
     let plain = !key.is_empty()
         && !key.starts_with(|c: char| c.is_ascii_digit())
         && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if plain { format!("{path}.{key}") } else { format!("{path}[{}]", Json::from(key)) }
+    if plain {
+        format!("{path}.{key}")
+    } else {
+        format!("{path}[{}]", Json::from(key))
+    }
 }
 
 static EMPTY: JsonObject = JsonObject::EMPTY;
@@ -55,7 +63,12 @@ impl<'v, 'p> Object<'v, 'p> {
     /// Start reading `value`, which must be an object.
     pub fn new(value: &'v Json, path: &str, problems: &'p mut Problems) -> Option<Self> {
         match value {
-            Json::Object(map) => Some(Self { map, path: path.to_owned(), read: Vec::new(), problems }),
+            Json::Object(map) => Some(Self {
+                map,
+                path: path.to_owned(),
+                read: Vec::new(),
+                problems,
+            }),
             _ => {
                 problems.push(path, "expected an object");
                 None
@@ -88,7 +101,9 @@ impl<'v, 'p> Object<'v, 'p> {
     /// A field that may be absent or null; `Err(())` when present but unreadable.
     pub fn optional<T>(&mut self, key: &'static str, read: Reader<T>) -> Result<Option<T>, ()> {
         match self.take(key) {
-            Some(v) => read(v, &member(&self.path, key), self.problems).map(Some).ok_or(()),
+            Some(v) => read(v, &member(&self.path, key), self.problems)
+                .map(Some)
+                .ok_or(()),
             None => Ok(None),
         }
     }
@@ -157,8 +172,15 @@ pub(crate) fn small(v: &Json, path: &str, p: &mut Problems) -> Option<u8> {
 }
 
 /// One of a fixed set of keywords.
-pub(crate) fn keyword<T: Copy>(v: &Json, path: &str, p: &mut Problems, choices: &[(&str, T)]) -> Option<T> {
-    let found = v.as_str().and_then(|s| choices.iter().find(|(name, _)| *name == s));
+pub(crate) fn keyword<T: Copy>(
+    v: &Json,
+    path: &str,
+    p: &mut Problems,
+    choices: &[(&str, T)],
+) -> Option<T> {
+    let found = v
+        .as_str()
+        .and_then(|s| choices.iter().find(|(name, _)| *name == s));
     if found.is_none() {
         let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
         p.push(path, format!("expected one of: {}", names.join(", ")));
@@ -172,7 +194,11 @@ pub(crate) fn list<T>(v: &Json, path: &str, p: &mut Problems, item: Reader<T>) -
         p.push(path, "expected an array");
         return None;
     };
-    let read: Vec<Option<T>> = items.iter().enumerate().map(|(i, x)| item(x, &format!("{path}[{i}]"), p)).collect();
+    let read: Vec<Option<T>> = items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| item(x, &format!("{path}[{i}]"), p))
+        .collect();
     read.into_iter().collect()
 }
 
@@ -213,7 +239,10 @@ pub(crate) fn text(v: &Json, path: &str, p: &mut Problems) -> Option<LocalizedTe
             ok.then_some(LocalizedText::Translated(out))
         }
         _ => {
-            p.push(path, "expected a text, or an object of texts by locale (\"en\": \"...\")");
+            p.push(
+                path,
+                "expected a text, or an object of texts by locale (\"en\": \"...\")",
+            );
             None
         }
     }

@@ -28,7 +28,10 @@ pub struct Response {
     /// Which survey, and which version of it, was answered.
     pub survey: SurveyRef,
     /// Answers by question id; see the answer table in the README for each kind's value.
-    #[cfg_attr(feature = "json-schema", schemars(with = "std::collections::BTreeMap<String, serde_json::Value>"))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")
+    )]
     pub answers: JsonObject,
     /// Where and when the survey was answered. Never an IP address or user agent.
     pub context: Context,
@@ -66,7 +69,10 @@ pub struct Context {
     pub submitted_at: String,
     /// Jsons the host page passed (`Sayso.setAttributes`): strings, numbers or booleans.
     #[cfg_attr(feature = "json-schema", schemars(default))]
-    #[cfg_attr(feature = "json-schema", schemars(with = "std::collections::BTreeMap<String, serde_json::Value>"))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")
+    )]
     pub attributes: JsonObject,
 }
 
@@ -91,13 +97,23 @@ impl Response {
             let id = o.required("id", string);
             let version = o.required("version", uint);
             o.finish();
-            Some(SurveyRef { id: id?, version: version? })
+            Some(SurveyRef {
+                id: id?,
+                version: version?,
+            })
         });
         let answers = o.required("answers", raw_object);
         let context = o.required("context", Context::read);
         let partial = o.or("partial", false, boolean);
         o.finish();
-        Some(Self { schema: schema?, id: id?, survey: survey?, answers: answers?, context: context?, partial: partial? })
+        Some(Self {
+            schema: schema?,
+            id: id?,
+            survey: survey?,
+            answers: answers?,
+            context: context?,
+            partial: partial?,
+        })
     }
 
     /// Every problem of this response as an answer to `definition` (the version it names).
@@ -159,12 +175,19 @@ impl Response {
         self.typed_answers_into(definition, &mut Problems::default())
     }
 
-    fn typed_answers_into<'a>(&'a self, definition: &SurveyDefinition, problems: &mut Problems) -> TypedAnswers<'a> {
+    fn typed_answers_into<'a>(
+        &'a self,
+        definition: &SurveyDefinition,
+        problems: &mut Problems,
+    ) -> TypedAnswers<'a> {
         let mut out = Vec::new();
         for (id, value) in self.answers.iter() {
             let path = member("$.answers", id);
             match definition.question(id) {
-                None => problems.push(path, format!("no such question in survey \"{}\"", definition.id)),
+                None => problems.push(
+                    path,
+                    format!("no such question in survey \"{}\"", definition.id),
+                ),
                 Some(question) => {
                     if let Some(answer) = Answer::parse(question, value, &path, problems) {
                         out.push((id, answer));

@@ -19,7 +19,10 @@ pub enum LocalizedText {
     Plain(String),
     /// Text per locale tag (`en`, `es`, `pt-BR`, ...); must include the default locale.
     Translated(
-        #[cfg_attr(feature = "json-schema", schemars(with = "std::collections::BTreeMap<String, String>"))]
+        #[cfg_attr(
+            feature = "json-schema",
+            schemars(with = "std::collections::BTreeMap<String, String>")
+        )]
         Vec<(String, String)>,
     ),
 }
@@ -33,7 +36,11 @@ impl LocalizedText {
             Self::Translated(map) => {
                 let language = locale.split('-').next().unwrap_or(locale);
                 let get = |tag: &str| map.iter().find(|(k, _)| k == tag).map(|(_, v)| v.as_str());
-                get(locale).or_else(|| get(language)).or_else(|| get(default)).or(map.first().map(|(_, v)| v.as_str())).unwrap_or("")
+                get(locale)
+                    .or_else(|| get(language))
+                    .or_else(|| get(default))
+                    .or(map.first().map(|(_, v)| v.as_str()))
+                    .unwrap_or("")
             }
         }
     }
@@ -42,7 +49,10 @@ impl LocalizedText {
     pub fn variants(&self) -> Vec<(Option<&str>, &str)> {
         match self {
             Self::Plain(text) => vec![(None, text.as_str())],
-            Self::Translated(map) => map.iter().map(|(k, v)| (Some(k.as_str()), v.as_str())).collect(),
+            Self::Translated(map) => map
+                .iter()
+                .map(|(k, v)| (Some(k.as_str()), v.as_str()))
+                .collect(),
         }
     }
 
@@ -50,7 +60,9 @@ impl LocalizedText {
     pub fn to_json(&self) -> Json {
         match self {
             Self::Plain(text) => Json::from(text.as_str()),
-            Self::Translated(map) => Json::Object(map.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()),
+            Self::Translated(map) => {
+                Json::Object(map.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
+            }
         }
     }
 }
@@ -128,7 +140,10 @@ pub(crate) fn read_locales(v: &Json, path: &str, p: &mut Problems) -> Option<Loc
     let default = o.or("default", default_locale(), string);
     let available = o.or("available", Vec::new(), strings);
     o.finish();
-    Some(Locales { default: default?, available: available? })
+    Some(Locales {
+        default: default?,
+        available: available?,
+    })
 }
 
 fn default_locale() -> String {

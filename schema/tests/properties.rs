@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use sayso_schema::{
-    Answer, Choice, ChoiceOption, ContactAnswer, ContactChannel, Context, DefinitionAnswer, Json, JsonObject,
-    LocalizedText, Question, QuestionKind, RESPONSE_SCHEMA, Response, SurveyDefinition, SurveyRef,
+    Answer, Choice, ChoiceOption, ContactAnswer, ContactChannel, Context, DefinitionAnswer, Json,
+    JsonObject, LocalizedText, Question, QuestionKind, RESPONSE_SCHEMA, Response, SurveyDefinition,
+    SurveyRef,
 };
 use serde_json::Value;
 

@@ -40,7 +40,8 @@ fn valid() -> Value {
 type Case = (&'static str, Box<dyn Fn(&mut Value)>, &'static str);
 
 fn problem_paths(doc: &Value) -> Vec<String> {
-    let result = Response::from_json(&doc.to_string()).and_then(|r| r.validate_against(&every_kind()));
+    let result =
+        Response::from_json(&doc.to_string()).and_then(|r| r.validate_against(&every_kind()));
     match result {
         Ok(()) => vec![],
         Err(p) => p.iter().map(|p| p.path.clone()).collect(),
