@@ -1,0 +1,82 @@
+// Bad configuration never breaks the host page: exactly one clear console error from Sayso
+// naming what is wrong, no uncaught exception, and nothing added to the page. (The browser's
+// own "Failed to load resource" lines for a 404 or a dead endpoint are its, not ours.)
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { browser, collector, freePort, hostPages, page, watchedPage } from "./harness.mjs";
+
+const pages = {};
+let c, host, b, deadEndpoint;
+before(async () => {
+  host = await hostPages(pages);
+  c = await collector({ allowOrigins: [host.origin] });
+  b = await browser();
+  deadEndpoint = `http://127.0.0.1:${await freePort()}/v1`;
+});
+after(async () => {
+  await b?.close();
+  await c?.close();
+  await host?.close();
+});
+
+const INVALID_INLINE = `<script type="application/json" id="survey">{"id": "x", "version": 1, "title": "T",
+  "questions": [{"id": "q", "kind": "nps", "title": "?", "requird": true}]}</script>`;
+
+const cases = [
+  { name: "no endpoint", attrs: () => ({ survey: "patient-experience" }), says: /data-endpoint/ },
+  { name: "no survey", attrs: () => ({ endpoint: c.endpoint }), says: /data-survey/ },
+  { name: "unknown survey", attrs: () => ({ endpoint: c.endpoint, survey: "no-such-survey" }), says: /no survey at .*no-such-survey/ },
+  { name: "endpoint down", attrs: () => ({ endpoint: deadEndpoint, survey: "patient-experience" }), says: /could not load the survey/ },
+  { name: "missing target", attrs: () => ({ endpoint: c.endpoint, survey: "patient-experience", target: "#nowhere" }), says: /data-target "#nowhere"/ },
+  { name: "malformed locale", attrs: () => ({ endpoint: c.endpoint, survey: "patient-experience", locale: "klingon!" }), says: /data-locale/ },
+  {
+    name: "invalid inline definition",
+    attrs: () => ({ endpoint: c.endpoint, "survey-inline": "#survey" }),
+    body: INVALID_INLINE,
+    says: /inline survey .* is invalid: \$\.questions\[0\]\.requird: unknown field/,
+  },
+];
+
+async function expectOneError(url, says) {
+  const { tab, log, context } = await watchedPage(b);
+  try {
+    const sayso = tab.waitForEvent("console", { predicate: (m) => m.text().startsWith("Sayso:"), timeout: 20_000 });
+    await tab.goto(url);
+    await sayso;
+    await tab.waitForLoadState("networkidle");
+    const ours = log.errors.filter((e) => e.startsWith("Sayso:"));
+    assert.equal(ours.length, 1, log.errors.join("\n"));
+    assert.match(ours[0], says);
+    const others = log.errors.filter((e) => !e.startsWith("Sayso:") && !/^Failed to load resource|blocked by CORS policy/.test(e));
+    assert.deepEqual(others, []);
+    assert.deepEqual(log.pageErrors, []);
+    const dom = await tab.evaluate(() => ({
+      hosts: document.querySelectorAll("sayso-survey").length,
+      main: [...document.querySelector("main").children].map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")),
+      feedback: document.getElementById("feedback").childNodes.length,
+      bodyChildren: document.body.children.length,
+    }));
+    assert.deepEqual(dom, { hosts: 0, main: ["h1", "p#para", "button#host-button", "div#feedback"], feedback: 0, bodyChildren: 2 });
+    // The host page still works.
+    await tab.click("#host-button");
+  } finally {
+    await context.close();
+  }
+}
+
+for (const k of cases) {
+  test(`bad config (${k.name}): one console error, no page error, host page untouched`, async () => {
+    const path = `/${k.name.replace(/ /g, "-")}`;
+    pages[path] = page({ loader: `${c.base}/sayso.js`, attrs: k.attrs(), body: k.body || "" });
+    await expectOneError(host.url(path), k.says);
+  });
+}
+
+test("bad config (origin not allowed): the collector refuses the survey; one console error, no widget", async () => {
+  const stranger = await hostPages({ "/": page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: "patient-experience" } }) });
+  try {
+    await expectOneError(stranger.url("/"), /could not load the survey/);
+  } finally {
+    await stranger.close();
+  }
+});

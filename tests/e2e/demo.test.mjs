@@ -1,0 +1,75 @@
+// The demo clinic page, answered with mouse and keyboard, stores exactly those answers.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ROOT, browser, collector, outcome, watchedPage, widgetReady } from "./harness.mjs";
+
+test("demo page: answer with mouse and keyboard, submit, the stored row has exactly those answers", async () => {
+  const c = await collector({ demoPage: join(ROOT, "index.html") });
+  const b = await browser();
+  try {
+    const { tab, log } = await watchedPage(b);
+    await tab.goto(`${c.base}/`);
+    await widgetReady(tab);
+
+    // Mouse: NPS 8.
+    await tab.locator("sayso-survey input[aria-label='8 out of 10']").click();
+    // Keyboard from here on: Tab into the star group, Space picks the first star, arrows move.
+    await tab.keyboard.press("Tab");
+    await tab.keyboard.press("Space");
+    for (let i = 0; i < 3; i++) await tab.keyboard.press("ArrowRight");
+    await tab.keyboard.press("Tab");
+    await tab.keyboard.type("Being part of every decision about my treatment.");
+    await tab.keyboard.press("Tab");
+    await tab.keyboard.type("Ana, patient");
+    await tab.keyboard.press("Tab");
+    await tab.keyboard.press("Space");
+    await tab.keyboard.press("Tab");
+    await tab.keyboard.type("The nurse called back within the hour.");
+    await tab.keyboard.press("Tab");
+    await tab.keyboard.press("Enter");
+
+    assert.equal(await outcome(tab), "Thank you!");
+    const rows = await c.stored("patient-experience");
+    assert.equal(rows.length, 1);
+    assert.deepEqual(rows[0].answers, {
+      nps: 8,
+      response_time: 4,
+      engagement: { text: "Being part of every decision about my treatment.", attribution: "Ana, patient", publish: true },
+      comment: "The nurse called back within the hour.",
+    });
+    assert.equal(rows[0].partial, false);
+    assert.equal(rows[0].context.url, `${c.base}/`);
+    assert.deepEqual(log.pageErrors, []);
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await b.close();
+    await c.close();
+  }
+});
+
+test("demo page: a required question left empty is flagged, announced and focused; nothing is sent", async () => {
+  const c = await collector({ demoPage: join(ROOT, "index.html") });
+  const b = await browser();
+  try {
+    const { tab, log } = await watchedPage(b);
+    await tab.goto(`${c.base}/`);
+    await widgetReady(tab);
+    await tab.locator("sayso-survey input[aria-label='3 out of 5']").click();
+    await tab.locator("sayso-survey button[type=submit]").click();
+    const issue = tab.locator("sayso-survey #sayso-nps-issue");
+    await issue.waitFor({ state: "visible" });
+    assert.equal(await issue.innerText(), "Please answer this question.");
+    assert.equal(await tab.locator("sayso-survey [aria-live]").innerText(), "Please answer this question.");
+    const focused = await tab.evaluate(() => document.querySelector("sayso-survey").shadowRoot.activeElement?.getAttribute("name"));
+    assert.equal(focused, "nps");
+    assert.deepEqual(await c.stored("patient-experience"), []);
+    // Answering it clears the message at once.
+    await tab.locator("sayso-survey input[aria-label='10 out of 10']").click();
+    await issue.waitFor({ state: "hidden" });
+    assert.deepEqual(log.pageErrors, []);
+  } finally {
+    await b.close();
+    await c.close();
+  }
+});

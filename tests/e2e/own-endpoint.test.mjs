@@ -1,0 +1,74 @@
+// The endpoint need not be the collector: a site owner's own backend that serves the survey
+// definition and accepts the documented JSON works the same.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { join } from "node:path";
+import { ROOT, browser, collector, freePort, hostPages, outcome, page, watchedPage, widgetReady } from "./harness.mjs";
+
+/** A minimal receiver, as a site owner might write one: CORS for any origin, 201 on POST. */
+async function receiver() {
+  const received = [];
+  const port = await freePort();
+  const server = createServer((req, res) => {
+    const cors = { "access-control-allow-origin": "*" };
+    if (req.method === "GET" && req.url === "/api/feedback/surveys/patient-experience") {
+      res.writeHead(200, { ...cors, "content-type": "application/json" });
+      return res.end(readFileSync(join(ROOT, "surveys/patient-experience.json")));
+    }
+    if (req.method === "POST" && req.url === "/api/feedback/responses") {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        received.push({ contentType: req.headers["content-type"], cookie: req.headers.cookie, body: JSON.parse(body) });
+        res.writeHead(201, cors).end();
+      });
+      return;
+    }
+    res.writeHead(404, cors).end();
+  });
+  server.listen(port, "127.0.0.1");
+  await once(server, "listening");
+  return { endpoint: `http://127.0.0.1:${port}/api/feedback`, received, close: () => new Promise((r) => server.close(r)) };
+}
+
+test("a site owner's own endpoint receives the documented response v1, once, without cookies", async () => {
+  const assets = await collector(); // only serves the widget's files here
+  const own = await receiver();
+  const host = await hostPages({ "/": page({ loader: `${assets.base}/sayso.js`, attrs: { endpoint: own.endpoint, survey: "patient-experience", target: "#feedback" } }) });
+  const b = await browser();
+  try {
+    const { tab, log, context } = await watchedPage(b);
+    await context.addCookies([{ name: "session", value: "secret", url: host.url("/") }]);
+    await tab.goto(host.url("/?patient=1234#top"));
+    await widgetReady(tab);
+    await tab.locator("sayso-survey input[aria-label='6 out of 10']").click();
+    await tab.locator("sayso-survey input[aria-label='2 out of 5']").click();
+    await tab.locator("sayso-survey textarea").last().fill("Hold music was too long.");
+    await tab.locator("sayso-survey button[type=submit]").click();
+    assert.equal(await outcome(tab), "Thank you!");
+
+    assert.equal(own.received.length, 1);
+    const { body, contentType, cookie } = own.received[0];
+    assert.equal(contentType, "text/plain;charset=UTF-8");
+    assert.equal(cookie, undefined);
+    assert.equal(body.schema, "sayso.response/v1");
+    assert.match(body.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.deepEqual(body.survey, { id: "patient-experience", version: 1 });
+    assert.deepEqual(body.answers, { nps: 6, response_time: 2, comment: "Hold music was too long." });
+    assert.equal(body.partial, false);
+    // The page's query string (here a patient number) and fragment are not sent.
+    assert.equal(body.context.url, host.url("/"));
+    assert.equal(body.context.locale, "en");
+    assert.deepEqual(Object.keys(body.context).sort(), ["attributes", "locale", "referrer", "started_at", "submitted_at", "url"]);
+    assert.deepEqual(log.pageErrors, []);
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await b.close();
+    await host.close();
+    await own.close();
+    await assets.close();
+  }
+});

@@ -1,0 +1,195 @@
+//! Component tests in a real browser: `cargo xtask test --only browser` (wasm-bindgen-test in
+//! headless Chromium through ChromeDriver). Each test mounts the widget the way the loader does,
+//! into a shadow root on a host element, then acts on the DOM and checks what a visitor gets.
+#![cfg(target_arch = "wasm32")]
+
+use sayso::config::{SurveySource, WidgetConfig};
+use sayso_schema::SurveyDefinition;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, ShadowRoot};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const EVERY_KIND: &str = include_str!("../schema/tests/fixtures/every-kind.json");
+const DEMO: &str = include_str!("../surveys/patient-experience.json");
+
+/// Mount `definition` into a fresh element of the test page; return the widget's shadow root.
+async fn mount(definition: &str) -> ShadowRoot {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let parent = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&parent).unwrap();
+    let config = WidgetConfig {
+        endpoint: "http://127.0.0.1:9/v1".into(),
+        survey: SurveySource::Inline("#unused".into()),
+        locale: Some("en".into()),
+        target: None,
+    };
+    let definition = SurveyDefinition::from_json(definition).unwrap();
+    sayso::mount(
+        definition,
+        &config,
+        &parent,
+        "http://127.0.0.1:9/v1/responses".into(),
+    )
+    .unwrap();
+    leptos::task::tick().await;
+    parent.first_element_child().unwrap().shadow_root().unwrap()
+}
+
+fn all(root: &ShadowRoot, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().dyn_into().unwrap())
+        .collect()
+}
+
+fn one<T: JsCast>(root: &ShadowRoot, selector: &str) -> T {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .dyn_into()
+        .unwrap()
+}
+
+fn hidden(e: &Element) -> bool {
+    web_sys::window()
+        .unwrap()
+        .get_computed_style(e)
+        .unwrap()
+        .unwrap()
+        .get_property_value("display")
+        .unwrap()
+        == "none"
+}
+
+/// Type `text` the way a browser does: set the value, fire `input`.
+fn type_into(field: &HtmlTextAreaElement, text: &str) {
+    field.set_value(text);
+    field
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn renders_into_a_shadow_root_with_its_own_stylesheet() {
+    let root = mount(DEMO).await;
+    assert_eq!(root.mode(), web_sys::ShadowRootMode::Open);
+    assert_eq!(root.adopted_style_sheets().length(), 1);
+    assert_eq!(all(&root, "style").len(), 0, "no inline <style>");
+    let document = web_sys::window().unwrap().document().unwrap();
+    assert_eq!(
+        document.adopted_style_sheets().length(),
+        0,
+        "nothing added to the host document"
+    );
+    let title: HtmlElement = one(&root, "#sayso-title");
+    assert_eq!(title.inner_text(), "How did our support centre do?");
+}
+
+#[wasm_bindgen_test]
+async fn every_question_kind_renders_with_its_controls() {
+    let root = mount(EVERY_KIND).await;
+    let questions = all(&root, "fieldset.sayso-question");
+    assert_eq!(questions.len(), 11);
+    assert_eq!(all(&root, "#sayso-q-nps input[type=radio]").len(), 11);
+    assert_eq!(all(&root, "#sayso-q-csat input[type=radio]").len(), 5);
+    assert_eq!(all(&root, "#sayso-q-ces input[type=radio]").len(), 7);
+    assert_eq!(all(&root, "#sayso-q-rating input[type=radio]").len(), 4);
+    assert_eq!(
+        all(&root, "#sayso-q-channel input[type=radio]").len(),
+        3,
+        "two options and Other"
+    );
+    assert_eq!(
+        all(&root, "#sayso-q-topics input[type=checkbox]").len(),
+        5,
+        "four options and Other"
+    );
+    assert_eq!(
+        all(&root, "#sayso-q-agreement [role=radiogroup]").len(),
+        2,
+        "one group per likert row"
+    );
+    assert_eq!(
+        all(&root, "#sayso-q-may_contact input[type=checkbox]").len(),
+        1
+    );
+    // The contact question waits for consent.
+    let contact: Element = one(&root, "#sayso-q-contact");
+    assert!(hidden(&contact));
+    one::<HtmlElement>(&root, "#sayso-q-may_contact input").click();
+    leptos::task::tick().await;
+    assert!(!hidden(&contact));
+}
+
+#[wasm_bindgen_test]
+async fn scale_points_have_names_and_show_the_choice() {
+    let root = mount(DEMO).await;
+    let eight: HtmlInputElement = one(&root, "input[aria-label='8 out of 10']");
+    eight.click();
+    leptos::task::tick().await;
+    assert!(eight.checked());
+    assert!(
+        eight
+            .parent_element()
+            .unwrap()
+            .class_list()
+            .contains("sayso-option--on")
+    );
+    // Stars light up to the one picked.
+    one::<HtmlElement>(&root, "input[aria-label='3 out of 5']").click();
+    leptos::task::tick().await;
+    let lit = all(&root, "#sayso-q-response_time .sayso-option--lit").len();
+    assert_eq!(lit, 3);
+}
+
+#[wasm_bindgen_test]
+async fn required_questions_are_flagged_until_answered() {
+    let root = mount(DEMO).await;
+    let issue: Element = one(&root, "#sayso-nps-issue");
+    assert!(hidden(&issue));
+    one::<HtmlElement>(&root, "button[type=submit]").click();
+    leptos::task::tick().await;
+    assert!(!hidden(&issue));
+    assert_eq!(
+        issue.text_content().unwrap(),
+        "Please answer this question."
+    );
+    let fieldset: Element = one(&root, "#sayso-q-nps");
+    assert!(
+        fieldset
+            .get_attribute("aria-describedby")
+            .unwrap()
+            .contains("sayso-nps-issue")
+    );
+    one::<HtmlElement>(&root, "input[aria-label='0 out of 10']").click();
+    leptos::task::tick().await;
+    assert!(hidden(&issue), "fixing the answer clears the message");
+}
+
+#[wasm_bindgen_test]
+async fn text_fields_count_the_characters_left() {
+    let root = mount(DEMO).await;
+    let definition: HtmlTextAreaElement = one(&root, "#sayso-engagement-definition");
+    assert_eq!(definition.max_length(), 1000);
+    type_into(&definition, "Being heard");
+    leptos::task::tick().await;
+    let counter: Element = one(&root, "#sayso-engagement-definition-left");
+    assert_eq!(counter.text_content().unwrap(), "989 characters left");
+}
+
+#[wasm_bindgen_test]
+async fn other_reveals_its_text_field() {
+    let root = mount(EVERY_KIND).await;
+    let field: Element = one(&root, "#sayso-channel-other");
+    assert!(hidden(&field.parent_element().unwrap()));
+    let other: HtmlInputElement = all(&root, "#sayso-q-channel input[type=radio]")
+        .pop()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    other.click();
+    leptos::task::tick().await;
+    assert!(!hidden(&field.parent_element().unwrap()));
+}
