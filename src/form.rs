@@ -428,7 +428,6 @@ pub fn toggle(
                 } else {
                     choices.retain(|c| !exclusive(c));
                 }
-                choices.push(this);
                 // Keep the definition's order, "Other" last, whatever order they were ticked in.
                 let rank = |c: &Choice| match c {
                     Choice::Option(o) => options
@@ -437,7 +436,11 @@ pub fn toggle(
                         .unwrap_or(usize::MAX - 1),
                     Choice::Other(_) => usize::MAX,
                 };
-                choices.sort_by_key(rank);
+                let at = choices
+                    .iter()
+                    .position(|c| rank(c) > rank(&this))
+                    .unwrap_or(choices.len());
+                choices.insert(at, this);
             }
             (!choices.is_empty()).then_some(Answer::Choices(choices))
         }

@@ -10,10 +10,12 @@
 pub mod browser;
 pub mod config;
 pub mod delivery;
+pub mod dom;
 pub mod form;
 pub mod host;
 pub mod i18n;
 pub mod outbox;
+pub mod questions;
 pub mod session;
 pub mod transport;
 pub mod ui;

@@ -1,10 +1,7 @@
-//! The survey's components. They render the models of [`crate::form`] and forward input to the
-//! [`SurveySession`]; every rule lives there. Any question, of any kind, is rendered by the same
-//! three components, which keeps the wasm small.
+//! The survey's frame: title, questions, send button, and the outcome (thank you, or an error
+//! with a retry button). The questions themselves are built by [`crate::questions`]; every rule
+//! lives in the [`SurveySession`].
 
-use std::sync::Arc;
-
-use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
@@ -13,10 +10,11 @@ use wasm_bindgen::JsCast;
 
 use crate::browser::{console_error, now_rfc3339, random_uuid, strip_query, window};
 use crate::delivery;
-use crate::form::{self, FieldView, Group, OptionView, QuestionView};
-use crate::i18n::{Strings, fill};
+use crate::form;
+use crate::i18n::Strings;
 use crate::outbox::Pending;
-use crate::session::{Issue, SurveySession};
+use crate::questions::{issue_text, question};
+use crate::session::SurveySession;
 use crate::transport::Delivery;
 
 /// What the visitor sees.
@@ -47,13 +45,14 @@ pub fn SurveyWidget(
     let sent = StoredValue::new(None::<Pending>);
     let responses_url = StoredValue::new(responses_url);
     let form_ref = NodeRef::<html::Form>::new();
+    let questions_ref = NodeRef::<html::Div>::new();
     let outcome_ref = NodeRef::<html::H2>::new();
 
     let (title, description, thanks_title, thanks_message, questions) =
         session.with_untracked(|s| {
             let d = s.definition();
             let t = |text: &sayso_schema::LocalizedText| d.text(text, s.locale()).to_owned();
-            let questions: Vec<QuestionView> = d
+            let questions: Vec<form::QuestionView> = d
                 .questions
                 .iter()
                 .map(|q| form::question_view(d, q, s.locale(), strings))
@@ -70,6 +69,15 @@ pub fn SurveyWidget(
             )
         });
     let thanks_title = StoredValue::new(thanks_title);
+    let questions: Vec<web_sys::Element> = questions
+        .into_iter()
+        .map(|q| question(q, session, strings))
+        .collect();
+    questions_ref.on_load(move |div| {
+        for q in &questions {
+            let _ = div.append_child(q);
+        }
+    });
 
     let send = Callback::new(move |pending: Pending| {
         phase.set(Phase::Sending);
@@ -130,11 +138,10 @@ pub fn SurveyWidget(
     let answering = move || matches!(phase.get(), Phase::Answering | Phase::Sending);
     // Move focus to the outcome so that keyboard and screen-reader users land on it.
     Effect::new(move |_| {
-        if !answering() {
-            if let Some(h) = outcome_ref.get() {
+        if !answering()
+            && let Some(h) = outcome_ref.get() {
                 let _ = h.focus();
             }
-        }
     });
 
     view! {
@@ -143,10 +150,7 @@ pub fn SurveyWidget(
                 <h2 id="sayso-title" class="sayso-title">{title}</h2>
                 {description.map(|d| view! { <p class="sayso-text">{d}</p> })}
                 <form class="sayso-form" novalidate node_ref=form_ref on:submit=on_submit>
-                    {questions
-                        .into_iter()
-                        .map(|q| view! { <QuestionField view=q session=session strings=strings /> })
-                        .collect_view()}
+                    <div class="sayso-questions" node_ref=questions_ref></div>
                     <div class="sayso-actions">
                         <button type="submit" class="sayso-button" aria-disabled=move || (phase.get() == Phase::Sending).to_string()>
                             {move || if phase.get() == Phase::Sending { strings.sending } else { strings.submit }}
@@ -206,258 +210,5 @@ fn page_context(session: &SurveySession) -> sayso_schema::Context {
         started_at: String::new(),
         submitted_at: now_rfc3339(),
         attributes: Default::default(),
-    }
-}
-
-/// The words for an issue.
-fn issue_text(issue: Issue, strings: &Strings) -> String {
-    let n = |template: &str, n: u32| fill(template, &[("n", &n.to_string())]);
-    match issue {
-        Issue::Required => strings.required.to_owned(),
-        Issue::OtherEmpty => strings.other_empty.to_owned(),
-        Issue::SelectAtLeast(k) => n(strings.select_at_least, k),
-        Issue::SelectAtMost(k) => n(strings.select_at_most, k),
-        Issue::InvalidEmail => strings.invalid_email.to_owned(),
-        Issue::InvalidPhone => strings.invalid_phone.to_owned(),
-    }
-}
-
-/// One question of any kind: its title as legend, its controls, and its issue when it has one.
-#[component]
-fn QuestionField(
-    view: QuestionView,
-    session: RwSignal<SurveySession>,
-    strings: &'static Strings,
-) -> impl IntoView {
-    let QuestionView {
-        id,
-        legend,
-        description,
-        required,
-        groups,
-        fields,
-        fields_first,
-        scale_labels,
-        link,
-    } = view;
-    let question: Arc<str> = id.clone().into();
-    let issue = {
-        let q = question.clone();
-        Signal::derive(move || session.with(|s| s.issue(&q)))
-    };
-    let visible = {
-        let q = question.clone();
-        Signal::derive(move || session.with(|s| s.visible(&q)))
-    };
-    let invalid = Signal::derive(move || issue.with(Option::is_some));
-    let hidden = Signal::derive(move || !visible.get());
-    let issue_id = format!("sayso-{id}-issue");
-    let description_id = format!("sayso-{id}-description");
-    let described_by = {
-        let (issue_id, description_id) = (issue_id.clone(), description_id.clone());
-        let has_description = description.is_some();
-        move || {
-            let mut ids = Vec::new();
-            if has_description {
-                ids.push(description_id.as_str());
-            }
-            if issue.get().is_some() {
-                ids.push(issue_id.as_str());
-            }
-            ids.join(" ")
-        }
-    };
-    let render_fields = |fields: Vec<FieldView>| {
-        fields
-            .into_iter()
-            .map(|f| view! { <TextInput field=f question=question.clone() legend=legend.clone() session=session strings=strings /> })
-            .collect_view()
-    };
-    let (fields_before, fields_after) = if fields_first {
-        (Some(render_fields(fields)), None)
-    } else {
-        (None, Some(render_fields(fields)))
-    };
-    let groups = groups
-        .into_iter()
-        .map(|g| view! { <OptionGroup group=g question=question.clone() session=session /> })
-        .collect_view();
-    view! {
-        <fieldset
-            id=format!("sayso-q-{id}")
-            class="sayso-question"
-            class=("sayso-question--invalid", invalid)
-            hidden=hidden
-            aria-describedby=described_by
-        >
-            <legend class="sayso-question__title">
-                {legend.clone()}
-                {required.then(|| view! {
-                    <span class="sayso-required" aria-hidden="true">" *"</span>
-                    <span class="sayso-visually-hidden">{format!(" ({})", strings.required_mark)}</span>
-                })}
-            </legend>
-            {description.map(|d| view! { <p id=description_id class="sayso-question__description">{d}</p> })}
-            {fields_before}
-            {groups}
-            {scale_labels.map(|(low, high)| view! {
-                <div class="sayso-scale-labels"><span>{low}</span><span>{high}</span></div>
-            })}
-            {fields_after}
-            {link.map(|(url, text)| view! {
-                <a class="sayso-link" href=url target="_blank" rel="noopener noreferrer">{text}</a>
-            })}
-            <p id=issue_id class="sayso-issue" hidden=Signal::derive(move || !invalid.get())>
-                {move || issue.get().map(|i| issue_text(i, strings))}
-            </p>
-        </fieldset>
-    }
-}
-
-/// A group of radio buttons or checkboxes: a scale, the options of a choice, a likert row.
-/// Native inputs give arrow-key movement within a radio group and one tab stop for free.
-#[component]
-fn OptionGroup(
-    group: Group,
-    question: Arc<str>,
-    session: RwSignal<SurveySession>,
-) -> impl IntoView {
-    let Group {
-        label,
-        multiple,
-        name,
-        variant,
-        options,
-    } = group;
-    let options = options
-        .into_iter()
-        .map(|option| {
-            view! { <OptionInput option=option name=name.clone() multiple=multiple question=question.clone() session=session /> }
-        })
-        .collect_view();
-    let role = label.as_ref().map(|_| "radiogroup");
-    let aria_label = label.clone();
-    view! {
-        <div class=format!("sayso-group sayso-group--{variant}") role=role aria-label=aria_label>
-            {label.map(|l| view! { <p class="sayso-group__label" aria-hidden="true">{l}</p> })}
-            <div class="sayso-group__options">{options}</div>
-        </div>
-    }
-}
-
-/// One radio button or checkbox with its visible text.
-#[component]
-fn OptionInput(
-    option: OptionView,
-    name: String,
-    multiple: bool,
-    question: Arc<str>,
-    session: RwSignal<SurveySession>,
-) -> impl IntoView {
-    let OptionView {
-        control,
-        text,
-        aria_label,
-    } = option;
-    let control = Arc::new(control);
-    let checked = {
-        let (q, c) = (question.clone(), control.clone());
-        Signal::derive(move || session.with(|s| s.is_on(&q, &c)))
-    };
-    let lit = {
-        let (q, c) = (question.clone(), control.clone());
-        Signal::derive(move || session.with(|s| s.is_lit(&q, &c)))
-    };
-    let on_change = move |ev| {
-        let on = event_target_checked(&ev);
-        session.update(|s| s.toggle(&question, &control, on));
-    };
-    let text_hidden = aria_label.is_some().then_some("true");
-    view! {
-        <label
-            class="sayso-option"
-            class=("sayso-option--on", checked)
-            class=("sayso-option--lit", lit)
-        >
-            <input
-                type=if multiple { "checkbox" } else { "radio" }
-                class="sayso-option__input"
-                name=name
-                aria-label=aria_label
-                prop:checked=checked
-                on:change=on_change
-            />
-            <span class="sayso-option__text" aria-hidden=text_hidden>{text}</span>
-        </label>
-    }
-}
-
-/// One text field: a line or an area, with its label and the characters left.
-#[component]
-fn TextInput(
-    field: FieldView,
-    question: Arc<str>,
-    /// The question's title: the field's accessible name when it has no label of its own.
-    legend: String,
-    session: RwSignal<SurveySession>,
-    strings: &'static Strings,
-) -> impl IntoView {
-    let FieldView {
-        field,
-        label,
-        long,
-        max,
-        counter,
-        input_type,
-        autocomplete,
-        placeholder,
-    } = field;
-    let input_id = format!("sayso-{question}-{}", field.slug());
-    let counter_id = format!("{input_id}-left");
-    let value = {
-        let q = question.clone();
-        Signal::derive(move || session.with(|s| s.field_text(&q, field)))
-    };
-    let shown = {
-        let q = question.clone();
-        Signal::derive(move || session.with(|s| s.field_shown(&q, field)))
-    };
-    let hidden = Signal::derive(move || !shown.get());
-    let on_input = move |ev| {
-        let text = event_target_value(&ev);
-        session.update(|s| s.type_into(&question, field, text));
-    };
-    let aria_label = label.is_none().then_some(legend);
-    let described_by = counter.then(|| counter_id.clone());
-    let left = move || {
-        fill(
-            strings.chars_left,
-            &[(
-                "n",
-                &(max as usize)
-                    .saturating_sub(value.with(|v| v.chars().count()))
-                    .to_string(),
-            )],
-        )
-    };
-    let input = if long {
-        Either::Left(view! {
-            <textarea id=input_id.clone() class="sayso-input sayso-input--long" rows="4" maxlength=max.to_string()
-                placeholder=placeholder aria-label=aria_label aria-describedby=described_by
-                prop:value=value on:input=on_input></textarea>
-        })
-    } else {
-        Either::Right(view! {
-            <input id=input_id.clone() class="sayso-input" type=input_type autocomplete=autocomplete maxlength=max.to_string()
-                placeholder=placeholder aria-label=aria_label aria-describedby=described_by
-                prop:value=value on:input=on_input />
-        })
-    };
-    view! {
-        <div class="sayso-field" hidden=hidden>
-            {label.map(|l| view! { <label class="sayso-field__label" for=input_id>{l}</label> })}
-            {input}
-            {counter.then(|| view! { <p id=counter_id class="sayso-counter">{left}</p> })}
-        </div>
     }
 }

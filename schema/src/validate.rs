@@ -1,7 +1,5 @@
 //! Validation of a survey definition: every problem, with its JSON path.
 
-use std::collections::BTreeSet;
-
 use crate::definition::{ChoiceOption, QuestionKind, SurveyDefinition};
 use crate::parse;
 use crate::problem::Problems;
@@ -82,13 +80,12 @@ impl Checker<'_> {
                 "expected a locale tag such as \"en\" or \"pt-BR\"",
             );
         }
-        let mut seen = BTreeSet::new();
         for (i, tag) in l.available.iter().enumerate() {
             let at = format!("$.locales.available[{i}]");
             if !is_locale_tag(tag) {
                 self.problems
                     .push(at, "expected a locale tag such as \"es\" or \"pt-BR\"");
-            } else if tag == &l.default || !seen.insert(tag) {
+            } else if tag == &l.default || l.available[..i].contains(tag) {
                 self.problems.push(at, format!("\"{tag}\" is listed twice"));
             }
         }
@@ -102,7 +99,6 @@ impl Checker<'_> {
                 format!("a survey has 1 to {MAX_QUESTIONS} questions"),
             );
         }
-        let mut ids = BTreeSet::new();
         for (i, q) in questions.iter().enumerate() {
             let at = format!("$.questions[{i}]");
             if !is_identifier(&q.id) {
@@ -110,7 +106,7 @@ impl Checker<'_> {
                     format!("{at}.id"),
                     "use a lowercase letter, then up to 63 lowercase letters, digits or '_'",
                 );
-            } else if !ids.insert(q.id.as_str()) {
+            } else if questions[..i].iter().any(|earlier| earlier.id == q.id) {
                 self.problems.push(
                     format!("{at}.id"),
                     format!("\"{}\" is used by an earlier question", q.id),
@@ -268,14 +264,13 @@ impl Checker<'_> {
             self.problems
                 .push(at, format!("expected {min} to {max} entries"));
         }
-        let mut ids = BTreeSet::new();
         for (j, o) in options.iter().enumerate() {
             if !is_identifier(&o.id) {
                 self.problems.push(
                     format!("{at}[{j}].id"),
                     "use a lowercase letter, then up to 63 lowercase letters, digits or '_'",
                 );
-            } else if !ids.insert(o.id.as_str()) {
+            } else if options[..j].iter().any(|earlier| earlier.id == o.id) {
                 self.problems.push(
                     format!("{at}[{j}].id"),
                     format!("\"{}\" is used twice", o.id),

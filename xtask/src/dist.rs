@@ -258,7 +258,8 @@ mod tests {
         let mut back = Vec::new();
         brotli::BrotliDecompress(&mut &brotli(&text)[..], &mut back).unwrap();
         assert_eq!(back, text);
-        let mut d = flate2::read::GzDecoder::new(&gzip(&text)[..]);
+        let zipped = gzip(&text);
+        let mut d = flate2::read::GzDecoder::new(&zipped[..]);
         let mut back = Vec::new();
         std::io::Read::read_to_end(&mut d, &mut back).unwrap();
         assert_eq!(back, text);

@@ -71,10 +71,10 @@ pub fn wasm_bindgen_version() -> Result<String> {
         .map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
-                return Ok(v.trim_end_matches('"').to_owned());
-            }
+        if line == "name = \"wasm-bindgen\""
+            && let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_owned());
         }
     }
     Err("Cargo.lock has no wasm-bindgen".into())
@@ -93,13 +93,13 @@ pub fn wasm_bindgen_bin() -> Result<PathBuf> {
     if matches(Some(&local)) {
         return Ok(local);
     }
-    if matches(None) {
-        if let Some(found) = output(Command::new("sh").args(["-c", "command -v wasm-bindgen"])) {
-            return Ok(Path::new(found.trim())
-                .parent()
-                .expect("a path to a program")
-                .to_path_buf());
-        }
+    if matches(None)
+        && let Some(found) = output(Command::new("sh").args(["-c", "command -v wasm-bindgen"]))
+    {
+        return Ok(Path::new(found.trim())
+            .parent()
+            .expect("a path to a program")
+            .to_path_buf());
     }
     // Not `--locked`: one of the CLI's locked dependencies is no longer in the registry.
     run(cargo()

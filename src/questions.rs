@@ -1,0 +1,287 @@
+//! One question of any kind, rendered from its [`QuestionView`] model: a fieldset with its
+//! title as legend, its groups of radio buttons or checkboxes, its text fields, and the issue
+//! shown when its answer cannot be sent yet. Input goes to the [`SurveySession`]; every rule
+//! lives there.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
+
+use crate::dom::{Node, el, toggle_attr};
+use crate::form::{FieldView, Group, OptionView, QuestionView};
+use crate::i18n::{Strings, fill};
+use crate::session::{Issue, SurveySession};
+
+/// Build question `view`.
+pub fn question(
+    view: QuestionView,
+    session: RwSignal<SurveySession>,
+    strings: &'static Strings,
+) -> Element {
+    let QuestionView {
+        id,
+        legend,
+        description,
+        required,
+        groups,
+        fields,
+        fields_first,
+        scale_labels,
+        link,
+    } = view;
+    let q: Rc<str> = id.as_str().into();
+    let issue_id = format!("sayso-{id}-issue");
+    let description_id = format!("sayso-{id}-description");
+
+    let mut title = el("legend", "sayso-question__title").text(&legend);
+    if required {
+        title = title
+            .child(
+                el("span", "sayso-required")
+                    .attr("aria-hidden", "true")
+                    .text(" *"),
+            )
+            .child(
+                el("span", "sayso-visually-hidden").text(&format!(" ({})", strings.required_mark)),
+            );
+    }
+    let fields: Vec<Node> = fields
+        .into_iter()
+        .map(|f| field(f, q.clone(), &legend, session, strings))
+        .collect();
+    let (before, after) = if fields_first {
+        (fields, Vec::new())
+    } else {
+        (Vec::new(), fields)
+    };
+
+    let issue = {
+        let q = q.clone();
+        el("p", "sayso-issue").attr("id", &issue_id).bind(move |e| {
+            let issue = session.with(|s| s.issue(&q));
+            toggle_attr(e, "hidden", issue.is_none());
+            e.set_text_content(issue.map(|i| issue_text(i, strings)).as_deref());
+        })
+    };
+    let has_description = description.is_some();
+    el("fieldset", "sayso-question")
+        .attr("id", &format!("sayso-q-{id}"))
+        .child(title)
+        .maybe_child(description.map(|d| {
+            el("p", "sayso-question__description")
+                .attr("id", &description_id)
+                .text(&d)
+        }))
+        .children(before)
+        .children(groups.into_iter().map(|g| group(g, q.clone(), session)))
+        .maybe_child(scale_labels.map(|(low, high)| {
+            el("div", "sayso-scale-labels")
+                .child(el("span", "").text(&low))
+                .child(el("span", "").text(&high))
+        }))
+        .children(after)
+        .maybe_child(link.map(|(url, text)| {
+            el("a", "sayso-link")
+                .attr("href", &url)
+                .attr("target", "_blank")
+                .attr("rel", "noopener noreferrer")
+                .text(&text)
+        }))
+        .child(issue)
+        .bind(move |e| {
+            let (visible, invalid) = session.with(|s| (s.visible(&q), s.issue(&q).is_some()));
+            toggle_attr(e, "hidden", !visible);
+            let _ = e
+                .class_list()
+                .toggle_with_force("sayso-question--invalid", invalid);
+            let described: Vec<&str> = [
+                (has_description, description_id.as_str()),
+                (invalid, issue_id.as_str()),
+            ]
+            .into_iter()
+            .filter_map(|(on, id)| on.then_some(id))
+            .collect();
+            toggle_attr(e, "aria-describedby", false);
+            if !described.is_empty() {
+                let _ = e.set_attribute("aria-describedby", &described.join(" "));
+            }
+        })
+        .0
+}
+
+/// The words for an issue.
+pub fn issue_text(issue: Issue, strings: &Strings) -> String {
+    let n = |template: &str, n: u32| fill(template, &[("n", &n.to_string())]);
+    match issue {
+        Issue::Required => strings.required.to_owned(),
+        Issue::OtherEmpty => strings.other_empty.to_owned(),
+        Issue::SelectAtLeast(k) => n(strings.select_at_least, k),
+        Issue::SelectAtMost(k) => n(strings.select_at_most, k),
+        Issue::InvalidEmail => strings.invalid_email.to_owned(),
+        Issue::InvalidPhone => strings.invalid_phone.to_owned(),
+    }
+}
+
+/// A group of radio buttons or checkboxes: a scale, the options of a choice, a likert row.
+/// Native inputs give arrow-key movement within a radio group and one tab stop for free.
+fn group(group: Group, q: Rc<str>, session: RwSignal<SurveySession>) -> Node {
+    let Group {
+        label,
+        multiple,
+        name,
+        variant,
+        options,
+    } = group;
+    let node = el("div", &format!("sayso-group sayso-group--{variant}"));
+    let node = match &label {
+        Some(l) => node.attr("role", "radiogroup").attr("aria-label", l).child(
+            el("p", "sayso-group__label")
+                .attr("aria-hidden", "true")
+                .text(l),
+        ),
+        None => node,
+    };
+    node.child(
+        el("div", "sayso-group__options").children(
+            options
+                .into_iter()
+                .map(|o| option(o, &name, multiple, q.clone(), session)),
+        ),
+    )
+}
+
+/// One radio button or checkbox with its visible text.
+fn option(
+    option: OptionView,
+    name: &str,
+    multiple: bool,
+    q: Rc<str>,
+    session: RwSignal<SurveySession>,
+) -> Node {
+    let OptionView {
+        control,
+        text,
+        aria_label,
+    } = option;
+    let control = Rc::new(control);
+    let input = {
+        let (q, control) = (q.clone(), control.clone());
+        el("input", "sayso-option__input")
+            .attr("type", if multiple { "checkbox" } else { "radio" })
+            .attr("name", name)
+            .maybe_attr("aria-label", aria_label.as_deref())
+            .on("change", move |ev| {
+                let on = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                    .is_some_and(|i| i.checked());
+                session.update(|s| s.toggle(&q, &control, on));
+            })
+    };
+    let input_element: HtmlInputElement = input.0.clone().unchecked_into();
+    el("label", "sayso-option")
+        .child(input)
+        .child(
+            el("span", "sayso-option__text")
+                .maybe_attr("aria-hidden", aria_label.is_some().then_some("true"))
+                .text(&text),
+        )
+        .bind(move |e| {
+            let (on, lit) = session.with(|s| (s.is_on(&q, &control), s.is_lit(&q, &control)));
+            input_element.set_checked(on);
+            let classes = e.class_list();
+            let _ = classes.toggle_with_force("sayso-option--on", on);
+            let _ = classes.toggle_with_force("sayso-option--lit", lit);
+        })
+}
+
+/// One text field: a line or an area, with its label and the characters left.
+fn field(
+    view: FieldView,
+    q: Rc<str>,
+    legend: &str,
+    session: RwSignal<SurveySession>,
+    strings: &'static Strings,
+) -> Node {
+    let FieldView {
+        field,
+        label,
+        long,
+        max,
+        counter,
+        input_type,
+        autocomplete,
+        placeholder,
+    } = view;
+    let input_id = format!("sayso-{q}-{}", field.slug());
+    let counter_id = format!("{input_id}-left");
+    let input = if long {
+        el("textarea", "sayso-input sayso-input--long").attr("rows", "4")
+    } else {
+        el("input", "sayso-input")
+            .attr("type", input_type)
+            .attr("autocomplete", autocomplete)
+    };
+    let input = {
+        let q = q.clone();
+        input
+            .attr("id", &input_id)
+            .attr("maxlength", &max.to_string())
+            .maybe_attr("placeholder", placeholder.as_deref())
+            .maybe_attr("aria-label", label.is_none().then_some(legend))
+            .maybe_attr("aria-describedby", counter.then_some(counter_id.as_str()))
+            .on("input", move |ev| {
+                let text = ev
+                    .target()
+                    .map(|t| text_value(t.unchecked_ref()))
+                    .unwrap_or_default();
+                session.update(|s| s.type_into(&q, field, text));
+            })
+    };
+    let input_element = input.0.clone();
+    let counter_node = counter.then(|| {
+        let q = q.clone();
+        el("p", "sayso-counter")
+            .attr("id", &counter_id)
+            .bind(move |e| {
+                let used = session.with(|s| s.field_text(&q, field).chars().count());
+                e.set_text_content(Some(&fill(
+                    strings.chars_left,
+                    &[("n", &(max as usize).saturating_sub(used).to_string())],
+                )));
+            })
+    });
+    el("div", "sayso-field")
+        .maybe_child(label.map(|l| {
+            el("label", "sayso-field__label")
+                .attr("for", &input_id)
+                .text(&l)
+        }))
+        .child(input)
+        .maybe_child(counter_node)
+        .bind(move |e| {
+            let (shown, text) =
+                session.with(|s| (s.field_shown(&q, field), s.field_text(&q, field)));
+            toggle_attr(e, "hidden", !shown);
+            // Only when it differs: rewriting the value moves the caret.
+            if text_value(&input_element) != text {
+                set_text_value(&input_element, &text);
+            }
+        })
+}
+
+fn text_value(e: &Element) -> String {
+    match e.dyn_ref::<HtmlTextAreaElement>() {
+        Some(area) => area.value(),
+        None => e.unchecked_ref::<HtmlInputElement>().value(),
+    }
+}
+
+fn set_text_value(e: &Element, value: &str) {
+    match e.dyn_ref::<HtmlTextAreaElement>() {
+        Some(area) => area.set_value(value),
+        None => e.unchecked_ref::<HtmlInputElement>().set_value(value),
+    }
+}
