@@ -224,6 +224,13 @@ impl Checker<'_> {
             QuestionKind::Contact {
                 consent_question, ..
             } => {
+                if self.definition.questions[index].required {
+                    // It is shown only after consent, so requiring it would make consent compulsory.
+                    self.problems.push(
+                        format!("{at}.required"),
+                        "a contact question cannot be required",
+                    );
+                }
                 let earlier = &self.definition.questions[..index];
                 match earlier.iter().find(|q| &q.id == consent_question) {
                     Some(q) if matches!(q.kind, QuestionKind::Consent { .. }) => {}

@@ -173,6 +173,11 @@ fn each_mistake_is_reported_at_its_path() {
             "$.questions[0].required",
         ),
         (
+            "required contact",
+            Box::new(|d| d["questions"][10]["required"] = json!(true)),
+            "$.questions[10].required",
+        ),
+        (
             "no questions",
             Box::new(|d| d["questions"] = json!([])),
             "$.questions",
