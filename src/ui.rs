@@ -139,9 +139,10 @@ pub fn SurveyWidget(
     // Move focus to the outcome so that keyboard and screen-reader users land on it.
     Effect::new(move |_| {
         if !answering()
-            && let Some(h) = outcome_ref.get() {
-                let _ = h.focus();
-            }
+            && let Some(h) = outcome_ref.get()
+        {
+            let _ = h.focus();
+        }
     });
 
     view! {

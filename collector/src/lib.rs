@@ -1,1 +1,175 @@
+//! # sayso-collector
+//!
+//! The service behind the Sayso widget: it serves survey definitions and the widget's static
+//! files, receives responses, stores them durably in SQLite, and shows the site owner a
+//! dashboard and exports.
+//!
+//! Request flow of a response: [`intake`] (content type, size, parse) ─► [`catalog`] (which
+//! survey and version) ─► [`cors`] (may this origin answer this survey?) ─► validation by the
+//! shared `sayso_schema` code ─► [`store`] (one writer task, group commit) ─► 201 only after
+//! the commit.
+//!
+//! [`app`] builds the router from an [`AppState`]; `main.rs` only parses [`Config`] and serves.
 
+#![warn(missing_docs)]
+
+pub mod admin;
+pub mod assets;
+pub mod catalog;
+pub mod config;
+pub mod cors;
+pub mod health;
+pub mod intake;
+pub mod problem;
+pub mod store;
+pub mod surveys;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+
+pub use catalog::SurveyCatalog;
+pub use config::{AdminToken, Config};
+pub use problem::ApiError;
+pub use store::{Outcome, ResponseStore};
+
+/// Everything the handlers share. Cheap to clone: the parts are reference counted.
+#[derive(Clone)]
+pub struct AppState {
+    /// The surveys this collector serves and accepts responses for, every known version.
+    pub catalog: Arc<SurveyCatalog>,
+    /// Where responses are stored.
+    pub store: ResponseStore,
+    /// Directory of built widget files (`sayso.js`, hashed modules and their .br/.gz twins).
+    pub dist: Option<PathBuf>,
+    /// HTML file served at `/` (the demo host page).
+    pub demo_page: Option<PathBuf>,
+    /// Password of the `admin` user; without it the admin routes do not exist.
+    pub admin_token: Option<AdminToken>,
+}
+
+impl AppState {
+    /// Load the surveys, open the database and register every definition, as at startup.
+    ///
+    /// Fails, with one line per problem, on any invalid survey file, duplicate survey id,
+    /// definition changed without a version bump, missing directory or unusable database.
+    pub async fn open(config: &Config) -> Result<Self, StartupError> {
+        // Every problem of the surveys and the flags is reported at once.
+        let (files, mut lines) = match catalog::load_dir(&config.surveys) {
+            Ok(files) => (files, Vec::new()),
+            Err(lines) => (Vec::new(), lines),
+        };
+        for origin in &config.allow_origins {
+            if origin != "*" && !sayso_schema::is_origin(origin) {
+                lines.push(format!(
+                    "--allow-origin {origin}: expected an origin such as https://clinic.example, or *"
+                ));
+            }
+        }
+        for (flag, path, want_dir) in [
+            ("--dist", &config.dist, true),
+            ("--demo-page", &config.demo_page, false),
+        ] {
+            if let Some(path) = path
+                && (path.is_dir() != want_dir || !path.exists())
+            {
+                let what = if want_dir { "a directory" } else { "a file" };
+                lines.push(format!("{flag} {}: not {what}", path.display()));
+            }
+        }
+        if !lines.is_empty() {
+            return Err(StartupError(lines));
+        }
+        if files.is_empty() {
+            tracing::warn!(
+                dir = %config.surveys.display(),
+                "no survey definitions found: every response will be refused"
+            );
+        }
+        let store = ResponseStore::open(&config.database)
+            .await
+            .map_err(|e| StartupError(vec![format!("{}: {e}", config.database.display())]))?;
+        let current: Vec<_> = files.into_iter().map(|f| f.definition).collect();
+        let earlier = store
+            .record_versions(&current)
+            .await
+            .map_err(StartupError)?;
+        let catalog = SurveyCatalog::new(current, earlier, &config.allow_origins);
+        for survey in catalog.iter() {
+            tracing::info!(
+                survey = %survey.current.id,
+                version = survey.current.version,
+                known_versions = survey.versions.len(),
+                "survey loaded"
+            );
+        }
+        if config.admin_token.is_none() {
+            tracing::warn!("no --admin-token (SAYSO_ADMIN_TOKEN) given: the /admin pages are off");
+        }
+        Ok(Self {
+            catalog: Arc::new(catalog),
+            store,
+            dist: config.dist.clone(),
+            demo_page: config.demo_page.clone(),
+            admin_token: config.admin_token.clone(),
+        })
+    }
+}
+
+/// Why the collector cannot start: one line per problem, each naming the file or flag at fault
+/// (`surveys/x.json: $.questions[2].id: ...`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartupError(pub Vec<String>);
+
+impl std::fmt::Display for StartupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("\n"))
+    }
+}
+
+impl std::error::Error for StartupError {}
+
+/// The whole HTTP interface of the collector.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new()
+        .merge(surveys::routes())
+        .merge(intake::routes())
+        .merge(health::routes())
+        .merge(admin::routes(state.clone()))
+        .fallback(assets::serve_file);
+    if state.demo_page.is_some() {
+        router = router.route("/", get(assets::demo_page));
+    }
+    router
+        .layer(middleware::from_fn(common_headers))
+        .with_state(state)
+}
+
+/// Headers every response carries, and one log line per request (method, path and status:
+/// never a body, a query string or an answer).
+async fn common_headers(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    // Browsers must not guess a type other than the one sent (a response is never HTML).
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    let status = response.status().as_u16();
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if status >= 500 {
+        tracing::warn!(%method, %path, status, elapsed_ms, "request failed");
+    } else {
+        tracing::debug!(%method, %path, status, elapsed_ms, "request");
+    }
+    response
+}

@@ -94,7 +94,10 @@ export async function collector({ surveys = join(ROOT, "surveys"), allowOrigins 
 export async function hostPages(pages) {
   const port = await freePort();
   const server = createServer((req, res) => {
-    const page = pages[new URL(req.url, "http://x").pathname];
+    const path = new URL(req.url, "http://x").pathname;
+    // Browsers ask for an icon; a 404 would be a console error that is not the widget's.
+    if (path === "/favicon.ico") return res.writeHead(204).end();
+    const page = pages[path];
     if (page === undefined) return res.writeHead(404).end();
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(typeof page === "function" ? page(req) : page);
   });

@@ -1,0 +1,421 @@
+//! `GET /admin`: one server-rendered page with every survey's scores and recent answers.
+//!
+//! Each version of a survey is summarised on its own: a version bump means the questions
+//! changed, and mixing answers to different questions would make every number wrong. Contact
+//! details are never shown here, only counted; they are in the exports.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::Html as HtmlResponse;
+use sayso_schema::score::{
+    Detail, NpsBreakdown, QuestionSummary, SurveySummary, mean, top_two_box,
+};
+use sayso_schema::{Question, QuestionKind, Response, SurveyDefinition};
+
+use super::html::Html;
+use crate::AppState;
+use crate::catalog::Survey;
+use crate::problem::ApiError;
+use crate::store::Snapshot;
+
+/// Rows read per page while summarising.
+const PAGE: u32 = 500;
+
+/// The summary of one version of a survey.
+#[derive(Debug)]
+pub struct VersionReport {
+    /// The definition of that version.
+    pub definition: Arc<SurveyDefinition>,
+    /// Its answers, summarised.
+    pub summary: SurveySummary,
+}
+
+/// Everything the dashboard shows about one survey.
+#[derive(Debug)]
+pub struct SurveyReport {
+    /// The survey's id.
+    pub id: String,
+    /// Current version first, then earlier versions that have responses, newest first.
+    pub versions: Vec<VersionReport>,
+    /// Stored responses that could not be read back (a version no longer known).
+    pub unreadable: u32,
+}
+
+/// The dashboard page.
+pub async fn page(State(state): State<AppState>) -> Result<HtmlResponse<String>, ApiError> {
+    let mut snapshot = state
+        .store
+        .snapshot()
+        .await
+        .map_err(|_| ApiError::Unavailable)?;
+    let mut reports = Vec::new();
+    for survey in state.catalog.iter() {
+        reports.push(summarize(&mut snapshot, survey).await?);
+    }
+    Ok(HtmlResponse(render(&reports)))
+}
+
+async fn summarize(snapshot: &mut Snapshot, survey: &Survey) -> Result<SurveyReport, ApiError> {
+    let id = survey.current.id.clone();
+    let mut summaries: BTreeMap<u32, (Arc<SurveyDefinition>, SurveySummary)> = BTreeMap::new();
+    summaries.insert(
+        survey.current.version,
+        (survey.current.clone(), SurveySummary::new(&survey.current)),
+    );
+    let mut unreadable = 0;
+    let mut after: Option<(String, i64)> = None;
+    loop {
+        let cursor = after.as_ref().map(|(t, r)| (t.as_str(), *r));
+        let rows = snapshot
+            .page(&id, cursor, PAGE)
+            .await
+            .map_err(|_| ApiError::Unavailable)?;
+        for row in &rows {
+            let definition = survey.versions.get(&row.survey_version);
+            match (definition, Response::from_json(&row.body)) {
+                (Some(definition), Ok(response)) => {
+                    let (definition, summary) = summaries
+                        .entry(row.survey_version)
+                        .or_insert_with(|| (definition.clone(), SurveySummary::new(definition)));
+                    summary.add(definition, &response);
+                }
+                _ => unreadable += 1,
+            }
+        }
+        match rows.last() {
+            Some(last) if rows.len() == PAGE as usize => {
+                after = Some((last.received_at.clone(), last.rowid));
+            }
+            _ => break,
+        }
+    }
+    let current = survey.current.version;
+    let mut versions: Vec<VersionReport> = summaries
+        .into_iter()
+        .rev()
+        .map(|(_, (definition, summary))| VersionReport {
+            definition,
+            summary,
+        })
+        .collect();
+    versions.sort_by_key(|v| v.definition.version != current);
+    Ok(SurveyReport {
+        id,
+        versions,
+        unreadable,
+    })
+}
+
+/// The whole page. Every value from a definition or a response is escaped by [`Html::text`].
+pub fn render(reports: &[SurveyReport]) -> String {
+    let mut h = Html::default();
+    h.raw(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Sayso dashboard</title>\n\
+         <link rel=\"stylesheet\" href=\"/admin/style.css\">\n</head>\n<body>\n\
+         <header><h1>Sayso</h1><p>Responses stored by this collector.</p></header>\n<main>\n",
+    );
+    if reports.is_empty() {
+        h.raw("<p class=\"empty\">No surveys are loaded.</p>\n");
+    }
+    for report in reports {
+        survey(&mut h, report);
+    }
+    h.raw("</main>\n</body>\n</html>\n");
+    h.finish()
+}
+
+fn survey(h: &mut Html, report: &SurveyReport) {
+    let Some(current) = report.versions.first() else {
+        return;
+    };
+    let d = &current.definition;
+    h.raw("<section class=\"survey\">\n<h2>")
+        .text(d.text(&d.title, &d.locales.default))
+        .raw(" <small>")
+        .text(&report.id)
+        .raw("</small></h2>\n<p class=\"exports\">Export: <a href=\"/admin/export.csv?survey=")
+        .text(&report.id)
+        .raw("\">CSV</a> · <a href=\"/admin/export.ndjson?survey=")
+        .text(&report.id)
+        .raw("\">NDJSON</a></p>\n");
+    if report.unreadable > 0 {
+        h.raw("<p class=\"warning\">")
+            .text(report.unreadable)
+            .raw(" stored responses answer a version this collector no longer knows.</p>\n");
+    }
+    for version in &report.versions {
+        version_report(h, version, version.definition.version == d.version);
+    }
+    h.raw("</section>\n");
+}
+
+fn version_report(h: &mut Html, report: &VersionReport, current: bool) {
+    let (d, s) = (&report.definition, &report.summary);
+    h.raw("<div class=\"version\">\n<h3>Version ")
+        .text(d.version);
+    if current {
+        h.raw(" <span class=\"tag\">current</span>");
+    }
+    h.raw("</h3>\n<p class=\"counts\"><strong>")
+        .text(s.complete)
+        .raw("</strong> complete · <strong>")
+        .text(s.partial)
+        .raw("</strong> partial</p>\n");
+    for summary in &s.questions {
+        if let Some(question) = d.question(&summary.id) {
+            question_report(h, d, question, summary);
+        }
+    }
+    h.raw("</div>\n");
+}
+
+fn question_report(h: &mut Html, d: &SurveyDefinition, q: &Question, s: &QuestionSummary) {
+    let locale = d.locales.default.as_str();
+    h.raw("<article class=\"question\">\n<h4>")
+        .text(d.text(&q.title, locale))
+        .raw("</h4>\n<p class=\"meta\">")
+        .text(q.kind.name())
+        .raw(" · ")
+        .text(s.answered)
+        .raw(" answered</p>\n");
+    let scores = s.scores();
+    match (&q.kind, &s.detail) {
+        (QuestionKind::Nps { .. }, Detail::Scale { low, counts }) => {
+            let b = NpsBreakdown::from_scores(scores.iter().copied());
+            headline(h, b.score().map(whole), "NPS");
+            h.raw("<p class=\"breakdown\">")
+                .text(b.promoters)
+                .raw(" promoters · ")
+                .text(b.passives)
+                .raw(" passives · ")
+                .text(b.detractors)
+                .raw(" detractors</p>\n");
+            distribution(h, *low, counts);
+        }
+        (QuestionKind::Csat { .. }, Detail::Scale { low, counts }) => {
+            let t2b = top_two_box(scores.iter().copied(), 5).map(|p| format!("{}%", whole(p)));
+            headline(h, t2b, "CSAT, satisfied (4 or 5)");
+            distribution(h, *low, counts);
+        }
+        (QuestionKind::Ces { .. }, Detail::Scale { low, counts }) => {
+            headline(
+                h,
+                mean(scores.iter().copied()).map(two_places),
+                "CES, mean effort of 1–7",
+            );
+            distribution(h, *low, counts);
+        }
+        (QuestionKind::Rating { max, .. }, Detail::Scale { low, counts }) => {
+            let label = format!("mean rating of 1–{max}");
+            headline(h, mean(scores.iter().copied()).map(two_places), &label);
+            distribution(h, *low, counts);
+        }
+        (
+            QuestionKind::SingleChoice { options, .. } | QuestionKind::MultiChoice { options, .. },
+            Detail::Choices { counts, other },
+        ) => {
+            let most = counts.values().copied().max().unwrap_or(0);
+            h.raw("<table class=\"counts\">\n");
+            for option in options {
+                let n = counts.get(&option.id).copied().unwrap_or(0);
+                bar_row(h, d.text(&option.label, locale), n, most);
+            }
+            if let Some(n) = counts.get("other") {
+                bar_row(h, "Other", *n, most);
+            }
+            h.raw("</table>\n");
+            recent_texts(h, other);
+        }
+        (_, Detail::Texts(texts)) => recent_texts(h, texts),
+        (_, Detail::Definitions(definitions)) => {
+            h.raw("<ul class=\"definitions\">\n");
+            for def in definitions.iter().rev() {
+                h.raw("<li><blockquote>")
+                    .text(&def.text)
+                    .raw("</blockquote><p class=\"by\">— ")
+                    .text(def.attribution.as_deref().unwrap_or("anonymous"))
+                    .raw(" · ")
+                    .raw(if def.publish {
+                        "may be published"
+                    } else {
+                        "not for publication"
+                    })
+                    .raw("</p></li>\n");
+            }
+            h.raw("</ul>\n");
+        }
+        (
+            QuestionKind::Likert {
+                rows,
+                points,
+                point_labels,
+            },
+            Detail::Likert(counts),
+        ) => {
+            h.raw("<table class=\"likert\">\n<tr><th></th>");
+            for point in 1..=*points {
+                h.raw("<th>");
+                match point_labels
+                    .as_ref()
+                    .and_then(|l| l.get(usize::from(point) - 1))
+                {
+                    Some(label) => h.text(d.text(label, locale)),
+                    None => h.text(point),
+                };
+                h.raw("</th>");
+            }
+            h.raw("</tr>\n");
+            for row in rows {
+                h.raw("<tr><th>")
+                    .text(d.text(&row.label, locale))
+                    .raw("</th>");
+                let row_counts = counts.get(&row.id);
+                for point in 0..usize::from(*points) {
+                    let n = row_counts.and_then(|c| c.get(point)).copied().unwrap_or(0);
+                    h.raw("<td>").text(n).raw("</td>");
+                }
+                h.raw("</tr>\n");
+            }
+            h.raw("</table>\n");
+        }
+        (_, Detail::Consent { agreed }) => {
+            h.raw("<p class=\"breakdown\">")
+                .text(agreed)
+                .raw(" agreed</p>\n");
+        }
+        (_, Detail::Contact) => {
+            h.raw("<p class=\"breakdown\">")
+                .text(s.answered)
+                .raw(" left contact details (shown only in the exports).</p>\n");
+        }
+        _ => {}
+    }
+    h.raw("</article>\n");
+}
+
+fn headline(h: &mut Html, value: Option<String>, label: &str) {
+    h.raw("<p class=\"score\"><span class=\"value\">")
+        .text(value.as_deref().unwrap_or("–"))
+        .raw("</span> ")
+        .text(label)
+        .raw("</p>\n");
+}
+
+/// How many chose each point of a scale, as bars. `<meter>` rather than styled widths: the
+/// CSP allows no inline styles.
+fn distribution(h: &mut Html, low: u8, counts: &[u32]) {
+    let most = counts.iter().copied().max().unwrap_or(0);
+    h.raw("<table class=\"counts\">\n");
+    for (i, n) in counts.iter().enumerate() {
+        bar_row(h, u32::from(low) + i as u32, *n, most);
+    }
+    h.raw("</table>\n");
+}
+
+fn bar_row(h: &mut Html, label: impl std::fmt::Display, n: u32, most: u32) {
+    h.raw("<tr><th>")
+        .text(label)
+        .raw("</th><td><meter min=\"0\" max=\"")
+        .text(most.max(1))
+        .raw("\" value=\"")
+        .text(n)
+        .raw("\"></meter></td><td>")
+        .text(n)
+        .raw("</td></tr>\n");
+}
+
+/// The most recent texts, newest first.
+fn recent_texts(h: &mut Html, texts: &std::collections::VecDeque<String>) {
+    if texts.is_empty() {
+        return;
+    }
+    h.raw("<ul class=\"texts\">\n");
+    for text in texts.iter().rev() {
+        h.raw("<li>").text(text).raw("</li>\n");
+    }
+    h.raw("</ul>\n");
+}
+
+/// A whole number, without the "-0" that rounding a small negative gives.
+fn whole(x: f64) -> String {
+    let r = x.round();
+    if r == 0.0 {
+        "0".to_owned()
+    } else {
+        format!("{r:.0}")
+    }
+}
+
+fn two_places(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn definition() -> SurveyDefinition {
+        SurveyDefinition::from_json(
+            r#"{"id": "s", "version": 2, "title": "Care <b>survey</b>",
+                "questions": [
+                  {"id": "nps", "kind": "nps", "title": "Recommend?"},
+                  {"id": "comment", "kind": "text", "title": "Comment"},
+                  {"id": "ok", "kind": "consent", "title": "Contact?", "label": "Yes"},
+                  {"id": "email", "kind": "contact", "title": "E-mail", "consent_question": "ok"}
+                ]}"#,
+        )
+        .unwrap()
+    }
+
+    fn response(nps: u8, comment: &str) -> Response {
+        Response::from_json(&format!(
+            r#"{{"schema": "sayso.response/v1", "id": "0b5f3a4e-8c1d-4f7a-9e2b-6d3c1a0f4e5b",
+                "survey": {{"id": "s", "version": 2}},
+                "answers": {{"nps": {nps}, "comment": {comment}, "ok": true,
+                             "email": {{"email": "ana@example.org"}}}},
+                "context": {{"url": "https://c.example/", "locale": "en",
+                  "started_at": "2026-01-31T09:30:00Z", "submitted_at": "2026-01-31T09:31:00Z"}}}}"#,
+            comment = sayso_schema::Json::from(comment)
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn renders_scores_escaped_and_without_contact_details() {
+        let d = Arc::new(definition());
+        let mut summary = SurveySummary::new(&d);
+        for (score, comment) in [(10, "Great"), (9, "<script>alert(1)</script>"), (3, "Slow")] {
+            summary.add(&d, &response(score, comment));
+        }
+        let page = render(&[SurveyReport {
+            id: "s".into(),
+            versions: vec![VersionReport {
+                definition: d,
+                summary,
+            }],
+            unreadable: 0,
+        }]);
+        // 2 promoters, 1 detractor of 3: 33.
+        assert!(
+            page.contains("<span class=\"value\">33</span> NPS"),
+            "{page}"
+        );
+        assert!(page.contains("2 promoters · 0 passives · 1 detractors"));
+        assert!(page.contains("Care &lt;b&gt;survey&lt;/b&gt;"));
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(!page.contains("<script>"));
+        assert!(!page.contains("ana@example.org"));
+        assert!(page.contains("3 left contact details"));
+    }
+
+    #[test]
+    fn whole_numbers() {
+        assert_eq!(whole(33.333), "33");
+        assert_eq!(whole(-0.2), "0");
+        assert_eq!(whole(-100.0), "-100");
+    }
+}

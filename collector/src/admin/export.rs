@@ -1,0 +1,231 @@
+//! `GET /admin/export.ndjson?survey=<id>` and `GET /admin/export.csv?survey=<id>`: every
+//! stored response of a survey, oldest first, streamed page by page so that a large export
+//! needs no more memory than a small one.
+
+use std::borrow::Cow;
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::header::{self, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream;
+use sayso_schema::Json;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::catalog::Survey;
+use crate::problem::ApiError;
+use crate::store::{Snapshot, StoredRow};
+
+/// Rows read per page.
+const PAGE: u32 = 500;
+
+/// The query of both exports.
+#[derive(Debug, Deserialize)]
+pub struct ExportQuery {
+    /// Survey id.
+    survey: String,
+}
+
+/// One stored response body per line.
+pub async fn ndjson(
+    State(state): State<AppState>,
+    query: Result<Query<ExportQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let survey = survey(&state, query)?;
+    let snapshot = state
+        .store
+        .snapshot()
+        .await
+        .map_err(|_| ApiError::Unavailable)?;
+    let body = stream_rows(snapshot, survey.current.id.clone(), None, |row| {
+        format!("{}\n", row.body)
+    });
+    Ok(download(
+        body,
+        "application/x-ndjson",
+        &survey.current.id,
+        "ndjson",
+    ))
+}
+
+/// A spreadsheet: id, received_at, partial, survey_version, then one column per question
+/// holding the answer's JSON text (empty when unanswered).
+pub async fn csv(
+    State(state): State<AppState>,
+    query: Result<Query<ExportQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let survey = survey(&state, query)?;
+    let snapshot = state
+        .store
+        .snapshot()
+        .await
+        .map_err(|_| ApiError::Unavailable)?;
+    let questions = question_columns(survey);
+    let mut header: Vec<Cow<str>> = ["id", "received_at", "partial", "survey_version"]
+        .into_iter()
+        .map(Cow::Borrowed)
+        .collect();
+    header.extend(questions.iter().map(|q| Cow::Owned(q.clone())));
+    let header = csv_record(&header);
+    let body = stream_rows(
+        snapshot,
+        survey.current.id.clone(),
+        Some(header),
+        move |row| {
+            let answers = Json::parse(&row.answers).unwrap_or(Json::Null);
+            let mut fields: Vec<Cow<str>> = vec![
+                Cow::Borrowed(row.id.as_str()),
+                Cow::Borrowed(row.received_at.as_str()),
+                Cow::Borrowed(if row.partial { "true" } else { "false" }),
+                Cow::Owned(row.survey_version.to_string()),
+            ];
+            fields.extend(
+                questions
+                    .iter()
+                    .map(|q| Cow::Owned(answers.get(q).map(Json::to_string).unwrap_or_default())),
+            );
+            csv_record(&fields)
+        },
+    );
+    Ok(download(
+        body,
+        "text/csv; charset=utf-8",
+        &survey.current.id,
+        "csv",
+    ))
+}
+
+fn survey(
+    state: &AppState,
+    query: Result<Query<ExportQuery>, QueryRejection>,
+) -> Result<&Survey, ApiError> {
+    let Query(query) = query.map_err(|_| {
+        ApiError::BadRequest("name the survey to export: ?survey=<survey id>".to_owned())
+    })?;
+    state
+        .catalog
+        .get(&query.survey)
+        .ok_or_else(|| ApiError::NotFound(format!("no survey \"{}\"", query.survey)))
+}
+
+/// Question ids of every known version: the current ones in order, then those that only
+/// earlier versions had (newest first), so that no stored answer lacks a column.
+pub fn question_columns(survey: &Survey) -> Vec<String> {
+    let mut columns: Vec<String> = Vec::new();
+    let versions = std::iter::once(&survey.current).chain(survey.versions.values().rev());
+    for definition in versions {
+        for q in &definition.questions {
+            if !columns.contains(&q.id) {
+                columns.push(q.id.clone());
+            }
+        }
+    }
+    columns
+}
+
+fn download(body: Body, content_type: &'static str, survey: &str, extension: &str) -> Response {
+    let mut response = body.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // Survey ids are slugs (letters, digits, '-', '_'): safe inside the quoted file name.
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{survey}.{extension}\""))
+    {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+/// A body of `first` and then `render` of every row, read page by page from one snapshot.
+/// A read failure midway aborts the body, so a client sees a failed download rather than a
+/// silently short file.
+fn stream_rows(
+    snapshot: Snapshot,
+    survey: String,
+    first: Option<String>,
+    render: impl Fn(&StoredRow) -> String + Send + Sync + 'static,
+) -> Body {
+    struct Pager<R> {
+        snapshot: Snapshot,
+        survey: String,
+        after: Option<(String, i64)>,
+        first: Option<String>,
+        render: R,
+    }
+    let pager = Pager {
+        snapshot,
+        survey,
+        after: None,
+        first,
+        render,
+    };
+    let chunks = stream::unfold(Some(pager), |pager| async move {
+        let mut p = pager?;
+        if let Some(first) = p.first.take() {
+            return Some((Ok(Bytes::from(first)), Some(p)));
+        }
+        let after = p.after.as_ref().map(|(t, r)| (t.as_str(), *r));
+        match p.snapshot.page(&p.survey, after, PAGE).await {
+            Err(_) => Some((Err(std::io::Error::other("reading responses failed")), None)),
+            Ok(rows) if rows.is_empty() => None,
+            Ok(rows) => {
+                let chunk: String = rows.iter().map(&p.render).collect();
+                let last = rows.last().expect("not empty");
+                let more = rows.len() == PAGE as usize;
+                p.after = Some((last.received_at.clone(), last.rowid));
+                Some((Ok(Bytes::from(chunk)), more.then_some(p)))
+            }
+        }
+    });
+    Body::from_stream(chunks)
+}
+
+/// One CSV record (RFC 4180): fields separated by commas, ended by CRLF.
+pub fn csv_record<S: AsRef<str>>(fields: &[S]) -> String {
+    let mut line = fields
+        .iter()
+        .map(|f| csv_field(f.as_ref()))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push_str("\r\n");
+    line
+}
+
+/// A CSV field, quoted when it holds a comma, a quote, a line break or edge spaces, with
+/// quotes doubled.
+///
+/// Spreadsheet formula injection (`=`, `+`, `-`, `@` at the start) cannot arise here: answer
+/// cells are JSON texts, so a visitor's string always starts with `"`.
+pub fn csv_field(field: &str) -> Cow<'_, str> {
+    let needs_quotes =
+        field.contains([',', '"', '\n', '\r']) || field.starts_with(' ') || field.ends_with(' ');
+    if needs_quotes {
+        Cow::Owned(format!("\"{}\"", field.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quoting() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("9"), "9");
+        assert_eq!(csv_field(""), "");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(
+            csv_field(r#""Quick, and kind.""#),
+            r#""""Quick, and kind.""""#
+        );
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+        assert_eq!(csv_field(" padded"), "\" padded\"");
+        assert_eq!(
+            csv_record(&["id", r#"{"text":"a"}"#, "x"]),
+            "id,\"{\"\"text\"\":\"\"a\"\"}\",x\r\n"
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! The widget's static files (`--dist`) at the root path, and the demo page at `/`.
+//!
+//! Host pages on other origins load `sayso.js` with a plain `<script>` tag, and that loader
+//! then imports the hashed widget module and its wasm cross-origin; hence the open CORS and
+//! resource-policy headers. The loader's name never changes, so it is cached briefly; hashed
+//! files never change content, so they are cached for a year.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
+
+use crate::AppState;
+use crate::problem::ApiError;
+
+/// `Cache-Control` of files whose name changes with their content.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// `Cache-Control` of every other file: short, so that a new release reaches pages quickly.
+pub const SHORT: &str = "public, max-age=300";
+
+/// Serve the file at the request's path from `--dist`, preferring the `.br` or `.gz` twin the
+/// client accepts.
+pub async fn serve_file(State(state): State<AppState>, request: Request) -> Response {
+    let path = request.uri().path().to_owned();
+    let found = match &state.dist {
+        None => None,
+        Some(dist) => {
+            let files = ServeDir::new(dist)
+                .precompressed_br()
+                .precompressed_gzip()
+                .append_index_html_on_directories(false);
+            let response = match files.oneshot(request).await {
+                Ok(response) => response.map(Body::new),
+                Err(never) => match never {},
+            };
+            (response.status() != StatusCode::NOT_FOUND).then_some(response)
+        }
+    };
+    let Some(mut response) = found else {
+        return if path == "/favicon.ico" {
+            no_icon()
+        } else {
+            not_found(&path)
+        };
+    };
+    let file_name = path.rsplit('/').next().unwrap_or("");
+    static_headers(file_name, response.status(), response.headers_mut());
+    response
+}
+
+/// Browsers ask every page's origin for `/favicon.ico`, the demo page's included; "no
+/// content" says there is none without the console error a 404 would log on that page.
+fn no_icon() -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    response
+}
+
+fn not_found(path: &str) -> Response {
+    ApiError::NotFound(format!("nothing at {path}")).into_response()
+}
+
+/// Headers of a static file response.
+pub fn static_headers(file_name: &str, status: StatusCode, headers: &mut HeaderMap) {
+    if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        let policy = if is_hashed_name(file_name) {
+            IMMUTABLE
+        } else {
+            SHORT
+        };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    // The body depends on Accept-Encoding (the .br or .gz twin): caches must keep both.
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("cross-origin"),
+    );
+}
+
+/// Whether a file name carries its content hash: `sayso-<16 hex digits>.<ext>`.
+pub fn is_hashed_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("sayso-") else {
+        return false;
+    };
+    let Some((hash, ext)) = rest.split_once('.') else {
+        return false;
+    };
+    hash.len() == 16
+        && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        && !ext.is_empty()
+        && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// `GET /`: the demo host page (`--demo-page`), read on each request so that edits show at
+/// once.
+pub async fn demo_page(State(state): State<AppState>) -> Response {
+    let Some(path) = &state.demo_page else {
+        return not_found("/");
+    };
+    match tokio::fs::read(path).await {
+        Ok(html) => {
+            let mut response = html.into_response();
+            let h = response.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            response
+        }
+        Err(e) => {
+            tracing::error!(error = %e, path = %path.display(), "cannot read the demo page");
+            not_found("/")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names() {
+        assert!(is_hashed_name("sayso-3f2a9c1b0d4e5f60.js"));
+        assert!(is_hashed_name("sayso-3f2a9c1b0d4e5f60.wasm"));
+        assert!(is_hashed_name("sayso-3F2A9C1B0D4E5F60.css"));
+        for unhashed in [
+            "sayso.js",
+            "sayso-3f2a9c1b0d4e5f6.js",
+            "sayso-3f2a9c1b0d4e5f600.js",
+            "sayso-3f2a9c1b0d4e5f6g.js",
+            "sayso-3f2a9c1b0d4e5f60.",
+            "sayso-3f2a9c1b0d4e5f60.js.map",
+            "other-3f2a9c1b0d4e5f60.js",
+        ] {
+            assert!(!is_hashed_name(unhashed), "{unhashed}");
+        }
+    }
+
+    #[test]
+    fn cache_policies() {
+        let mut h = HeaderMap::new();
+        static_headers("sayso.js", StatusCode::OK, &mut h);
+        assert_eq!(h[header::CACHE_CONTROL], SHORT);
+        static_headers("sayso-3f2a9c1b0d4e5f60.wasm", StatusCode::OK, &mut h);
+        assert_eq!(h[header::CACHE_CONTROL], IMMUTABLE);
+        assert_eq!(h["cross-origin-resource-policy"], "cross-origin");
+        assert_eq!(h[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    }
+}

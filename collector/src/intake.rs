@@ -1,0 +1,203 @@
+//! `POST /v1/responses`: the widget's responses come in here.
+//!
+//! Order of checks: origin allowed by anyone, content type, size, parse, survey and version,
+//! origin allowed by that survey, validation against that version, durable write. A refusal
+//! stores nothing.
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use sayso_schema::{Json, JsonObject, Problems};
+
+use crate::AppState;
+use crate::cors;
+use crate::problem::ApiError;
+use crate::store::Outcome;
+
+/// Largest response body accepted: far above any real response (a long text answer is a few
+/// KB), small enough that nobody can fill the database or memory with one request.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/v1/responses", post(receive).options(preflight))
+}
+
+/// A preflight names no survey, so any survey's (or the collector's) allowed origins will do;
+/// the POST itself is then checked against its own survey.
+async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    cors::decide(&headers, |o| state.catalog.any_allows(o)).preflight()
+}
+
+async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let cors = cors::decide(&headers, |o| state.catalog.any_allows(o));
+    if !cors.permits() {
+        return ApiError::OriginRefused.into_response();
+    }
+    let result = accept(&state, &headers, body).await;
+    // A page refused by its survey gets no CORS headers: its script cannot read the answer.
+    let refused = matches!(result, Err(ApiError::OriginRefused));
+    let mut response = result.into_response();
+    if !refused {
+        cors.apply(response.headers_mut());
+    }
+    response
+}
+
+async fn accept(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Stored, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    if !is_accepted_content_type(content_type) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let bytes = read_body(headers, body).await?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| ApiError::Malformed(Problems::single("$", "the body is not UTF-8 text")))?;
+    let response = sayso_schema::Response::from_json(text).map_err(ApiError::Malformed)?;
+    let definition = state
+        .catalog
+        .definition_for(&response.survey)
+        .map_err(ApiError::UnknownSurvey)?;
+    let survey = state
+        .catalog
+        .get(&response.survey.id)
+        .expect("found just above");
+    if !cors::decide(headers, |o| survey.allows(o)).permits() {
+        return Err(ApiError::OriginRefused);
+    }
+    response
+        .validate_against(definition)
+        .map_err(ApiError::Invalid)?;
+    let outcome = state
+        .store
+        .save(&response)
+        .await
+        .map_err(|_| ApiError::Unavailable)?;
+    tracing::info!(
+        id = %response.id,
+        survey = %response.survey.id,
+        version = response.survey.version,
+        partial = response.partial,
+        outcome = outcome.as_str(),
+        "response received"
+    );
+    let status = acknowledge(outcome).ok_or_else(|| {
+        ApiError::Conflict(format!(
+            "response id {} is already stored for another survey",
+            response.id
+        ))
+    })?;
+    Ok(Stored {
+        id: response.id,
+        outcome,
+        status,
+    })
+}
+
+/// Whether a body of this content type is read as a response: JSON, or plain text (what the
+/// widget and `sendBeacon` send, because it needs no CORS preflight). Parameters such as
+/// `charset` are ignored; the body must be UTF-8 either way.
+pub fn is_accepted_content_type(content_type: Option<&str>) -> bool {
+    let Some(value) = content_type else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or("").trim();
+    essence.eq_ignore_ascii_case("application/json") || essence.eq_ignore_ascii_case("text/plain")
+}
+
+/// The HTTP status of a write's outcome: 201 when something new was stored, 200 when the
+/// request changed a partial or nothing; `None` for an id taken by another survey (answered
+/// as a 409 problem).
+pub fn acknowledge(outcome: Outcome) -> Option<StatusCode> {
+    match outcome {
+        Outcome::Inserted | Outcome::Completed => Some(StatusCode::CREATED),
+        Outcome::Updated | Outcome::Duplicate => Some(StatusCode::OK),
+        Outcome::Conflict => None,
+    }
+}
+
+/// The body, refusing more than [`MAX_BODY_BYTES`] (at once when `Content-Length` says so,
+/// otherwise as soon as the limit is passed).
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(ApiError::PayloadTooLarge),
+        Err(_) => Err(ApiError::BadRequest(
+            "the body could not be read".to_owned(),
+        )),
+    }
+}
+
+/// A stored response, as acknowledged to the client.
+#[derive(Debug)]
+struct Stored {
+    id: String,
+    outcome: Outcome,
+    status: StatusCode,
+}
+
+impl IntoResponse for Stored {
+    fn into_response(self) -> Response {
+        let mut o = JsonObject::new();
+        o.insert("id", self.id);
+        o.insert("status", self.outcome.as_str());
+        let mut response = (self.status, Json::Object(o).to_string()).into_response();
+        let h = response.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_types() {
+        for ok in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "text/plain;charset=UTF-8",
+            "Text/Plain",
+            "text/plain; charset=iso-8859-1",
+        ] {
+            assert!(is_accepted_content_type(Some(ok)), "{ok}");
+        }
+        for bad in [
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "text/html",
+            "application/jsonp",
+            "",
+        ] {
+            assert!(!is_accepted_content_type(Some(bad)), "{bad}");
+        }
+        assert!(!is_accepted_content_type(None));
+    }
+
+    #[test]
+    fn outcome_statuses() {
+        assert_eq!(acknowledge(Outcome::Inserted), Some(StatusCode::CREATED));
+        assert_eq!(acknowledge(Outcome::Completed), Some(StatusCode::CREATED));
+        assert_eq!(acknowledge(Outcome::Updated), Some(StatusCode::OK));
+        assert_eq!(acknowledge(Outcome::Duplicate), Some(StatusCode::OK));
+        assert_eq!(acknowledge(Outcome::Conflict), None);
+    }
+}

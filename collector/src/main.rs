@@ -1,0 +1,76 @@
+//! Run with: `cargo run -p sayso-collector -- --surveys surveys --dist dist --demo-page index.html`
+//!
+//! The collector binary: parse the flags, set up logging, load everything (any problem stops
+//! startup with one line per problem), serve until Ctrl-C or SIGTERM.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use sayso_collector::{AppState, Config, app};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = Config::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+
+    let state = match AppState::open(&config).await {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(config.listen).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("--listen {}: {e}", config.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    match listener.local_addr() {
+        Ok(address) => tracing::info!("listening on http://{address}"),
+        Err(e) => tracing::warn!(error = %e, "listening, on an unknown address"),
+    }
+    let store = state.store.clone();
+    let served = axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    // Every acknowledged response is already committed; closing lets SQLite checkpoint.
+    store.close().await;
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "server failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM (what container runtimes send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,701 @@
+//! Durable storage of responses in SQLite.
+//!
+//! Acknowledged means durable: the database runs in WAL mode with `synchronous = FULL`, so a
+//! COMMIT returns only once the write-ahead log is on disk, and a handler answers only after the
+//! COMMIT of its response. Paying one disk flush per response would cap intake at the disk's
+//! flush rate, so every write goes through one writer task that takes whatever has queued up
+//! (up to [`MAX_BATCH`]), writes it in ONE transaction, commits, and then answers each waiting
+//! handler (group commit). Reads (dashboard, export, health) use a separate pool and never wait
+//! for the writer, which WAL allows.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use sayso_schema::{Json, Response, SurveyDefinition};
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
+};
+use tokio::sync::{mpsc, oneshot};
+
+/// Most writes committed in one transaction.
+pub const MAX_BATCH: usize = 256;
+/// Writes that may wait for the writer; past this, handlers wait to enqueue (back-pressure
+/// instead of unbounded memory).
+const QUEUE_LENGTH: usize = 4 * MAX_BATCH;
+/// How long a request waits for a database connection, and SQLite for a lock, before failing.
+const DATABASE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections of the read pool (dashboard, exports, health).
+const READERS: u32 = 4;
+
+/// The schema migrations, embedded in the binary (see `migrations/`; a unit test keeps this
+/// list and the directory in step). Embedded by hand rather than with `sqlx::migrate!()`:
+/// that macro needs sqlx's `macros` feature, which compiles the whole SQLite driver, bundled
+/// C library included, a second time for the proc-macro.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "responses",
+    include_str!("../migrations/0001_responses.sql"),
+)];
+
+/// What became of one stored response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A new response.
+    Inserted,
+    /// A complete response replaced the partial one stored under its id.
+    Completed,
+    /// A later partial response replaced the earlier partial one.
+    Updated,
+    /// Already stored (a retry, or a partial arriving after its complete response): nothing
+    /// changed.
+    Duplicate,
+    /// The id is already used by a response to another survey: nothing changed.
+    Conflict,
+}
+
+impl Outcome {
+    /// The word used for it in API answers and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Inserted => "stored",
+            Self::Completed => "completed",
+            Self::Updated => "updated",
+            Self::Duplicate => "duplicate",
+            Self::Conflict => "conflict",
+        }
+    }
+}
+
+/// Storage failed; the reason has been logged, and nothing of the response was stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unavailable;
+
+/// A response as it is written: one row of `responses`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRow {
+    /// The response id (idempotency key).
+    pub id: String,
+    /// Survey answered.
+    pub survey_id: String,
+    /// Version answered.
+    pub survey_version: u32,
+    /// Whether the visitor left before finishing.
+    pub partial: bool,
+    /// `answers` as JSON text.
+    pub answers: String,
+    /// `context` as JSON text.
+    pub context: String,
+    /// `context.submitted_at`.
+    pub submitted_at: String,
+    /// The whole response as canonical JSON text (what the export gives back).
+    pub body: String,
+}
+
+impl NewRow {
+    /// The row of a (validated) response.
+    pub fn new(response: &Response) -> Self {
+        let body = response.to_json();
+        let context = body.get("context").map(Json::to_string).unwrap_or_default();
+        Self {
+            id: response.id.clone(),
+            survey_id: response.survey.id.clone(),
+            survey_version: response.survey.version,
+            partial: response.partial,
+            answers: Json::Object(response.answers.clone()).to_string(),
+            context,
+            submitted_at: response.context.submitted_at.clone(),
+            body: body.to_string(),
+        }
+    }
+}
+
+/// What is already stored under an id, as far as deciding a write needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Existing {
+    /// Its survey.
+    pub survey_id: String,
+    /// Whether it is partial.
+    pub partial: bool,
+    /// Its canonical JSON.
+    pub body: String,
+    /// Whether it was submitted later than the arriving response (an old partial retried
+    /// late must not overwrite a newer one).
+    pub newer: bool,
+}
+
+/// What writing `new` does, given what is stored under its id.
+pub fn decide(existing: Option<&Existing>, new: &NewRow) -> Outcome {
+    let Some(old) = existing else {
+        return Outcome::Inserted;
+    };
+    if old.survey_id != new.survey_id {
+        Outcome::Conflict
+    } else if !old.partial || old.body == new.body {
+        Outcome::Duplicate
+    } else if !new.partial {
+        Outcome::Completed
+    } else if old.newer {
+        Outcome::Duplicate
+    } else {
+        Outcome::Updated
+    }
+}
+
+/// One stored response, as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRow {
+    /// Insertion order, the tie-breaker of `received_at`.
+    pub rowid: i64,
+    /// The response id.
+    pub id: String,
+    /// Version answered.
+    pub survey_version: u32,
+    /// Whether the visitor left before finishing.
+    pub partial: bool,
+    /// `answers` as JSON text.
+    pub answers: String,
+    /// When the collector stored this form of the response (RFC 3339, UTC).
+    pub received_at: String,
+    /// The whole response as canonical JSON text.
+    pub body: String,
+}
+
+struct PendingWrite {
+    row: NewRow,
+    reply: oneshot::Sender<Result<Outcome, Unavailable>>,
+}
+
+#[derive(Default)]
+struct Counters {
+    transactions: AtomicU64,
+    writes: AtomicU64,
+}
+
+/// The response database: a queue to the one writer task, and a pool of readers.
+#[derive(Clone)]
+pub struct ResponseStore {
+    queue: mpsc::Sender<PendingWrite>,
+    writer: SqlitePool,
+    readers: SqlitePool,
+    counters: Arc<Counters>,
+}
+
+impl ResponseStore {
+    /// Open (creating if needed) the database at `path`, bring its schema up to date and
+    /// start the writer task.
+    pub async fn open(path: &Path) -> Result<Self, sqlx::Error> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(DATABASE_TIMEOUT)
+            .foreign_keys(true);
+        // One connection: SQLite has one writer anyway, and the writer task is its only user.
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(DATABASE_TIMEOUT)
+            .connect_with(options.clone())
+            .await?;
+        let migrator = Migrator::new(EmbeddedMigrations).await?;
+        migrator.run(&writer).await?;
+        let readers = SqlitePoolOptions::new()
+            .max_connections(READERS)
+            .acquire_timeout(DATABASE_TIMEOUT)
+            .connect_with(options)
+            .await?;
+        let (queue, incoming) = mpsc::channel(QUEUE_LENGTH);
+        let counters = Arc::new(Counters::default());
+        tokio::spawn(run_writer(writer.clone(), incoming, counters.clone()));
+        Ok(Self {
+            queue,
+            writer,
+            readers,
+            counters,
+        })
+    }
+
+    /// Record each current definition in `survey_versions` and return the earlier versions of
+    /// these surveys, so that responses to them still validate.
+    ///
+    /// Fails, changing nothing, when a stored `(id, version)` has a different definition: the
+    /// answers stored under that version would silently change meaning.
+    pub async fn record_versions(
+        &self,
+        current: &[SurveyDefinition],
+    ) -> Result<Vec<SurveyDefinition>, Vec<String>> {
+        let database = |e: sqlx::Error| vec![format!("database: {e}")];
+        let mut tx = self
+            .writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(database)?;
+        let mut lines = Vec::new();
+        for definition in current {
+            let text = definition.to_json().to_string();
+            let stored: Option<(String,)> = sqlx::query_as(
+                "SELECT definition FROM survey_versions WHERE survey_id = ?1 AND version = ?2",
+            )
+            .bind(&definition.id)
+            .bind(i64::from(definition.version))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(database)?;
+            match stored {
+                None => {
+                    sqlx::query(
+                        "INSERT INTO survey_versions (survey_id, version, definition, first_seen)
+                         VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                    )
+                    .bind(&definition.id)
+                    .bind(i64::from(definition.version))
+                    .bind(&text)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(database)?;
+                }
+                Some((stored,)) if same_definition(&stored, definition, &text) => {}
+                Some(_) => lines.push(format!(
+                    "survey {} version {} changed without a version bump: give it a higher \
+                     \"version\" so that stored answers keep their meaning",
+                    definition.id, definition.version
+                )),
+            }
+        }
+        if !lines.is_empty() {
+            // Dropping the transaction rolls it back: no new version is recorded either.
+            return Err(lines);
+        }
+        let rows: Vec<(String, i64, String)> =
+            sqlx::query_as("SELECT survey_id, version, definition FROM survey_versions")
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(database)?;
+        tx.commit().await.map_err(database)?;
+        let mut earlier = Vec::new();
+        for (id, version, text) in rows {
+            let is_current_survey = current.iter().any(|d| d.id == id);
+            let is_current_version = current
+                .iter()
+                .any(|d| d.id == id && i64::from(d.version) == version);
+            if !is_current_survey || is_current_version {
+                continue;
+            }
+            match SurveyDefinition::from_json(&text) {
+                Ok(definition) => earlier.push(definition),
+                Err(problems) => tracing::warn!(
+                    survey = %id, version, %problems,
+                    "a stored earlier version no longer validates; responses to it are refused"
+                ),
+            }
+        }
+        Ok(earlier)
+    }
+
+    /// Store a validated response; returns only after the transaction holding it committed.
+    pub async fn save(&self, response: &Response) -> Result<Outcome, Unavailable> {
+        let (reply, outcome) = oneshot::channel();
+        let write = PendingWrite {
+            row: NewRow::new(response),
+            reply,
+        };
+        if self.queue.send(write).await.is_err() {
+            tracing::error!("the response writer has stopped");
+            return Err(Unavailable);
+        }
+        outcome.await.unwrap_or_else(|_| {
+            tracing::error!("the response writer dropped a write without answering");
+            Err(Unavailable)
+        })
+    }
+
+    /// Check that the database answers.
+    pub async fn ping(&self) -> Result<(), Unavailable> {
+        sqlx::query("SELECT 1")
+            .execute(&self.readers)
+            .await
+            .map(drop)
+            .map_err(|e| log_read_error("health check", e))
+    }
+
+    /// A consistent view of the stored responses, for reading them page by page.
+    pub async fn snapshot(&self) -> Result<Snapshot, Unavailable> {
+        self.readers
+            .begin()
+            .await
+            .map(Snapshot)
+            .map_err(|e| log_read_error("opening a read transaction", e))
+    }
+
+    /// Transactions the writer has committed since the store was opened.
+    pub fn transactions_committed(&self) -> u64 {
+        self.counters.transactions.load(Ordering::Relaxed)
+    }
+
+    /// Writes (responses, whatever their outcome) committed since the store was opened.
+    pub fn writes_committed(&self) -> u64 {
+        self.counters.writes.load(Ordering::Relaxed)
+    }
+
+    /// Close the pools, letting SQLite checkpoint the log. Call after the server has stopped:
+    /// later writes fail.
+    pub async fn close(&self) {
+        self.readers.close().await;
+        self.writer.close().await;
+    }
+}
+
+/// One read transaction over the responses: rows completed while a long export or dashboard
+/// reads page after page are neither missed nor seen twice. (Held open, it delays WAL
+/// checkpoints, not writes.)
+pub struct Snapshot(sqlx::Transaction<'static, sqlx::Sqlite>);
+
+impl Snapshot {
+    /// Up to `limit` responses to `survey_id`, oldest first, after `after` (the `received_at`
+    /// and `rowid` of the last row of the previous page).
+    pub async fn page(
+        &mut self,
+        survey_id: &str,
+        after: Option<(&str, i64)>,
+        limit: u32,
+    ) -> Result<Vec<StoredRow>, Unavailable> {
+        let (after_time, after_row) = after.unwrap_or(("", i64::MIN));
+        let rows: Vec<(i64, String, i64, bool, String, String, String)> = sqlx::query_as(
+            "SELECT rowid, id, survey_version, partial, answers, received_at, body
+             FROM responses
+             WHERE survey_id = ?1 AND (received_at, rowid) > (?2, ?3)
+             ORDER BY received_at, rowid
+             LIMIT ?4",
+        )
+        .bind(survey_id)
+        .bind(after_time)
+        .bind(after_row)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(|e| log_read_error("reading responses", e))?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(rowid, id, version, partial, answers, received_at, body)| StoredRow {
+                    rowid,
+                    id,
+                    survey_version: u32::try_from(version).unwrap_or_default(),
+                    partial,
+                    answers,
+                    received_at,
+                    body,
+                },
+            )
+            .collect())
+    }
+}
+
+/// Whether a stored definition text means the same survey as `definition`. Texts are compared
+/// first; when they differ, the stored one is read back and compared as a definition, so that
+/// a change in how definitions are written out is not mistaken for a change of the survey.
+fn same_definition(stored: &str, definition: &SurveyDefinition, text: &str) -> bool {
+    stored == text || SurveyDefinition::from_json(stored).is_ok_and(|s| s == *definition)
+}
+
+fn log_read_error(what: &str, e: sqlx::Error) -> Unavailable {
+    tracing::error!(error = %e, "{what} failed");
+    Unavailable
+}
+
+/// The writer task: drain the queue in batches, one transaction per batch, then answer.
+async fn run_writer(
+    pool: SqlitePool,
+    mut queue: mpsc::Receiver<PendingWrite>,
+    counters: Arc<Counters>,
+) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let outcomes = match write_batch(&pool, &counters, batch.iter().map(|w| &w.row)).await {
+            Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
+            Err(e) if batch.len() > 1 => {
+                // One bad write must not sink the others: write each on its own.
+                tracing::warn!(error = %e, writes = batch.len(), "batch failed; writing one by one");
+                let mut outcomes = Vec::with_capacity(batch.len());
+                for w in &batch {
+                    let one = write_batch(&pool, &counters, std::iter::once(&w.row)).await;
+                    outcomes.push(one.map(|o| o[0]).map_err(|e| log_write_error(&w.row, e)));
+                }
+                outcomes
+            }
+            Err(e) => vec![Err(log_write_error(&batch[0].row, e))],
+        };
+        for (write, outcome) in batch.drain(..).zip(outcomes) {
+            // The handler may have gone (client disconnected): the write stands regardless.
+            let _ = write.reply.send(outcome);
+        }
+    }
+}
+
+fn log_write_error(row: &NewRow, e: sqlx::Error) -> Unavailable {
+    tracing::error!(error = %e, id = %row.id, survey = %row.survey_id, "could not store a response");
+    Unavailable
+}
+
+/// Write `rows` in one transaction and commit; the outcome of each, in order.
+async fn write_batch<'a>(
+    pool: &SqlitePool,
+    counters: &Counters,
+    rows: impl Iterator<Item = &'a NewRow>,
+) -> Result<Vec<Outcome>, sqlx::Error> {
+    // IMMEDIATE takes the write lock now, so a busy database waits (busy_timeout) instead of
+    // failing halfway when a read transaction cannot be upgraded.
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut outcomes = Vec::new();
+    for row in rows {
+        outcomes.push(write_one(&mut tx, row).await?);
+    }
+    tx.commit().await?;
+    counters.transactions.fetch_add(1, Ordering::Relaxed);
+    counters
+        .writes
+        .fetch_add(outcomes.len() as u64, Ordering::Relaxed);
+    Ok(outcomes)
+}
+
+async fn write_one(conn: &mut SqliteConnection, row: &NewRow) -> Result<Outcome, sqlx::Error> {
+    let existing: Option<(String, bool, String, bool)> = sqlx::query_as(
+        "SELECT survey_id, partial, body,
+                COALESCE(julianday(submitted_at) > julianday(?2), 0)
+         FROM responses WHERE id = ?1",
+    )
+    .bind(&row.id)
+    .bind(&row.submitted_at)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let existing = existing.map(|(survey_id, partial, body, newer)| Existing {
+        survey_id,
+        partial,
+        body,
+        newer,
+    });
+    let outcome = decide(existing.as_ref(), row);
+    let sql = match outcome {
+        Outcome::Inserted => {
+            "INSERT INTO responses
+                 (id, survey_id, survey_version, partial, answers, context, submitted_at,
+                  received_at, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?8)"
+        }
+        Outcome::Completed | Outcome::Updated => {
+            "UPDATE responses
+             SET survey_id = ?2, survey_version = ?3, partial = ?4, answers = ?5, context = ?6,
+                 submitted_at = ?7, received_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+                 body = ?8
+             WHERE id = ?1"
+        }
+        Outcome::Duplicate | Outcome::Conflict => return Ok(outcome),
+    };
+    sqlx::query(sql)
+        .bind(&row.id)
+        .bind(&row.survey_id)
+        .bind(i64::from(row.survey_version))
+        .bind(row.partial)
+        .bind(&row.answers)
+        .bind(&row.context)
+        .bind(&row.submitted_at)
+        .bind(&row.body)
+        .execute(&mut *conn)
+        .await?;
+    Ok(outcome)
+}
+
+/// The embedded migrations as a sqlx migration source.
+#[derive(Debug)]
+struct EmbeddedMigrations;
+
+type Resolved = Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send>>;
+
+impl MigrationSource<'static> for EmbeddedMigrations {
+    fn resolve(self) -> Resolved {
+        let migrations = MIGRATIONS
+            .iter()
+            .map(|(version, description, sql)| {
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(*description),
+                    MigrationType::Simple,
+                    Cow::Borrowed(*sql),
+                    false,
+                )
+            })
+            .collect();
+        Box::pin(std::future::ready(Ok(migrations)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(survey: &str, partial: bool, body: &str) -> NewRow {
+        NewRow {
+            id: "0b5f3a4e-8c1d-4f7a-9e2b-6d3c1a0f4e5b".into(),
+            survey_id: survey.into(),
+            survey_version: 1,
+            partial,
+            answers: "{}".into(),
+            context: "{}".into(),
+            submitted_at: "2026-01-31T09:30:00Z".into(),
+            body: body.into(),
+        }
+    }
+
+    fn stored(survey: &str, partial: bool, body: &str, newer: bool) -> Existing {
+        Existing {
+            survey_id: survey.into(),
+            partial,
+            body: body.into(),
+            newer,
+        }
+    }
+
+    #[test]
+    fn outcomes_of_every_case() {
+        use Outcome::*;
+        let cases = [
+            (None, row("s", false, "a"), Inserted),
+            (None, row("s", true, "a"), Inserted),
+            (
+                Some(stored("s", false, "a", false)),
+                row("s", false, "a"),
+                Duplicate,
+            ),
+            (
+                Some(stored("s", false, "a", false)),
+                row("s", false, "b"),
+                Duplicate,
+            ),
+            (
+                Some(stored("s", false, "a", false)),
+                row("s", true, "b"),
+                Duplicate,
+            ),
+            (
+                Some(stored("s", true, "a", false)),
+                row("s", false, "b"),
+                Completed,
+            ),
+            (
+                Some(stored("s", true, "a", true)),
+                row("s", false, "b"),
+                Completed,
+            ),
+            (
+                Some(stored("s", true, "a", false)),
+                row("s", true, "b"),
+                Updated,
+            ),
+            (
+                Some(stored("s", true, "a", false)),
+                row("s", true, "a"),
+                Duplicate,
+            ),
+            (
+                Some(stored("s", true, "a", true)),
+                row("s", true, "b"),
+                Duplicate,
+            ),
+            (
+                Some(stored("other", false, "a", false)),
+                row("s", false, "a"),
+                Conflict,
+            ),
+            (
+                Some(stored("other", true, "a", false)),
+                row("s", false, "b"),
+                Conflict,
+            ),
+        ];
+        for (i, (existing, new, want)) in cases.into_iter().enumerate() {
+            assert_eq!(decide(existing.as_ref(), &new), want, "case {i}");
+        }
+    }
+
+    #[test]
+    fn every_migration_file_is_embedded() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        files.sort();
+        let embedded: Vec<String> = MIGRATIONS
+            .iter()
+            .map(|(v, d, _)| format!("{v:04}_{d}.sql"))
+            .collect();
+        assert_eq!(files, embedded);
+    }
+
+    #[tokio::test]
+    async fn queued_writes_share_one_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ResponseStore::open(&dir.path().join("t.db")).await.unwrap();
+        let responses: Vec<Response> = (0..50)
+            .map(|i| {
+                Response::from_json(&format!(
+                    r#"{{"schema": "sayso.response/v1",
+                        "id": "00000000-0000-4000-8000-{i:012x}",
+                        "survey": {{"id": "s", "version": 1}}, "answers": {{"nps": 9}},
+                        "context": {{"url": "https://c.example/", "locale": "en",
+                            "started_at": "2026-01-31T09:30:00Z",
+                            "submitted_at": "2026-01-31T09:31:00Z"}}}}"#
+                ))
+                .unwrap()
+            })
+            .collect();
+        // Every save is enqueued in the first poll, before the writer task runs: one batch.
+        let saves = responses.iter().map(|r| store.save(r));
+        let outcomes = join_all(saves).await;
+        assert!(outcomes.iter().all(|o| *o == Ok(Outcome::Inserted)));
+        assert_eq!(store.writes_committed(), 50);
+        assert_eq!(store.transactions_committed(), 1);
+        let mut snapshot = store.snapshot().await.unwrap();
+        let page = snapshot.page("s", None, 1000).await.unwrap();
+        assert_eq!(page.len(), 50);
+        let rest = snapshot
+            .page("s", Some((&page[9].received_at, page[9].rowid)), 1000)
+            .await
+            .unwrap();
+        assert_eq!(rest.len(), 40);
+        assert_eq!(rest[0].id, page[10].id);
+    }
+
+    /// Poll every future until all are done (a minimal `join_all`).
+    async fn join_all<F: Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+        let mut futures: Vec<_> = futures.map(Box::pin).collect();
+        let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+        std::future::poll_fn(|cx| {
+            let mut pending = false;
+            for (f, out) in futures.iter_mut().zip(outputs.iter_mut()) {
+                if out.is_none() {
+                    match f.as_mut().poll(cx) {
+                        std::task::Poll::Ready(v) => *out = Some(v),
+                        std::task::Poll::Pending => pending = true,
+                    }
+                }
+            }
+            if pending {
+                std::task::Poll::Pending
+            } else {
+                std::task::Poll::Ready(())
+            }
+        })
+        .await;
+        outputs.into_iter().map(Option::unwrap).collect()
+    }
+}

@@ -1,0 +1,206 @@
+//! The site owner's pages: authentication, the dashboard's scores, and the exports.
+
+mod common;
+
+use common::*;
+use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE};
+use sayso_collector::AdminToken;
+use serde_json::{Value, json};
+
+const TOKEN: &str = "correct-horse-battery-staple";
+
+async fn server() -> TestServer {
+    TestServer::start_with(|c, _| c.admin_token = AdminToken::new(TOKEN)).await
+}
+
+async fn admin_get(server: &TestServer, path: &str) -> reqwest::Response {
+    server
+        .client
+        .get(server.url(path))
+        .basic_auth("admin", Some(TOKEN))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn without_a_token_there_are_no_admin_pages() {
+    let server = TestServer::start().await;
+    for path in [
+        "/admin",
+        "/admin/style.css",
+        "/admin/export.csv?survey=every-kind",
+    ] {
+        let r = server
+            .client
+            .get(server.url(path))
+            .basic_auth("admin", Some(""))
+            .send()
+            .await
+            .unwrap();
+        problem(r, 404).await;
+    }
+}
+
+#[tokio::test]
+async fn the_admin_pages_need_the_token() {
+    let server = server().await;
+    let r = server
+        .client
+        .get(server.url("/admin"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["www-authenticate"], "Basic realm=\"sayso\"");
+    assert_eq!(r.headers()[CACHE_CONTROL], "no-store");
+    problem(r, 401).await;
+
+    for (user, password) in [("admin", "wrong"), ("root", TOKEN), ("admin", "")] {
+        let r = server
+            .client
+            .get(server.url("/admin/export.ndjson?survey=every-kind"))
+            .basic_auth(user, Some(password))
+            .send()
+            .await
+            .unwrap();
+        problem(r, 401).await;
+    }
+
+    let r = admin_get(&server, "/admin").await;
+    assert_eq!(r.status(), 200);
+    let h = r.headers();
+    assert_eq!(
+        h["content-security-policy"],
+        "default-src 'none'; style-src 'self'"
+    );
+    assert_eq!(h[CACHE_CONTROL], "no-store");
+    assert!(h[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(!h.contains_key("set-cookie"));
+
+    let r = admin_get(&server, "/admin/style.css").await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_scores_of_posted_responses() {
+    let server = server().await;
+    for (i, nps) in [10, 9, 3].into_iter().enumerate() {
+        let mut body = patient_response(&uuid(i as u64), nps);
+        body["answers"]["engagement"] = json!({
+            "text": "Being <b>heard</b> & part of decisions.",
+            "attribution": "Ana, patient", "publish": i == 0
+        });
+        assert_eq!(server.post(&body).await.status(), 201);
+    }
+    let mut partial = patient_response(&uuid(9), 5);
+    partial["partial"] = json!(true);
+    partial["answers"] = json!({ "nps": 5 });
+    assert_eq!(server.post(&partial).await.status(), 201);
+    assert_eq!(
+        server.post(&every_kind_response(&uuid(10))).await.status(),
+        201
+    );
+
+    let page = admin_get(&server, "/admin").await.text().await.unwrap();
+    // Answers of partial responses count too: 2 promoters and 2 detractors make 0.
+    assert!(
+        page.contains("2 promoters · 0 passives · 2 detractors"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<span class=\"value\">0</span> NPS"),
+        "{page}"
+    );
+    assert!(page.contains("<strong>3</strong> complete · <strong>1</strong> partial"));
+    assert!(page.contains("Being &lt;b&gt;heard&lt;/b&gt; &amp; part of decisions."));
+    assert!(page.contains("Ana, patient · may be published"));
+    assert!(page.contains("not for publication"));
+    // every-kind: CSAT 4 of 5 is satisfied; the contact detail is only counted.
+    assert!(
+        page.contains("<span class=\"value\">100%</span> CSAT"),
+        "{page}"
+    );
+    assert!(!page.contains("ana@example.org"));
+    assert!(page.contains("1 left contact details"));
+}
+
+#[tokio::test]
+async fn the_nps_on_the_dashboard_matches_the_responses() {
+    let server = server().await;
+    // Two promoters and one detractor: NPS = (2 - 1) / 3 = 33.
+    for (i, nps) in [10, 9, 3].into_iter().enumerate() {
+        assert_eq!(
+            server
+                .post(&patient_response(&uuid(i as u64), nps))
+                .await
+                .status(),
+            201
+        );
+    }
+    let page = admin_get(&server, "/admin").await.text().await.unwrap();
+    assert!(
+        page.contains("<span class=\"value\">33</span> NPS"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn exports_list_every_stored_response_oldest_first() {
+    let server = server().await;
+    let ids: Vec<String> = (0..3).map(|i| uuid(100 + i)).collect();
+    for (i, id) in ids.iter().enumerate() {
+        let mut body = patient_response(id, 8 + i as u8);
+        body["answers"]["comment"] = json!(format!("Line one, \"quoted\"\nline {i}"));
+        assert_eq!(server.post(&body).await.status(), 201);
+    }
+
+    let r = admin_get(&server, "/admin/export.ndjson?survey=patient-experience").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()[CONTENT_TYPE], "application/x-ndjson");
+    assert_eq!(r.headers()[CACHE_CONTROL], "no-store");
+    let text = r.text().await.unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let exported: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(exported, ids);
+    assert_eq!(lines[2]["answers"]["nps"], 10);
+
+    let r = admin_get(&server, "/admin/export.csv?survey=patient-experience").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()[CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("patient-experience.csv")
+    );
+    let csv = r.text().await.unwrap();
+    let mut records = csv.split("\r\n");
+    assert_eq!(
+        records.next().unwrap(),
+        "id,received_at,partial,survey_version,nps,response_time,engagement,comment"
+    );
+    let first = records.next().unwrap();
+    assert!(first.starts_with(&format!("{},", ids[0])), "{first}");
+    assert!(first.contains(",false,1,8,4,,"), "{first}");
+    // The comment's JSON text, quoted for CSV: quotes doubled, newline kept inside quotes.
+    assert!(
+        first.ends_with(r#","""Line one, \""quoted\""\nline 0""""#),
+        "{first}"
+    );
+    assert_eq!(csv.matches(&ids[1]).count(), 1);
+    assert_eq!(csv.matches(&ids[2]).count(), 1);
+
+    let r = admin_get(&server, "/admin/export.csv").await;
+    problem(r, 400).await;
+    let r = admin_get(&server, "/admin/export.ndjson?survey=nope").await;
+    problem(r, 404).await;
+}

@@ -1,0 +1,256 @@
+//! Startup refuses bad surveys and silent definition changes; the built binary exits non-zero
+//! naming the problem; and an acknowledged response survives the process being killed.
+
+mod common;
+
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use common::*;
+use sayso_collector::catalog::load_dir;
+use sayso_collector::{AppState, SurveyCatalog};
+use sayso_schema::SurveyRef;
+use serde_json::{Value, json};
+
+/// every-kind with an invalid id on its third question.
+fn bad_survey() -> String {
+    let mut survey: Value = serde_json::from_str(EVERY_KIND).unwrap();
+    survey["questions"][2]["id"] = json!("2 Bad");
+    survey.to_string()
+}
+
+#[test]
+fn a_bad_survey_file_is_reported_with_file_and_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let surveys = surveys_dir(dir.path());
+    std::fs::write(surveys.join("x.json"), bad_survey()).unwrap();
+    std::fs::write(surveys.join("notes.txt"), "not a survey").unwrap();
+    let lines = load_dir(&surveys).unwrap_err();
+    let prefix = format!("{}: $.questions[2].id: ", surveys.join("x.json").display());
+    assert!(lines.iter().any(|l| l.starts_with(&prefix)), "{lines:?}");
+    assert!(lines.iter().all(|l| l.contains("x.json")), "{lines:?}");
+
+    std::fs::write(surveys.join("x.json"), "{\"id\": ").unwrap();
+    let lines = load_dir(&surveys).unwrap_err();
+    assert!(lines[0].contains("x.json: $: not valid JSON"), "{lines:?}");
+}
+
+#[test]
+fn duplicate_survey_ids_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let surveys = surveys_dir(dir.path());
+    std::fs::write(surveys.join("copy.json"), PATIENT_EXPERIENCE).unwrap();
+    let lines = load_dir(&surveys).unwrap_err();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("$.id: survey \"patient-experience\" is already defined"));
+    assert!(load_dir(&dir.path().join("missing")).is_err());
+}
+
+#[tokio::test]
+async fn a_definition_changed_without_a_version_bump_stops_startup() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    AppState::open(&config).await.unwrap().store.close().await;
+
+    let file = config.surveys.join("patient-experience.json");
+    let mut survey: Value = serde_json::from_str(PATIENT_EXPERIENCE).unwrap();
+    survey["questions"][0]["title"] = json!("Would you recommend us?");
+    std::fs::write(&file, survey.to_string()).unwrap();
+    let error = AppState::open(&config)
+        .await
+        .err()
+        .expect("startup refused");
+    let text = error.to_string();
+    assert!(
+        text.contains("survey patient-experience version 1 changed without a version bump"),
+        "{text}"
+    );
+
+    // With the bump, both versions are known: answers to version 1 still validate.
+    survey["version"] = json!(2);
+    std::fs::write(&file, survey.to_string()).unwrap();
+    let state = AppState::open(&config).await.unwrap();
+    let catalog: &SurveyCatalog = &state.catalog;
+    let versions: Vec<u32> = catalog
+        .get("patient-experience")
+        .unwrap()
+        .versions
+        .keys()
+        .copied()
+        .collect();
+    assert_eq!(versions, [1, 2]);
+    let old = catalog
+        .definition_for(&SurveyRef {
+            id: "patient-experience".into(),
+            version: 1,
+        })
+        .unwrap();
+    assert_eq!(old.questions[0].id, "nps");
+    state.store.close().await;
+}
+
+/// The built collector, started in `root` with `args`; its log lines arrive on the channel.
+struct Collector {
+    child: std::process::Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Collector {
+    fn start(args: &[OsString]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sayso-collector"))
+            .args(args)
+            .env("RUST_LOG", "info")
+            .env_remove("SAYSO_ADMIN_TOKEN")
+            .env_remove("SAYSO_ALLOW_ORIGIN")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (send, lines) = mpsc::channel();
+        // Ends when the process closes its stderr (on exit).
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self { child, lines }
+    }
+
+    /// Every line until the process closes stderr, bounded by [`PATIENCE`].
+    fn all_lines(&mut self) -> Vec<String> {
+        let deadline = Instant::now() + PATIENCE;
+        let mut lines = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => lines.push(line),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return lines,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    let _ = self.child.kill();
+                    panic!("the collector did not exit in time; it said: {lines:?}");
+                }
+            }
+        }
+    }
+
+    /// The address from the "listening on http://..." line, bounded by [`PATIENCE`].
+    fn address(&mut self) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some((_, rest)) = line.split_once("listening on http://") {
+                        return rest.split_whitespace().next().unwrap().to_owned();
+                    }
+                    seen.push(line);
+                }
+                Err(e) => {
+                    let _ = self.child.kill();
+                    panic!("the collector did not start ({e:?}); it said: {seen:?}");
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Collector {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Flags of a collector whose files live under `root`, on a free port.
+fn args(root: &Path) -> Vec<OsString> {
+    let mut args: Vec<OsString> = ["--listen", "127.0.0.1:0", "--database"]
+        .map(OsString::from)
+        .into();
+    args.push(root.join("sayso.db").into());
+    args.push("--surveys".into());
+    args.push(root.join("surveys").into());
+    args
+}
+
+#[test]
+fn the_binary_exits_non_zero_naming_the_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let surveys = surveys_dir(dir.path());
+    std::fs::write(surveys.join("x.json"), bad_survey()).unwrap();
+    let mut collector = Collector::start(&args(dir.path()));
+    let lines = collector.all_lines();
+    let status = collector.child.wait().unwrap();
+    assert!(!status.success(), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("x.json: $.questions[2].id: ")),
+        "{lines:?}"
+    );
+    assert!(
+        !dir.path().join("sayso.db").exists(),
+        "nothing opened before the surveys load"
+    );
+}
+
+#[test]
+fn the_binary_explains_its_flags() {
+    let output = Command::new(env!("CARGO_BIN_EXE_sayso-collector"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for flag in [
+        "--listen",
+        "--database",
+        "--surveys",
+        "--dist",
+        "--demo-page",
+        "--allow-origin",
+        "--admin-token",
+        "SAYSO_ADMIN_TOKEN",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from:\n{help}");
+    }
+}
+
+#[tokio::test]
+async fn an_acknowledged_response_survives_a_kill() {
+    let dir = tempfile::tempdir().unwrap();
+    surveys_dir(dir.path());
+    let mut collector = Collector::start(&args(dir.path()));
+    let address = collector.address();
+
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(PATIENCE)
+        .build()
+        .unwrap();
+    let body = patient_response(&uuid(42), 10);
+    let r = client
+        .post(format!("http://{address}/v1/responses"))
+        .header("content-type", "text/plain;charset=UTF-8")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+
+    // SIGKILL: no shutdown, no checkpoint; only what was committed to disk remains.
+    collector.child.kill().unwrap();
+    collector.child.wait().unwrap();
+    let mut db = open_database(&dir.path().join("sayso.db")).await;
+    let (answers, partial) = stored(&mut db, &uuid(42)).await.expect("the row survived");
+    assert_eq!(answers, body["answers"]);
+    assert!(!partial);
+}
