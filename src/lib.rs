@@ -30,10 +30,11 @@ use crate::browser::{console_error, now_rfc3339, page_language, resolve_url, win
 use crate::config::{SurveySource, WidgetConfig};
 use crate::session::SurveySession;
 
-/// Entry point, called by the loader with its configuration as JSON. Never throws: every
-/// failure is one `console.error` and the page is left as it was.
+/// Entry point, called by the loader with its configuration as JSON and, when it could start it
+/// early, the request for the survey definition. Never throws: every failure is one
+/// `console.error` and the page is left as it was.
 #[wasm_bindgen]
-pub fn start(config_json: &str) {
+pub fn start(config_json: &str, survey_request: Option<js_sys::Promise>) {
     // Development builds say why they panicked; release builds stay small and just stop.
     #[cfg(debug_assertions)]
     std::panic::set_hook(Box::new(|info| console_error(&info.to_string())));
@@ -49,20 +50,24 @@ pub fn start(config_json: &str) {
     };
     // Leptos' executor starts with the first mount; until then, futures run on wasm-bindgen's.
     wasm_bindgen_futures::spawn_local(async move {
-        // Responses an earlier page could not deliver go first, whatever happens next.
-        wasm_bindgen_futures::spawn_local(delivery::flush());
-        if let Err(message) = show(config, endpoint).await {
+        if let Err(message) = show(config, endpoint, survey_request).await {
             console_error(&message);
         }
+        // Then the responses an earlier page could not deliver, whatever happened above.
+        delivery::flush().await;
     });
 }
 
 /// Load the survey and mount it; every error is worded for the site owner.
-async fn show(config: WidgetConfig, endpoint: String) -> Result<(), String> {
+async fn show(
+    config: WidgetConfig,
+    endpoint: String,
+    started: Option<js_sys::Promise>,
+) -> Result<(), String> {
     let parent = host::find_parent(config.target.as_deref())?;
     let definition = match &config.survey {
         SurveySource::Remote(id) => {
-            transport::fetch_definition(&format!("{endpoint}/surveys/{id}")).await?
+            transport::fetch_definition(&format!("{endpoint}/surveys/{id}"), started).await?
         }
         SurveySource::Inline(selector) => inline_definition(selector)?,
     };

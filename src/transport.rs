@@ -1,7 +1,10 @@
 //! Talking to the endpoint: fetch a survey definition, POST a response.
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, Response};
+use js_sys::Promise;
 use sayso_schema::SurveyDefinition;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, RequestCredentials};
 
 /// How long a request may take before it counts as failed (and the response stays queued).
@@ -57,14 +60,30 @@ pub async fn post_response(url: &str, body: &str) -> Delivery {
     }
 }
 
-/// Fetch and validate the survey definition at `url`.
-pub async fn fetch_definition(url: &str) -> Result<SurveyDefinition, String> {
-    let response = Request::get(url)
-        .credentials(RequestCredentials::Omit)
-        .abort_signal(Some(&AbortSignal::timeout_with_u32(TIMEOUT_MS)))
-        .send()
-        .await
-        .map_err(|e| format!("could not load the survey from {url} ({e})"))?;
+/// Fetch and validate the survey definition at `url`, or take the response of the request the
+/// loader already `started` for it (the loader starts it early to save a round trip).
+pub async fn fetch_definition(
+    url: &str,
+    started: Option<Promise>,
+) -> Result<SurveyDefinition, String> {
+    // The loader's request counts only if it asked for exactly this URL and got an answer;
+    // otherwise ask again, so that nothing the loader guessed decides the outcome.
+    let early = match started {
+        Some(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .map(|r| r.unchecked_into::<web_sys::Response>()),
+        None => None,
+    };
+    let response = match early.filter(|r| r.url() == url) {
+        Some(r) => Response::from(r),
+        None => Request::get(url)
+            .credentials(RequestCredentials::Omit)
+            .abort_signal(Some(&AbortSignal::timeout_with_u32(TIMEOUT_MS)))
+            .send()
+            .await
+            .map_err(|e| format!("could not load the survey from {url} ({e})"))?,
+    };
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
     match status {

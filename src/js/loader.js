@@ -2,10 +2,11 @@
  * Sayso loader (sayso.js): the one script tag a site owner pastes.
  *
  * It reads the tag's data-* options (over window.saysoConfig), creates window.Sayso with a
- * call queue, and loads the widget (sayso-<hash>.js + .wasm, next to this file) once the page
- * has been parsed and the browser is idle. It holds no logic the widget has; it never blocks
- * parsing and is safe to include twice. `cargo xtask dist` fills in the hashed names and
- * minifies it; its brotli size is checked against a 600 byte budget.
+ * call queue, starts downloading the widget (sayso-<hash>.js + .wasm, next to this file) and the
+ * survey definition in parallel, and runs the widget once the page has been parsed and the
+ * browser is idle. It never blocks parsing and is safe to include twice. The widget checks
+ * everything; the loader only saves round trips. `cargo xtask dist` fills in the hashed names
+ * and minifies it; its brotli size is checked against a 600 byte budget.
  */
 (function (w, d) {
   var api = w.Sayso;
@@ -24,12 +25,26 @@
       queue.push([method, [].slice.call(arguments)]);
     };
   });
+  // A download whose failure the widget reports, if it ever runs; never an unhandled rejection.
+  function get(url) {
+    var response = fetch(url, { credentials: "omit" });
+    response.catch(function () {});
+    return response;
+  }
   var base = (tag && tag.src) || d.baseURI;
+  var glue = new URL("__SAYSO_JS__", base).href;
+  var wasm = get(new URL("__SAYSO_WASM__", base).href);
+  var survey;
+  get(glue);
+  try {
+    if (config.survey && config.endpoint && !config.surveyInline)
+      survey = get(new URL(String(config.endpoint).replace(/\/$/, "") + "/surveys/" + config.survey, d.baseURI));
+  } catch (e) {}
   function load() {
-    import(new URL("__SAYSO_JS__", base).href)
+    import(glue)
       .then(function (widget) {
-        return widget.default({ module_or_path: new URL("__SAYSO_WASM__", base).href }).then(function () {
-          widget.start(JSON.stringify(config), api);
+        return widget.default({ module_or_path: wasm }).then(function () {
+          widget.start(JSON.stringify(config), survey);
         });
       })
       .catch(function (error) {
