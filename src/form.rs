@@ -8,7 +8,7 @@ use sayso_schema::{
     QuestionKind, RatingStyle, SurveyDefinition, TextStyle,
 };
 
-use crate::i18n::{Strings, fill};
+use crate::i18n::{Strings, fill, number};
 
 impl Field {
     /// A name for element ids.
@@ -193,17 +193,16 @@ pub fn question_view(
             };
             let options = (low..=high)
                 .map(|n| {
-                    let out_of = fill(
-                        strings.out_of,
-                        &[("n", &n.to_string()), ("max", &high.to_string())],
-                    );
+                    let shown = number(locale, u32::from(n));
+                    let max = number(locale, u32::from(high));
+                    let out_of = fill(strings.out_of, &[("n", &shown), ("max", &max)]);
                     let (text, aria_label) = match variant {
                         "stars" => ("★".to_owned(), out_of),
                         "faces" => (
                             FACES[usize::from(n - 1)].to_owned(),
                             strings.faces[usize::from(n - 1)].to_owned(),
                         ),
-                        _ => (n.to_string(), out_of),
+                        _ => (shown, out_of),
                     };
                     OptionView {
                         control: Control::Score(n),

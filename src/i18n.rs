@@ -1,7 +1,8 @@
-//! The widget's built-in strings. A survey definition localises its own texts; these are the
-//! buttons, messages and accessible names around them.
+//! The widget's built-in strings in its six languages: en, es, fr, de, pt and ar (right to
+//! left). A survey definition localises its own texts; these are the buttons, messages and
+//! accessible names around them. Numbers are formatted by the browser's `Intl`.
 
-/// Every built-in string of one language.
+/// Every built-in string of one language. `{name}` marks a value filled in by [`fill`].
 #[derive(Debug)]
 pub struct Strings {
     /// Language tag.
@@ -12,6 +13,12 @@ pub struct Strings {
     pub submit: &'static str,
     /// Submit button while sending.
     pub sending: &'static str,
+    /// Button to the next step.
+    pub next: &'static str,
+    /// Button to the previous step.
+    pub back: &'static str,
+    /// Where the visitor is: "Question {n} of {total}".
+    pub progress: &'static str,
     /// Default thank-you heading.
     pub thank_you: &'static str,
     /// Shown when the response could not be sent (it is kept and re-sent later).
@@ -20,7 +27,7 @@ pub struct Strings {
     pub retry: &'static str,
     /// A required question without an answer.
     pub required: &'static str,
-    /// Marks a required question.
+    /// Marks a required question for screen readers.
     pub required_mark: &'static str,
     /// The "Other" choice.
     pub other: &'static str,
@@ -28,7 +35,7 @@ pub struct Strings {
     pub other_detail: &'static str,
     /// "Other" chosen but left empty.
     pub other_empty: &'static str,
-    /// Label of the definition's text area: `{term}` is replaced.
+    /// Label of the definition's text area: "Your definition of “{term}”".
     pub your_definition: &'static str,
     /// Label of the optional attribution field.
     pub attribution: &'static str,
@@ -50,9 +57,9 @@ pub struct Strings {
     pub email: &'static str,
     /// The phone channel and field label.
     pub phone: &'static str,
-    /// "Select at least {n}".
+    /// "Please select at least {n}."
     pub select_at_least: &'static str,
-    /// "Select at most {n}".
+    /// "Please select at most {n}."
     pub select_at_most: &'static str,
     /// Not an e-mail address.
     pub invalid_email: &'static str,
@@ -66,6 +73,9 @@ pub const EN: Strings = Strings {
     rtl: false,
     submit: "Send",
     sending: "Sending…",
+    next: "Next",
+    back: "Back",
+    progress: "Question {n} of {total}",
     thank_you: "Thank you!",
     send_failed: "We could not send your answers. They are saved on this device and will be sent when the connection is back.",
     retry: "Try again",
@@ -111,10 +121,278 @@ pub const EN: Strings = Strings {
     invalid_phone: "Please enter a phone number, with the country code if you are abroad.",
 };
 
-/// The strings for `locale` (a language tag), English when there is no translation.
+/// Spanish.
+pub const ES: Strings = Strings {
+    locale: "es",
+    rtl: false,
+    submit: "Enviar",
+    sending: "Enviando…",
+    next: "Siguiente",
+    back: "Atrás",
+    progress: "Pregunta {n} de {total}",
+    thank_you: "¡Gracias!",
+    send_failed: "No hemos podido enviar sus respuestas. Se han guardado en este dispositivo y se enviarán cuando vuelva la conexión.",
+    retry: "Reintentar",
+    required: "Por favor, responda a esta pregunta.",
+    required_mark: "obligatoria",
+    other: "Otro",
+    other_detail: "Especifique",
+    other_empty: "Por favor, describa su otra respuesta.",
+    your_definition: "Su definición de «{term}»",
+    attribution: "Su nombre o función (opcional)",
+    publish: "Pueden publicar mi definición",
+    chars_left: "Quedan {n} caracteres",
+    out_of: "{n} de {max}",
+    faces: [
+        "Muy insatisfecho",
+        "Insatisfecho",
+        "Neutral",
+        "Satisfecho",
+        "Muy satisfecho",
+    ],
+    privacy_note: "Sus respuestas se envían solo a la organización que realiza esta encuesta.",
+    agree5: [
+        "Totalmente en desacuerdo",
+        "En desacuerdo",
+        "Ni de acuerdo ni en desacuerdo",
+        "De acuerdo",
+        "Totalmente de acuerdo",
+    ],
+    agree7: [
+        "Totalmente en desacuerdo",
+        "En desacuerdo",
+        "Algo en desacuerdo",
+        "Ni de acuerdo ni en desacuerdo",
+        "Algo de acuerdo",
+        "De acuerdo",
+        "Totalmente de acuerdo",
+    ],
+    email: "Correo electrónico",
+    phone: "Número de teléfono",
+    select_at_least: "Seleccione al menos {n}.",
+    select_at_most: "Seleccione como máximo {n}.",
+    invalid_email: "Introduzca un correo electrónico, por ejemplo nombre@ejemplo.org.",
+    invalid_phone: "Introduzca un número de teléfono, con el prefijo del país si está en el extranjero.",
+};
+
+/// French.
+pub const FR: Strings = Strings {
+    locale: "fr",
+    rtl: false,
+    submit: "Envoyer",
+    sending: "Envoi…",
+    next: "Suivant",
+    back: "Retour",
+    progress: "Question {n} sur {total}",
+    thank_you: "Merci !",
+    send_failed: "Nous n’avons pas pu envoyer vos réponses. Elles sont enregistrées sur cet appareil et seront envoyées au retour de la connexion.",
+    retry: "Réessayer",
+    required: "Veuillez répondre à cette question.",
+    required_mark: "obligatoire",
+    other: "Autre",
+    other_detail: "Précisez",
+    other_empty: "Veuillez décrire votre autre réponse.",
+    your_definition: "Votre définition de « {term} »",
+    attribution: "Votre nom ou votre fonction (facultatif)",
+    publish: "Vous pouvez publier ma définition",
+    chars_left: "{n} caractères restants",
+    out_of: "{n} sur {max}",
+    faces: [
+        "Très insatisfait",
+        "Insatisfait",
+        "Neutre",
+        "Satisfait",
+        "Très satisfait",
+    ],
+    privacy_note: "Vos réponses sont envoyées uniquement à l’organisation qui mène cette enquête.",
+    agree5: [
+        "Pas du tout d’accord",
+        "Pas d’accord",
+        "Ni d’accord ni pas d’accord",
+        "D’accord",
+        "Tout à fait d’accord",
+    ],
+    agree7: [
+        "Pas du tout d’accord",
+        "Pas d’accord",
+        "Plutôt pas d’accord",
+        "Ni d’accord ni pas d’accord",
+        "Plutôt d’accord",
+        "D’accord",
+        "Tout à fait d’accord",
+    ],
+    email: "Adresse e-mail",
+    phone: "Numéro de téléphone",
+    select_at_least: "Veuillez en choisir au moins {n}.",
+    select_at_most: "Veuillez en choisir au plus {n}.",
+    invalid_email: "Veuillez saisir une adresse e-mail, par exemple nom@exemple.org.",
+    invalid_phone: "Veuillez saisir un numéro de téléphone, avec l’indicatif du pays si vous êtes à l’étranger.",
+};
+
+/// German.
+pub const DE: Strings = Strings {
+    locale: "de",
+    rtl: false,
+    submit: "Senden",
+    sending: "Wird gesendet…",
+    next: "Weiter",
+    back: "Zurück",
+    progress: "Frage {n} von {total}",
+    thank_you: "Vielen Dank!",
+    send_failed: "Ihre Antworten konnten nicht gesendet werden. Sie sind auf diesem Gerät gespeichert und werden gesendet, sobald die Verbindung wieder besteht.",
+    retry: "Erneut versuchen",
+    required: "Bitte beantworten Sie diese Frage.",
+    required_mark: "Pflichtfeld",
+    other: "Sonstiges",
+    other_detail: "Bitte angeben",
+    other_empty: "Bitte beschreiben Sie Ihre andere Antwort.",
+    your_definition: "Ihre Definition von „{term}“",
+    attribution: "Ihr Name oder Ihre Funktion (optional)",
+    publish: "Meine Definition darf veröffentlicht werden",
+    chars_left: "Noch {n} Zeichen",
+    out_of: "{n} von {max}",
+    faces: [
+        "Sehr unzufrieden",
+        "Unzufrieden",
+        "Neutral",
+        "Zufrieden",
+        "Sehr zufrieden",
+    ],
+    privacy_note: "Ihre Antworten gehen nur an die Organisation, die diese Umfrage durchführt.",
+    agree5: [
+        "Stimme überhaupt nicht zu",
+        "Stimme nicht zu",
+        "Weder noch",
+        "Stimme zu",
+        "Stimme voll und ganz zu",
+    ],
+    agree7: [
+        "Stimme überhaupt nicht zu",
+        "Stimme nicht zu",
+        "Stimme eher nicht zu",
+        "Weder noch",
+        "Stimme eher zu",
+        "Stimme zu",
+        "Stimme voll und ganz zu",
+    ],
+    email: "E-Mail-Adresse",
+    phone: "Telefonnummer",
+    select_at_least: "Bitte wählen Sie mindestens {n} aus.",
+    select_at_most: "Bitte wählen Sie höchstens {n} aus.",
+    invalid_email: "Bitte geben Sie eine E-Mail-Adresse ein, zum Beispiel name@beispiel.de.",
+    invalid_phone: "Bitte geben Sie eine Telefonnummer ein, im Ausland mit Ländervorwahl.",
+};
+
+/// Portuguese.
+pub const PT: Strings = Strings {
+    locale: "pt",
+    rtl: false,
+    submit: "Enviar",
+    sending: "Enviando…",
+    next: "Próxima",
+    back: "Voltar",
+    progress: "Pergunta {n} de {total}",
+    thank_you: "Obrigado!",
+    send_failed: "Não foi possível enviar suas respostas. Elas estão guardadas neste dispositivo e serão enviadas quando a conexão voltar.",
+    retry: "Tentar de novo",
+    required: "Por favor, responda a esta pergunta.",
+    required_mark: "obrigatória",
+    other: "Outro",
+    other_detail: "Especifique",
+    other_empty: "Por favor, descreva sua outra resposta.",
+    your_definition: "Sua definição de “{term}”",
+    attribution: "Seu nome ou função (opcional)",
+    publish: "Vocês podem publicar minha definição",
+    chars_left: "Restam {n} caracteres",
+    out_of: "{n} de {max}",
+    faces: [
+        "Muito insatisfeito",
+        "Insatisfeito",
+        "Neutro",
+        "Satisfeito",
+        "Muito satisfeito",
+    ],
+    privacy_note: "Suas respostas são enviadas apenas à organização que realiza esta pesquisa.",
+    agree5: [
+        "Discordo totalmente",
+        "Discordo",
+        "Não concordo nem discordo",
+        "Concordo",
+        "Concordo totalmente",
+    ],
+    agree7: [
+        "Discordo totalmente",
+        "Discordo",
+        "Discordo em parte",
+        "Não concordo nem discordo",
+        "Concordo em parte",
+        "Concordo",
+        "Concordo totalmente",
+    ],
+    email: "Endereço de e-mail",
+    phone: "Número de telefone",
+    select_at_least: "Selecione pelo menos {n}.",
+    select_at_most: "Selecione no máximo {n}.",
+    invalid_email: "Digite um endereço de e-mail, por exemplo nome@exemplo.org.",
+    invalid_phone: "Digite um número de telefone, com o código do país se estiver no exterior.",
+};
+
+/// Arabic (right to left).
+pub const AR: Strings = Strings {
+    locale: "ar",
+    rtl: true,
+    submit: "إرسال",
+    sending: "جارٍ الإرسال…",
+    next: "التالي",
+    back: "السابق",
+    progress: "السؤال {n} من {total}",
+    thank_you: "شكرًا لك!",
+    send_failed: "تعذّر إرسال إجاباتك. لقد حُفظت على هذا الجهاز وسيتم إرسالها عند عودة الاتصال.",
+    retry: "أعد المحاولة",
+    required: "يرجى الإجابة عن هذا السؤال.",
+    required_mark: "مطلوب",
+    other: "غير ذلك",
+    other_detail: "يرجى التحديد",
+    other_empty: "يرجى وصف إجابتك الأخرى.",
+    your_definition: "تعريفك لـ «{term}»",
+    attribution: "اسمك أو صفتك (اختياري)",
+    publish: "يمكنكم نشر تعريفي",
+    chars_left: "متبقٍّ {n} حرفًا",
+    out_of: "{n} من {max}",
+    faces: ["غير راضٍ إطلاقًا", "غير راضٍ", "محايد", "راضٍ", "راضٍ جدًا"],
+    privacy_note: "تُرسل إجاباتك فقط إلى الجهة التي تجري هذا الاستطلاع.",
+    agree5: ["لا أوافق بشدة", "لا أوافق", "محايد", "أوافق", "أوافق بشدة"],
+    agree7: [
+        "لا أوافق بشدة",
+        "لا أوافق",
+        "لا أوافق إلى حد ما",
+        "محايد",
+        "أوافق إلى حد ما",
+        "أوافق",
+        "أوافق بشدة",
+    ],
+    email: "البريد الإلكتروني",
+    phone: "رقم الهاتف",
+    select_at_least: "يرجى اختيار {n} على الأقل.",
+    select_at_most: "يرجى اختيار {n} على الأكثر.",
+    invalid_email: "يرجى إدخال بريد إلكتروني مثل name@example.org.",
+    invalid_phone: "يرجى إدخال رقم هاتف، مع رمز الدولة إذا كنت في الخارج.",
+};
+
+/// Every language the widget speaks.
+pub const ALL: [&Strings; 6] = [&EN, &ES, &FR, &DE, &PT, &AR];
+
+/// The strings for `locale` (a language tag such as `pt-BR`), English when there is no
+/// translation of its language.
 pub fn strings(locale: &str) -> &'static Strings {
-    let _language = locale.split('-').next().unwrap_or(locale);
-    &EN
+    let language = locale
+        .split('-')
+        .next()
+        .unwrap_or(locale)
+        .to_ascii_lowercase();
+    ALL.into_iter()
+        .find(|s| s.locale == language)
+        .unwrap_or(&EN)
 }
 
 /// `template` with `{name}` replaced by `value` for each pair.
@@ -126,6 +404,25 @@ pub fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
     out
 }
 
+/// `n` as `locale` writes it (Arabic-Indic digits in `ar`, for example), by the browser's
+/// `Intl.NumberFormat`; plain digits where there is no browser.
+pub fn number(locale: &str, n: u32) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let locales = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(locale));
+        let format = js_sys::Intl::NumberFormat::new(&locales, &js_sys::Object::new()).format();
+        if let Some(text) = format
+            .call1(&wasm_bindgen::JsValue::NULL, &n.into())
+            .ok()
+            .and_then(|v| v.as_string())
+        {
+            return text;
+        }
+    }
+    let _ = locale;
+    n.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +431,66 @@ mod tests {
     fn fill_replaces_every_placeholder() {
         assert_eq!(fill(EN.out_of, &[("n", "8"), ("max", "10")]), "8 out of 10");
         assert_eq!(fill(EN.chars_left, &[("n", "12")]), "12 characters left");
+    }
+
+    #[test]
+    fn languages_are_chosen_by_their_tag() {
+        assert_eq!(strings("pt-BR").locale, "pt");
+        assert_eq!(strings("AR").locale, "ar");
+        assert!(strings("ar").rtl);
+        assert_eq!(
+            strings("nl").locale,
+            "en",
+            "an unknown language falls back to English"
+        );
+    }
+
+    /// Every translation keeps the placeholders its English original has, and nothing is left
+    /// untranslated by accident (the same text as English) except where it is a real word in
+    /// both ("Neutral").
+    #[test]
+    fn every_translation_is_complete() {
+        let placeholders = |s: &str| -> Vec<String> {
+            s.split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}'))
+                .map(|(name, _)| name.to_owned())
+                .collect()
+        };
+        for t in ALL {
+            let pairs = [
+                (EN.submit, t.submit),
+                (EN.next, t.next),
+                (EN.back, t.back),
+                (EN.progress, t.progress),
+                (EN.thank_you, t.thank_you),
+                (EN.send_failed, t.send_failed),
+                (EN.required, t.required),
+                (EN.other_detail, t.other_detail),
+                (EN.your_definition, t.your_definition),
+                (EN.chars_left, t.chars_left),
+                (EN.out_of, t.out_of),
+                (EN.select_at_least, t.select_at_least),
+                (EN.select_at_most, t.select_at_most),
+                (EN.invalid_email, t.invalid_email),
+                (EN.privacy_note, t.privacy_note),
+            ];
+            for (en, tr) in pairs {
+                assert!(!tr.trim().is_empty(), "{}: empty", t.locale);
+                let (mut a, mut b) = (placeholders(en), placeholders(tr));
+                a.sort();
+                b.sort();
+                assert_eq!(
+                    a, b,
+                    "{}: {tr:?} must keep the placeholders of {en:?}",
+                    t.locale
+                );
+                if t.locale != "en" {
+                    assert_ne!(en, tr, "{}: {en:?} is not translated", t.locale);
+                }
+            }
+            assert_eq!(t.faces.len(), 5);
+            assert!(t.agree7.iter().chain(&t.agree5).all(|s| !s.is_empty()));
+        }
     }
 }

@@ -11,7 +11,7 @@ use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
 
 use crate::dom::{Node, el, toggle_attr};
 use crate::form::{FieldView, Group, OptionView, QuestionView};
-use crate::i18n::{Strings, fill};
+use crate::i18n::{Strings, fill, number};
 use crate::session::{Issue, SurveySession};
 
 /// Build question `view`.
@@ -113,7 +113,7 @@ pub fn question(
 
 /// The words for an issue.
 pub fn issue_text(issue: Issue, strings: &Strings) -> String {
-    let n = |template: &str, n: u32| fill(template, &[("n", &n.to_string())]);
+    let n = |template: &str, n: u32| fill(template, &[("n", &number(strings.locale, n))]);
     match issue {
         Issue::Required => strings.required.to_owned(),
         Issue::OtherEmpty => strings.other_empty.to_owned(),
@@ -247,10 +247,8 @@ fn field(
             .attr("id", &counter_id)
             .bind(move |e| {
                 let used = session.with(|s| s.field_text(&q, field).chars().count());
-                e.set_text_content(Some(&fill(
-                    strings.chars_left,
-                    &[("n", &(max as usize).saturating_sub(used).to_string())],
-                )));
+                let left = number(strings.locale, (max as usize).saturating_sub(used) as u32);
+                e.set_text_content(Some(&fill(strings.chars_left, &[("n", &left)])));
             })
     });
     el("div", "sayso-field")
