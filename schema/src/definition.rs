@@ -1,6 +1,7 @@
 //! The survey definition: what a site owner writes (a JSON file) and what the widget renders.
 
 use crate::json::{Json, JsonObject};
+use crate::logic::Condition;
 use crate::parse::{Object, boolean, keyword, list, small, string, text, uint};
 use crate::problem::Problems;
 use crate::text::{self as texts, Locales, LocalizedText};
@@ -25,6 +26,12 @@ pub struct SurveyDefinition {
     pub locales: Locales,
     /// The questions, in the order they are asked.
     pub questions: Vec<Question>,
+    /// Skip rules, applied in question order.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub logic: Vec<SkipRule>,
+    /// How the questions are laid out.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub display: Display,
     /// What the visitor sees after submitting.
     #[cfg_attr(feature = "json-schema", schemars(default))]
     pub thank_you: ThankYou,
@@ -48,9 +55,12 @@ pub struct Question {
     /// Optional help text under the title.
     #[cfg_attr(feature = "json-schema", schemars(default))]
     pub description: Option<LocalizedText>,
-    /// Whether a complete response must answer it.
+    /// Whether a complete response must answer it (when it is shown).
     #[cfg_attr(feature = "json-schema", schemars(default))]
     pub required: bool,
+    /// Show the question only when this condition on earlier questions holds.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub show_if: Option<Condition>,
     /// The kind of question and its settings.
     #[cfg_attr(feature = "json-schema", schemars(flatten))]
     pub kind: QuestionKind,
@@ -292,7 +302,7 @@ pub struct ChoiceOption {
     pub exclusive: bool,
 }
 
-/// A link shown beside a consent checkbox.
+/// A link: beside a consent checkbox, or on the thank-you page.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Link {
@@ -312,6 +322,76 @@ pub struct ThankYou {
     /// A message under the heading.
     #[cfg_attr(feature = "json-schema", schemars(default))]
     pub message: Option<LocalizedText>,
+    /// A link under the message.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub link: Option<Link>,
+    /// Pages for some visitors (promoters get a review link, say): the first variant whose
+    /// condition holds replaces the title, message and link it sets.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub variants: Vec<ThankYouVariant>,
+}
+
+/// A thank-you page for the visitors whose answers meet a condition.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct ThankYouVariant {
+    /// When this variant applies; it may refer to any question.
+    #[cfg_attr(feature = "json-schema", schemars(rename = "if"))]
+    pub condition: Condition,
+    /// Heading instead of the default one.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub title: Option<LocalizedText>,
+    /// Message instead of the default one.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub message: Option<LocalizedText>,
+    /// Link instead of the default one.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub link: Option<Link>,
+}
+
+/// Skip questions: once question `after` is shown and the condition holds, every question
+/// after it and before `skip_to` is skipped.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct SkipRule {
+    /// Id of the question the rule follows.
+    pub after: String,
+    /// When to skip; it may refer to `after` and earlier questions.
+    #[cfg_attr(feature = "json-schema", schemars(rename = "if"))]
+    pub condition: Condition,
+    /// `"end"`, or the id of a later question to continue at.
+    #[cfg_attr(feature = "json-schema", schemars(with = "String"))]
+    pub skip_to: SkipTarget,
+}
+
+/// Where a skip rule continues.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipTarget {
+    /// Skip every later question (`"end"`).
+    End,
+    /// Continue at this later question.
+    Question(String),
+}
+
+/// How the survey is presented.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct Display {
+    /// All questions on one page, or one question per step.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub layout: Layout,
+}
+
+/// How the questions are laid out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(rename_all = "snake_case"))]
+pub enum Layout {
+    /// Every (shown) question on one page.
+    #[default]
+    Page,
+    /// One question per step.
+    Steps,
 }
 
 /// Privacy settings.
@@ -404,11 +484,34 @@ impl SurveyDefinition {
                 "questions",
                 Json::Array(self.questions.iter().map(Question::to_json).collect()),
             )
+            .maybe(
+                "logic",
+                (!self.logic.is_empty())
+                    .then(|| Json::Array(self.logic.iter().map(SkipRule::to_json).collect())),
+            )
+            .maybe(
+                "display",
+                (self.display != Display::default()).then(|| {
+                    let layout = match self.display.layout {
+                        Layout::Page => "page",
+                        Layout::Steps => "steps",
+                    };
+                    Writer::new().set("layout", layout).done()
+                }),
+            )
             .set(
                 "thank_you",
                 Writer::new()
                     .maybe_text("title", self.thank_you.title.as_ref())
                     .maybe_text("message", self.thank_you.message.as_ref())
+                    .maybe("link", self.thank_you.link.as_ref().map(Link::to_json))
+                    .maybe(
+                        "variants",
+                        (!self.thank_you.variants.is_empty()).then(|| {
+                            let variants = self.thank_you.variants.iter();
+                            Json::Array(variants.map(ThankYouVariant::to_json).collect())
+                        }),
+                    )
                     .done(),
             )
             .set(
@@ -429,7 +532,8 @@ impl Question {
             .set("kind", self.kind.name())
             .text("title", &self.title)
             .maybe_text("description", self.description.as_ref())
-            .set("required", self.required);
+            .set("required", self.required)
+            .maybe("show_if", self.show_if.as_ref().map(Condition::to_json));
         let labels = |w: Writer, labels: &Option<ScaleLabels>| {
             w.maybe(
                 "labels",
@@ -548,15 +652,9 @@ impl Question {
                 w.set("channel", channel)
                     .set("consent_question", consent_question.as_str())
             }
-            QuestionKind::Consent { label, link } => w.text("label", label).maybe(
-                "link",
-                link.as_ref().map(|l| {
-                    Writer::new()
-                        .set("url", l.url.as_str())
-                        .text("text", &l.text)
-                        .done()
-                }),
-            ),
+            QuestionKind::Consent { label, link } => w
+                .text("label", label)
+                .maybe("link", link.as_ref().map(Link::to_json)),
         }
         .done()
     }
@@ -571,6 +669,10 @@ impl SurveyDefinition {
         let description = o.optional("description", text);
         let locales = o.or("locales", Locales::default(), texts::read_locales);
         let questions = o.required("questions", |v, path, p| list(v, path, p, Question::read));
+        let logic = o.or("logic", Vec::new(), |v, path, p| {
+            list(v, path, p, SkipRule::read)
+        });
+        let display = o.or("display", Display::default(), Display::read);
         let thank_you = o.or("thank_you", ThankYou::default(), ThankYou::read);
         let privacy = o.or("privacy", Privacy::default(), Privacy::read);
         let allowed_origins = o.or("allowed_origins", Vec::new(), crate::parse::strings);
@@ -582,6 +684,8 @@ impl SurveyDefinition {
             description: description.ok()?,
             locales: locales?,
             questions: questions?,
+            logic: logic?,
+            display: display?,
             thank_you: thank_you?,
             privacy: privacy?,
             allowed_origins: allowed_origins?,
@@ -596,6 +700,7 @@ impl Question {
         let title = o.required("title", text);
         let description = o.optional("description", text);
         let required = o.or("required", false, boolean);
+        let show_if = o.optional("show_if", Condition::read);
         let kind = o
             .required("kind", string)
             .and_then(|k| QuestionKind::read(&k, &mut o));
@@ -605,6 +710,7 @@ impl Question {
             title: title?,
             description: description.ok()?,
             required: required?,
+            show_if: show_if.ok()?,
             kind: kind?,
         })
     }
@@ -786,6 +892,13 @@ impl ChoiceOption {
 }
 
 impl Link {
+    fn to_json(&self) -> Json {
+        Writer::new()
+            .set("url", self.url.as_str())
+            .text("text", &self.text)
+            .done()
+    }
+
     fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
         let mut o = Object::new(v, path, p)?;
         let url = o.required("url", string);
@@ -803,11 +916,89 @@ impl ThankYou {
         let mut o = Object::new(v, path, p)?;
         let title = o.optional("title", text);
         let message = o.optional("message", text);
+        let link = o.optional("link", Link::read);
+        let variants = o.or("variants", Vec::new(), |v, path, p| {
+            list(v, path, p, ThankYouVariant::read)
+        });
         o.finish();
         Some(Self {
             title: title.ok()?,
             message: message.ok()?,
+            link: link.ok()?,
+            variants: variants?,
         })
+    }
+}
+
+impl ThankYouVariant {
+    fn to_json(&self) -> Json {
+        Writer::new()
+            .set("if", self.condition.to_json())
+            .maybe_text("title", self.title.as_ref())
+            .maybe_text("message", self.message.as_ref())
+            .maybe("link", self.link.as_ref().map(Link::to_json))
+            .done()
+    }
+
+    fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let mut o = Object::new(v, path, p)?;
+        let condition = o.required("if", Condition::read);
+        let title = o.optional("title", text);
+        let message = o.optional("message", text);
+        let link = o.optional("link", Link::read);
+        o.finish();
+        Some(Self {
+            condition: condition?,
+            title: title.ok()?,
+            message: message.ok()?,
+            link: link.ok()?,
+        })
+    }
+}
+
+impl SkipRule {
+    fn to_json(&self) -> Json {
+        let skip_to = match &self.skip_to {
+            SkipTarget::End => "end",
+            SkipTarget::Question(id) => id.as_str(),
+        };
+        Writer::new()
+            .set("after", self.after.as_str())
+            .set("if", self.condition.to_json())
+            .set("skip_to", skip_to)
+            .done()
+    }
+
+    fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let mut o = Object::new(v, path, p)?;
+        let after = o.required("after", string);
+        let condition = o.required("if", Condition::read);
+        let skip_to = o.required("skip_to", string);
+        o.finish();
+        Some(Self {
+            after: after?,
+            condition: condition?,
+            skip_to: match skip_to? {
+                end if end == "end" => SkipTarget::End,
+                id => SkipTarget::Question(id),
+            },
+        })
+    }
+}
+
+impl Display {
+    fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let mut o = Object::new(v, path, p)?;
+        let layout = o.or("layout", Layout::Page, |v, path, p| {
+            keyword(
+                v,
+                path,
+                p,
+                &[("page", Layout::Page), ("steps", Layout::Steps)],
+            )
+        });
+        o.finish();
+        Some(Self { layout: layout? })
     }
 }
 

@@ -9,10 +9,14 @@
 //!   definition it answers.
 //! - [`Answer`]: the typed value of one answer, by question kind.
 //! - [`score`]: NPS, CSAT top-2-box, CES mean and per-question summaries.
+//! - [`Condition`], [`SurveyDefinition::shown`], [`pipe`], [`SurveyDefinition::thank_you_for`]:
+//!   survey flow (which questions a visitor sees), answers piped into texts, and the thank-you
+//!   page that fits the answers.
 
 mod answer;
 mod definition;
 pub mod json;
+mod logic;
 mod parse;
 mod problem;
 mod response;
@@ -24,10 +28,12 @@ pub use answer::{
     Answer, Choice, ContactAnswer, DefinitionAnswer, MAX_OTHER_LENGTH, is_email, is_phone,
 };
 pub use definition::{
-    ChoiceOption, ContactChannel, CsatStyle, Link, Privacy, Question, QuestionKind, RatingStyle,
-    ScaleLabels, SurveyDefinition, TextStyle, ThankYou,
+    ChoiceOption, ContactChannel, CsatStyle, Display, Layout, Link, Privacy, Question,
+    QuestionKind, RatingStyle, ScaleLabels, SkipRule, SkipTarget, SurveyDefinition, TextStyle,
+    ThankYou, ThankYouVariant,
 };
 pub use json::{Json, JsonObject};
+pub use logic::{Answers, Condition, Test, pipe};
 pub use problem::{Problem, Problems};
 pub use response::{
     Context, RESPONSE_SCHEMA, Response, SurveyRef, TypedAnswers, is_rfc3339, is_uuid,

@@ -194,12 +194,17 @@ pub(crate) fn list<T>(v: &Json, path: &str, p: &mut Problems, item: Reader<T>) -
         p.push(path, "expected an array");
         return None;
     };
-    let read: Vec<Option<T>> = items
-        .iter()
-        .enumerate()
-        .map(|(i, x)| item(x, &format!("{path}[{i}]"), p))
-        .collect();
-    read.into_iter().collect()
+    // A plain loop: this function is instantiated for every item type, and the loop is much
+    // smaller in wasm than collecting into `Option<Vec<T>>`.
+    let mut out = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for (i, x) in items.iter().enumerate() {
+        match item(x, &format!("{path}[{i}]"), p) {
+            Some(t) => out.push(t),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
 }
 
 /// An array of strings.

@@ -15,6 +15,9 @@ pub const MAX_ATTRIBUTES: usize = 20;
 /// Most characters of a URL or referrer in the context.
 pub const MAX_URL_LENGTH: usize = 2048;
 
+const NOT_SHOWN: &str =
+    "this question was not shown: its condition is false, or a skip rule passed over it";
+
 /// One visitor's answers to one survey.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
@@ -117,6 +120,8 @@ impl Response {
     }
 
     /// Every problem of this response as an answer to `definition` (the version it names).
+    /// Only the questions [`SurveyDefinition::shown`] for these answers may be answered, and
+    /// only those of them that are required must be.
     pub fn validate_against(&self, definition: &SurveyDefinition) -> Result<(), Problems> {
         let mut problems = Problems::default();
         if self.schema != RESPONSE_SCHEMA {
@@ -138,27 +143,37 @@ impl Response {
             );
         }
         let answers = self.typed_answers_into(definition, &mut problems);
+        // Which questions this visitor saw: an answer to any other is refused, and a required
+        // question is required only when shown.
+        let shown = definition.shown(&answers);
         for (id, _) in &answers.0 {
-            let question = definition
-                .question(id)
+            let i = definition
+                .question_index(id)
                 .expect("typed answers only for known questions");
-            if let QuestionKind::Contact {
-                consent_question, ..
-            } = &question.kind
-                && answers.get(consent_question.as_str()) != Some(&Answer::Consent(true))
-            {
-                problems.push(
-                        member("$.answers", id),
-                        format!("a contact detail needs consent: \"{consent_question}\" must be answered true"),
-                    );
+            if shown[i] {
+                continue;
             }
+            let message = match &definition.questions[i].kind {
+                QuestionKind::Contact {
+                    consent_question, ..
+                } if answers.get(consent_question) != Some(&Answer::Consent(true)) => format!(
+                    "a contact detail needs consent: \"{consent_question}\" must be answered true"
+                ),
+                _ => NOT_SHOWN.to_owned(),
+            };
+            problems.push(member("$.answers", id), message);
         }
         if self.partial {
             if answers.0.iter().all(|(_, a)| a.is_blank()) && problems.is_empty() {
                 problems.push("$.answers", "a partial response needs at least one answer");
             }
         } else {
-            for q in definition.questions.iter().filter(|q| q.required) {
+            for (q, _) in definition
+                .questions
+                .iter()
+                .zip(&shown)
+                .filter(|(q, s)| q.required && **s)
+            {
                 let answered = answers.get(q.id.as_str()).is_some_and(|a| !a.is_blank());
                 let invalid = self.answers.contains_key(&q.id) && answers.get(&q.id).is_none();
                 if !answered && !invalid {

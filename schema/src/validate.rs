@@ -1,6 +1,8 @@
 //! Validation of a survey definition: every problem, with its JSON path.
 
-use crate::definition::{ChoiceOption, QuestionKind, SurveyDefinition};
+use crate::definition::{ChoiceOption, Link, Question, QuestionKind, SkipTarget, SurveyDefinition};
+use crate::json::Json;
+use crate::logic::{Condition, Test, placeholder};
 use crate::parse;
 use crate::problem::Problems;
 use crate::text::{LocalizedText, is_locale_tag};
@@ -36,6 +38,7 @@ impl SurveyDefinition {
         let mut c = Checker {
             problems: Problems::default(),
             definition: self,
+            piping: None,
         };
         c.definition_fields();
         c.problems.into_result(())
@@ -45,9 +48,11 @@ impl SurveyDefinition {
 struct Checker<'a> {
     problems: Problems,
     definition: &'a SurveyDefinition,
+    /// While checking a text that may show answers: how many questions it may name.
+    piping: Option<usize>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     fn definition_fields(&mut self) {
         let d = self.definition;
         if !is_slug(&d.id) {
@@ -60,8 +65,8 @@ impl Checker<'_> {
         self.text(&d.title, "$.title");
         self.optional_text(d.description.as_ref(), "$.description");
         self.questions();
-        self.optional_text(d.thank_you.title.as_ref(), "$.thank_you.title");
-        self.optional_text(d.thank_you.message.as_ref(), "$.thank_you.message");
+        self.logic();
+        self.thank_you();
         for (i, origin) in d.allowed_origins.iter().enumerate() {
             if origin != "*" && !is_origin(origin) {
                 self.problems.push(
@@ -112,8 +117,11 @@ impl Checker<'_> {
                     format!("\"{}\" is used by an earlier question", q.id),
                 );
             }
-            self.text(&q.title, &format!("{at}.title"));
-            self.optional_text(q.description.as_ref(), &format!("{at}.description"));
+            self.piped(Some(&q.title), &format!("{at}.title"), i);
+            self.piped(q.description.as_ref(), &format!("{at}.description"), i);
+            if let Some(c) = &q.show_if {
+                self.condition(c, &format!("{at}.show_if"), i);
+            }
             self.kind(i, &q.kind, &at);
         }
     }
@@ -246,16 +254,180 @@ impl Checker<'_> {
             }
             QuestionKind::Consent { label, link } => {
                 self.text(label, &format!("{at}.label"));
-                if let Some(link) = link {
-                    if !(link.url.starts_with("https://") || link.url.starts_with("http://"))
-                        || link.url.len() > 2048
-                    {
-                        self.problems
-                            .push(format!("{at}.link.url"), "expected an http(s) URL");
-                    }
-                    self.text(&link.text, &format!("{at}.link.text"));
+                self.link(link.as_ref(), &format!("{at}.link"));
+            }
+        }
+    }
+
+    fn link(&mut self, link: Option<&Link>, at: &str) {
+        if let Some(link) = link {
+            if !(link.url.starts_with("https://") || link.url.starts_with("http://"))
+                || link.url.len() > 2048
+            {
+                self.problems
+                    .push(format!("{at}.url"), "expected an http(s) URL");
+            }
+            self.text(&link.text, &format!("{at}.text"));
+        }
+    }
+
+    fn logic(&mut self) {
+        let d = self.definition;
+        for (k, rule) in d.logic.iter().enumerate() {
+            let at = format!("$.logic[{k}]");
+            let all = d.questions.len();
+            let Some(after) = self.earlier(&rule.after, format!("{at}.after"), all) else {
+                continue;
+            };
+            let after = d.question_index(&after.id).unwrap_or(all);
+            // The condition may look at `after` itself: it is answered when the rule applies.
+            self.condition(&rule.condition, &format!("{at}.if"), after + 1);
+            if let SkipTarget::Question(id) = &rule.skip_to
+                && d.question_index(id).is_none_or(|to| to <= after)
+            {
+                self.problems.push(
+                    format!("{at}.skip_to"),
+                    "expected \"end\" or a question after \"after\" (a skip only goes forward)",
+                );
+            }
+        }
+    }
+
+    fn thank_you(&mut self) {
+        let t = &self.definition.thank_you;
+        let all = self.definition.questions.len();
+        self.piped(t.title.as_ref(), "$.thank_you.title", all);
+        self.piped(t.message.as_ref(), "$.thank_you.message", all);
+        self.link(t.link.as_ref(), "$.thank_you.link");
+        for (k, v) in t.variants.iter().enumerate() {
+            let at = format!("$.thank_you.variants[{k}]");
+            self.condition(&v.condition, &format!("{at}.if"), all);
+            self.piped(v.title.as_ref(), &format!("{at}.title"), all);
+            self.piped(v.message.as_ref(), &format!("{at}.message"), all);
+            self.link(v.link.as_ref(), &format!("{at}.link"));
+            if v.title.is_none() && v.message.is_none() && v.link.is_none() {
+                self.problems
+                    .push(at, "a variant needs a title, a message or a link");
+            }
+        }
+    }
+
+    /// The question `id` referred to at `at`, which must be one of the first `before`:
+    /// conditions and placeholders may only look back, so that nothing depends on itself.
+    fn earlier(&mut self, id: &str, at: String, before: usize) -> Option<&'a Question> {
+        let questions = &self.definition.questions[..];
+        let message = match questions.iter().position(|q| q.id == id) {
+            Some(i) if i < before => return Some(&questions[i]),
+            Some(_) => format!(
+                "\"{id}\" is this question or a later one; conditions and placeholders may only look back"
+            ),
+            None => format!("no question \"{id}\""),
+        };
+        self.problems.push(at, message);
+        None
+    }
+
+    /// Check a condition at `at` that may refer to the first `before` questions.
+    fn condition(&mut self, condition: &Condition, at: &str, before: usize) {
+        match condition {
+            Condition::All(list) | Condition::Any(list) => {
+                let key = if matches!(condition, Condition::All(_)) {
+                    "all"
+                } else {
+                    "any"
+                };
+                if list.is_empty() {
+                    self.problems
+                        .push(format!("{at}.{key}"), "expected at least one condition");
+                }
+                for (i, c) in list.iter().enumerate() {
+                    self.condition(c, &format!("{at}.{key}[{i}]"), before);
                 }
             }
+            Condition::Not(c) => self.condition(c, &format!("{at}.not"), before),
+            Condition::Answered { question, .. } => {
+                self.earlier(question, format!("{at}.question"), before);
+            }
+            Condition::Test { question, test } => {
+                if let Some(q) = self.earlier(question, format!("{at}.question"), before) {
+                    self.test(q, test, &format!("{at}.{}", test.key()));
+                }
+            }
+        }
+    }
+
+    /// Check that `test` can hold for an answer to `q`.
+    fn test(&mut self, q: &Question, test: &Test, at: &str) {
+        let message = match (test, &q.kind) {
+            (Test::AtLeast(n) | Test::AtMost(n), kind) => match kind.scale() {
+                Some((low, high)) if (u32::from(low)..=u32::from(high)).contains(n) => return,
+                Some(_) => "outside the scale of that question",
+                None => "only nps, csat, ces and rating questions have points",
+            },
+            (Test::Includes(id), QuestionKind::MultiChoice { options, .. }) => {
+                if options.iter().any(|o| o.id == *id) {
+                    return;
+                }
+                "not an option of that question"
+            }
+            (Test::Includes(_), _) => "only a multi_choice question can include an option",
+            (Test::NotEquals(_), QuestionKind::Consent { .. }) => {
+                "never holds (an unticked consent is no answer): use \"not\" with \"equals\": true"
+            }
+            (Test::Equals(v) | Test::NotEquals(v), _) => return self.value(q, v, at),
+            (Test::OneOf(values), _) => {
+                for (i, v) in values.iter().enumerate() {
+                    self.value(q, v, &format!("{at}[{i}]"));
+                }
+                if !values.is_empty() {
+                    return;
+                }
+                "expected at least one value"
+            }
+        };
+        self.problems.push(at, message);
+    }
+
+    /// Check that `value` is a possible (non-blank) answer to `q`.
+    fn value(&mut self, q: &Question, value: &Json, at: &str) {
+        let kind = &q.kind;
+        let (fits, message) = match (kind, kind.scale()) {
+            (_, Some((low, high))) => (
+                value
+                    .as_u64()
+                    .is_some_and(|n| (u64::from(low)..=u64::from(high)).contains(&n)),
+                "not a point on the scale of that question",
+            ),
+            (QuestionKind::SingleChoice { options, .. }, _) => (
+                options
+                    .iter()
+                    .any(|o| Some(o.id.as_str()) == value.as_str()),
+                "not an option id of that question",
+            ),
+            (QuestionKind::Consent { .. }, _) => (
+                value.as_bool() == Some(true),
+                "expected true: an unticked consent is no answer (test that with \"answered\")",
+            ),
+            (QuestionKind::Text { .. }, _) => (
+                value.as_str().is_some_and(|s| !s.trim().is_empty()),
+                "expected a text that is not empty",
+            ),
+            (QuestionKind::MultiChoice { .. }, _) => {
+                (false, "test a multi_choice question with \"includes\"")
+            }
+            _ => (false, "only \"answered\" applies to this kind of question"),
+        };
+        if !fits {
+            self.problems.push(at, message);
+        }
+    }
+
+    /// Check a text that may show the answers of the first `before` questions as `{id}`.
+    fn piped(&mut self, text: Option<&LocalizedText>, at: &str, before: usize) {
+        if let Some(text) = text {
+            self.piping = Some(before);
+            self.text(text, at);
+            self.piping = None;
         }
     }
 
@@ -326,6 +498,19 @@ impl Checker<'_> {
             } else if value.chars().count() > MAX_TEXT_LENGTH {
                 self.problems
                     .push(&here, format!("at most {MAX_TEXT_LENGTH} characters"));
+            }
+            // Placeholders name earlier questions; contact details are never shown back.
+            let mut rest = value;
+            while let Some(before) = self.piping
+                && let Some((_, id, after)) = placeholder(rest)
+            {
+                rest = after;
+                if let Some(q) = self.earlier(id, here.clone(), before)
+                    && matches!(q.kind, QuestionKind::Contact { .. })
+                {
+                    self.problems
+                        .push(&here, "contact details are never shown back");
+                }
             }
         }
     }

@@ -1,18 +1,17 @@
 //! Property tests: any valid response survives a JSON round trip and validates; junk never
 //! panics either parser or the validator.
 
-use std::collections::BTreeMap;
-
 use proptest::prelude::*;
 use sayso_schema::{
-    Answer, Choice, ChoiceOption, ContactAnswer, ContactChannel, Context, DefinitionAnswer, Json,
-    JsonObject, LocalizedText, Question, QuestionKind, RESPONSE_SCHEMA, Response, SurveyDefinition,
-    SurveyRef,
+    Answer, Choice, ChoiceOption, Condition, ContactAnswer, ContactChannel, Context,
+    DefinitionAnswer, Json, JsonObject, LocalizedText, Question, QuestionKind, RESPONSE_SCHEMA,
+    Response, SkipRule, SkipTarget, SurveyDefinition, SurveyRef, Test, TypedAnswers,
 };
 use serde_json::Value;
 
-/// Raw material for one question: kind selector, two size knobs, two flags.
-type QuestionSeed = (u8, u8, u8, bool, bool);
+/// Raw material for one question: kind selector, two size knobs, two flags, and logic (none,
+/// a `show_if`, or a skip rule, on an earlier question).
+type QuestionSeed = (u8, u8, u8, bool, bool, u8);
 /// Raw material for one answer: answered?, a number, a text.
 type AnswerSeed = (bool, u16, String);
 
@@ -26,9 +25,53 @@ fn options(prefix: &str, n: usize) -> Vec<ChoiceOption> {
         .collect()
 }
 
+/// A condition that can hold on `question` (an earlier one), chosen by `n`.
+fn condition_on(question: &Question, n: u8) -> Condition {
+    let id = question.id.clone();
+    let test = match &question.kind {
+        QuestionKind::SingleChoice { options, .. } => Some(Test::OneOf(vec![Json::from(
+            options[usize::from(n) % options.len()].id.as_str(),
+        )])),
+        QuestionKind::MultiChoice { options, .. } => Some(Test::Includes(
+            options[usize::from(n) % options.len()].id.clone(),
+        )),
+        QuestionKind::Consent { .. } => Some(Test::Equals(Json::from(true))),
+        kind => kind.scale().map(|(low, high)| {
+            let point = u32::from(low + n % (high - low + 1));
+            if n.is_multiple_of(2) {
+                Test::AtLeast(point)
+            } else {
+                Test::AtMost(point)
+            }
+        }),
+    };
+    let leaf = match test {
+        Some(test) if !n.is_multiple_of(3) => Condition::Test {
+            question: id.clone(),
+            test,
+        },
+        _ => Condition::Answered {
+            question: id.clone(),
+            answered: n.is_multiple_of(2),
+        },
+    };
+    match n % 7 {
+        0 => Condition::Not(Box::new(leaf)),
+        1 => Condition::Any(vec![
+            leaf,
+            Condition::Answered {
+                question: id,
+                answered: false,
+            },
+        ]),
+        _ => leaf,
+    }
+}
+
 fn build_definition(seeds: &[QuestionSeed]) -> SurveyDefinition {
     let mut questions: Vec<Question> = Vec::new();
-    for (i, &(selector, a, b, flag, required)) in seeds.iter().enumerate() {
+    let mut logic = Vec::new();
+    for (i, &(selector, a, b, flag, required, flow)) in seeds.iter().enumerate() {
         let n = 2 + usize::from(a % 5);
         let mut kind = match selector % 11 {
             0 => QuestionKind::Nps { labels: None },
@@ -109,11 +152,36 @@ fn build_definition(seeds: &[QuestionSeed]) -> SurveyDefinition {
             }
         }
         let required = required && !matches!(kind, QuestionKind::Contact { .. });
+        let mut show_if = None;
+        if i > 0 {
+            let earlier = &questions[usize::from(flow) % i];
+            match flow / 32 % 4 {
+                1 => show_if = Some(condition_on(earlier, b)),
+                2 => logic.push(SkipRule {
+                    after: earlier.id.clone(),
+                    condition: condition_on(earlier, b),
+                    skip_to: if flag {
+                        SkipTarget::End
+                    } else {
+                        SkipTarget::Question(format!("q{i}"))
+                    },
+                }),
+                _ => {}
+            }
+        }
+        // Titles show an earlier answer now and then.
+        let title = match i.checked_sub(1) {
+            Some(j) if a % 4 == 0 && !matches!(questions[j].kind, QuestionKind::Contact { .. }) => {
+                format!("Question {i} after {{q{j}}}")
+            }
+            _ => format!("Question {i}"),
+        };
         questions.push(Question {
             id: format!("q{i}"),
-            title: format!("Question {i}").into(),
+            title: title.into(),
             description: None,
             required,
+            show_if,
             kind,
         });
     }
@@ -124,6 +192,8 @@ fn build_definition(seeds: &[QuestionSeed]) -> SurveyDefinition {
         description: None,
         locales: Default::default(),
         questions,
+        logic,
+        display: Default::default(),
         thank_you: Default::default(),
         privacy: Default::default(),
         allowed_origins: vec![],
@@ -131,11 +201,7 @@ fn build_definition(seeds: &[QuestionSeed]) -> SurveyDefinition {
 }
 
 /// A valid answer to `question` made from `seed`, or `None` to leave it unanswered.
-fn build_answer(
-    question: &Question,
-    (answered, n, text): &AnswerSeed,
-    consented: &BTreeMap<String, bool>,
-) -> Option<Answer> {
+fn build_answer(question: &Question, (answered, n, text): &AnswerSeed) -> Option<Answer> {
     if !answered && !question.required {
         return None;
     }
@@ -187,20 +253,13 @@ fn build_answer(
                 .collect(),
         ),
         QuestionKind::Consent { .. } => Answer::Consent(question.required || n % 2 == 0),
-        QuestionKind::Contact {
-            channel,
-            consent_question,
-        } => {
-            if consented.get(consent_question) != Some(&true) {
-                return None;
+        // Shown, so its consent was given.
+        QuestionKind::Contact { channel, .. } => match channel {
+            ContactChannel::Phone => {
+                Answer::Contact(ContactAnswer::Phone(format!("+44 20 {:04} {:04}", n, n)))
             }
-            match channel {
-                ContactChannel::Phone => {
-                    Answer::Contact(ContactAnswer::Phone(format!("+44 20 {:04} {:04}", n, n)))
-                }
-                _ => Answer::Contact(ContactAnswer::Email(format!("visitor{n}@example.org"))),
-            }
-        }
+            _ => Answer::Contact(ContactAnswer::Email(format!("visitor{n}@example.org"))),
+        },
         kind => {
             let (low, high) = kind.scale().unwrap();
             Answer::Score(low + (*n % u16::from(high - low + 1)) as u8)
@@ -208,17 +267,23 @@ fn build_answer(
     })
 }
 
+/// A valid response: only the questions shown for the answers given so far are answered
+/// (conditions look back, so the earlier answers decide whether a question is shown).
 fn build_response(definition: &SurveyDefinition, seeds: &[AnswerSeed], partial: bool) -> Response {
-    let mut answers = JsonObject::new();
-    let mut consented = BTreeMap::new();
-    for (q, seed) in definition.questions.iter().zip(seeds.iter().cycle()) {
-        if let Some(a) = build_answer(q, seed, &consented) {
-            if let Answer::Consent(yes) = a {
-                consented.insert(q.id.clone(), yes);
-            }
-            answers.insert(q.id.clone(), a.to_value());
+    let mut given = TypedAnswers(Vec::new());
+    for (i, (q, seed)) in definition
+        .questions
+        .iter()
+        .zip(seeds.iter().cycle())
+        .enumerate()
+    {
+        if definition.shown(&given)[i]
+            && let Some(a) = build_answer(q, seed)
+        {
+            given.0.push((q.id.as_str(), a));
         }
     }
+    let answers = given.0.iter().map(|(id, a)| (*id, a.to_value())).collect();
     Response {
         schema: RESPONSE_SCHEMA.into(),
         id: "3f1c2b9e-0a4d-4e8f-b6c7-9d2e1f0a3b4c".into(),
@@ -256,6 +321,12 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
                     Just("kind".to_owned()),
                     Just("answers".to_owned()),
                     Just("questions".to_owned()),
+                    Just("show_if".to_owned()),
+                    Just("question".to_owned()),
+                    Just("all".to_owned()),
+                    Just("not".to_owned()),
+                    Just("at_least".to_owned()),
+                    Just("logic".to_owned()),
                     "[a-z_]{1,8}"
                 ],
                 inner,
@@ -294,8 +365,20 @@ proptest! {
         // Typed answers give back exactly the JSON that was sent.
         let typed = parsed.typed_answers(&d);
         prop_assert_eq!(typed.len(), r.answers.len());
-        for (id, a) in typed.0 {
+        for (id, a) in &typed.0 {
             prop_assert_eq!(Some(&a.to_value()), r.answers.get(id));
+        }
+        // An answer to a question that was not shown is refused, at its path.
+        let shown = d.shown(&typed);
+        let hidden = d.questions.iter().zip(&shown).find(|(_, s)| !**s).map(|(q, _)| q);
+        if let Some(q) = hidden
+            && let Some(a) = build_answer(q, &(true, 1, "x".into()))
+        {
+            let mut more = r.clone();
+            more.answers.insert(q.id.clone(), a.to_value());
+            let problems = more.validate_against(&d).unwrap_err();
+            let at = format!("$.answers.{}", q.id);
+            prop_assert!(problems.iter().any(|p| p.path == at), "{} not reported: {}", at, problems);
         }
     }
 
@@ -319,5 +402,11 @@ proptest! {
         let mut r = build_response(&d, &[(false, 0, String::new())], false);
         r.answers = answers.into_iter().map(|(k, v)| (k, Json::parse(&v.to_string()).unwrap())).collect();
         let _ = r.validate_against(&d);
+        let typed = r.typed_answers(&d);
+        prop_assert_eq!(d.shown(&typed).len(), d.questions.len());
+        let _ = d.thank_you_for(&typed, "en");
+        for q in &d.questions {
+            let _ = sayso_schema::pipe(&d, d.text(&q.title, "en"), &typed, "en");
+        }
     }
 }
