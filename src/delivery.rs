@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use crate::browser::{LocalStore, console_error, console_warn};
+use crate::browser::{LocalStore, console_error, console_warn, window};
 use crate::outbox::{Outbox, Pending};
 use crate::transport::{Delivery, post_response};
 
@@ -35,6 +35,38 @@ pub async fn deliver(pending: &Pending) -> Delivery {
         Delivery::Failed(_) => {}
     }
     result
+}
+
+/// When the visitor leaves the page (or hides it: on phones a hidden page may never come back),
+/// queue what `leaving` returns and send it with `navigator.sendBeacon`, which outlives the
+/// page. The outbox keeps it until a later page load has it acknowledged.
+pub fn on_leave(leaving: impl Fn() -> Option<Pending> + 'static) {
+    let last_sent = std::cell::RefCell::new(String::new());
+    let handler = move |event: web_sys::Event| {
+        let hidden = window()
+            .document()
+            .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden);
+        let Some(pending) = leaving().filter(|_| hidden || event.type_() == "pagehide") else {
+            return;
+        };
+        let body = pending.response.to_json().to_string();
+        // Unchanged since the last time: nothing new to say.
+        if *last_sent.borrow() == body {
+            return;
+        }
+        queue(pending.clone());
+        let _ = window()
+            .navigator()
+            .send_beacon_with_opt_str(&pending.url, Some(&body));
+        *last_sent.borrow_mut() = body;
+    };
+    let closure = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(handler);
+    let callback = wasm_bindgen::JsCast::unchecked_ref(closure.as_ref());
+    let _ = window().add_event_listener_with_callback("pagehide", callback);
+    if let Some(document) = window().document() {
+        let _ = document.add_event_listener_with_callback("visibilitychange", callback);
+    }
+    closure.forget();
 }
 
 /// Send every response an earlier page left unacknowledged, oldest first. Failures stay

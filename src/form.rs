@@ -133,11 +133,14 @@ pub struct QuestionView {
 const FACES: [&str; 5] = ["😞", "🙁", "😐", "🙂", "😄"];
 
 /// The render model of `question` in `locale`.
+/// The render model of `question` in `locale`. `seed` orders the options of questions that
+/// ask for shuffling, the same way for the whole of one visitor's session.
 pub fn question_view(
     definition: &SurveyDefinition,
     question: &Question,
     locale: &str,
     strings: &Strings,
+    seed: u64,
 ) -> QuestionView {
     let t = |text: &sayso_schema::LocalizedText| definition.text(text, locale).to_owned();
     let id = question.id.clone();
@@ -218,17 +221,22 @@ pub fn question_view(
             options,
             allow_other,
             other_label,
-            ..
+            shuffle,
         }
         | QuestionKind::MultiChoice {
             options,
             allow_other,
             other_label,
+            shuffle,
             ..
         } => {
             let multiple = matches!(question.kind, QuestionKind::MultiChoice { .. });
-            let mut controls: Vec<OptionView> = options
-                .iter()
+            let mut order: Vec<&sayso_schema::ChoiceOption> = options.iter().collect();
+            if *shuffle {
+                shuffle_options(&mut order, seed);
+            }
+            let mut controls: Vec<OptionView> = order
+                .into_iter()
                 .map(|o| OptionView {
                     control: Control::Option(o.id.clone()),
                     text: t(&o.label),
@@ -354,6 +362,18 @@ pub fn question_view(
         }
     }
     view
+}
+
+/// Shuffle `options` by `seed` (xorshift, Fisher-Yates); "none of these" options keep their
+/// place at the end, where visitors look for them.
+fn shuffle_options(options: &mut [&sayso_schema::ChoiceOption], mut seed: u64) {
+    let movable = options.iter().take_while(|o| !o.exclusive).count();
+    for i in (1..movable).rev() {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        options.swap(i, (seed % (i as u64 + 1)) as usize);
+    }
 }
 
 /// Whether `control` is on for the answer `answer`.
@@ -578,7 +598,7 @@ mod tests {
 
     fn view_of(id: &str) -> QuestionView {
         let d = every_kind();
-        question_view(&d, d.question(id).unwrap(), "en", &EN)
+        question_view(&d, d.question(id).unwrap(), "en", &EN, 7)
     }
 
     #[test]
@@ -612,7 +632,7 @@ mod tests {
     fn every_kind_has_controls() {
         let d = every_kind();
         for q in &d.questions {
-            let v = question_view(&d, q, "en", &EN);
+            let v = question_view(&d, q, "en", &EN, 7);
             assert!(
                 !v.groups.is_empty() || !v.fields.is_empty(),
                 "{} renders nothing",
@@ -623,6 +643,33 @@ mod tests {
         assert_eq!(likert.groups.len(), 2);
         assert_eq!(likert.groups[0].name, "agreement.clear");
         assert_eq!(likert.groups[0].options[4].text, "Strongly agree");
+    }
+
+    #[test]
+    fn shuffled_options_differ_by_visitor_but_keep_exclusive_last() {
+        let d = every_kind();
+        let ids = |seed| -> Vec<String> {
+            let mut q = d.question("topics").unwrap().clone();
+            if let QuestionKind::MultiChoice { shuffle, .. } = &mut q.kind {
+                *shuffle = true;
+            }
+            let v = question_view(&d, &q, "en", &EN, seed);
+            v.groups[0]
+                .options
+                .iter()
+                .map(|o| format!("{:?}", o.control))
+                .collect()
+        };
+        let orders: Vec<Vec<String>> = (1..=20).map(ids).collect();
+        assert!(
+            orders.iter().any(|o| *o != orders[0]),
+            "some visitors see another order"
+        );
+        for o in &orders {
+            assert_eq!(o[3], "Option(\"none\")", "{o:?}");
+            assert_eq!(o[4], "Other", "{o:?}");
+            assert_eq!(ids(1), orders[0], "the same seed, the same order");
+        }
     }
 
     #[test]

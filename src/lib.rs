@@ -103,7 +103,12 @@ pub fn mount(
     let locale = definition.locales.negotiate(&wanted).to_owned();
     let strings = i18n::strings(&locale);
     let (_host, root) = host::create(parent, &locale, strings.rtl)?;
-    let session = SurveySession::new(Arc::new(definition), locale, now_rfc3339());
+    let session = SurveySession::new(
+        Arc::new(definition),
+        locale,
+        now_rfc3339(),
+        browser::random_uuid(),
+    );
     leptos::mount::mount_to(root, move || {
         let session = RwSignal::new(session);
         view! { <ui::SurveyWidget session=session responses_url=responses_url strings=strings /> }

@@ -35,7 +35,13 @@ pub fn question(
     let issue_id = format!("sayso-{id}-issue");
     let description_id = format!("sayso-{id}-description");
 
-    let mut title = el("legend", "sayso-question__title").text(&legend);
+    let mut title = el("legend", "sayso-question__title").child(piped(
+        el("span", ""),
+        &legend,
+        q.clone(),
+        session,
+        false,
+    ));
     if required {
         title = title
             .child(
@@ -70,9 +76,8 @@ pub fn question(
         .attr("id", &format!("sayso-q-{id}"))
         .child(title)
         .maybe_child(description.map(|d| {
-            el("p", "sayso-question__description")
-                .attr("id", &description_id)
-                .text(&d)
+            let p = el("p", "sayso-question__description").attr("id", &description_id);
+            piped(p, &d, q.clone(), session, true)
         }))
         .children(before)
         .children(groups.into_iter().map(|g| group(g, q.clone(), session)))
@@ -91,7 +96,7 @@ pub fn question(
         }))
         .child(issue)
         .bind(move |e| {
-            let (visible, invalid) = session.with(|s| (s.visible(&q), s.issue(&q).is_some()));
+            let (visible, invalid) = session.with(|s| (s.on_screen(&q), s.issue(&q).is_some()));
             toggle_attr(e, "hidden", !visible);
             let _ = e
                 .class_list()
@@ -109,6 +114,32 @@ pub fn question(
             }
         })
         .0
+}
+
+/// `node` showing `text`, kept up to date with the answers it pipes in (`{nps}`) when it has
+/// any placeholder.
+fn piped(
+    node: Node,
+    text: &str,
+    q: Rc<str>,
+    session: RwSignal<SurveySession>,
+    description: bool,
+) -> Node {
+    if !text.contains('{') {
+        return node.text(text);
+    }
+    node.bind(move |e| {
+        let text = session.with(|s| {
+            let question = s.definition().question(&q)?;
+            let source = if description {
+                question.description.as_ref()?
+            } else {
+                &question.title
+            };
+            Some(s.piped(source))
+        });
+        e.set_text_content(text.as_deref());
+    })
 }
 
 /// The words for an issue.

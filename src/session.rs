@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use sayso_schema::{
-    Answer, Choice, ContactAnswer, Context, Problems, QuestionKind, RESPONSE_SCHEMA, Response,
-    SurveyDefinition, SurveyRef, is_email, is_phone,
+    Answer, Answers, Choice, ContactAnswer, Context, Layout, LocalizedText, QuestionKind,
+    RESPONSE_SCHEMA, Response, SurveyDefinition, SurveyRef, is_email, is_phone, pipe,
 };
 
 use crate::form::{self, Control, Field};
@@ -37,19 +37,33 @@ pub struct SurveySession {
     answers: Vec<Option<Answer>>,
     /// Issue per question, in definition order.
     issues: Vec<Option<Issue>>,
+    /// The response's id, made once: a partial response and the complete one share it.
+    id: String,
+    /// Index of the question on screen, in the steps layout.
+    step: usize,
 }
 
 impl SurveySession {
-    /// A fresh session of `definition` shown in `locale` since `started_at` (RFC 3339).
-    pub fn new(definition: Arc<SurveyDefinition>, locale: String, started_at: String) -> Self {
+    /// A fresh session of `definition` shown in `locale` since `started_at` (RFC 3339), whose
+    /// response will have the id `id`.
+    pub fn new(
+        definition: Arc<SurveyDefinition>,
+        locale: String,
+        started_at: String,
+        id: String,
+    ) -> Self {
         let n = definition.questions.len();
-        Self {
+        let mut session = Self {
             definition,
             locale,
             started_at,
             answers: vec![None; n],
             issues: vec![None; n],
-        }
+            id,
+            step: 0,
+        };
+        session.step = session.shown_indices().first().copied().unwrap_or(0);
+        session
     }
 
     fn index(&self, id: &str) -> Option<usize> {
@@ -122,20 +136,114 @@ impl SurveySession {
             .is_some_and(|q| form::field_shown(&q.kind, self.answer(id), field))
     }
 
-    /// Whether question `id` is shown: a contact question only once its consent is given.
+    /// Whether question `id` is shown at all: its conditions hold, no skip rule passed over it,
+    /// and a contact question has its consent (the schema decides, as for the collector).
     pub fn visible(&self, id: &str) -> bool {
-        match self.definition.question(id).map(|q| &q.kind) {
-            Some(QuestionKind::Contact {
-                consent_question, ..
-            }) => self.answer(consent_question) == Some(&Answer::Consent(true)),
-            Some(_) => true,
-            None => false,
+        self.definition
+            .question_index(id)
+            .is_some_and(|i| self.definition.shown(self)[i])
+    }
+
+    fn shown_indices(&self) -> Vec<usize> {
+        self.definition
+            .shown(self)
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Whether the questions come one per step.
+    pub fn in_steps(&self) -> bool {
+        self.definition.display.layout == Layout::Steps
+    }
+
+    /// Whether question `id` is on screen now: shown, and on the current step in the steps
+    /// layout.
+    pub fn on_screen(&self, id: &str) -> bool {
+        self.visible(id) && (!self.in_steps() || self.definition.questions[self.step].id == id)
+    }
+
+    /// Where the visitor is in the steps layout: (step number from 1, steps in all). The total
+    /// can change as answers show or skip questions.
+    pub fn progress(&self) -> (usize, usize) {
+        let shown = self.shown_indices();
+        (
+            shown
+                .iter()
+                .position(|i| *i == self.step)
+                .map_or(shown.len(), |p| p + 1),
+            shown.len(),
+        )
+    }
+
+    /// Whether the current step is the last one (the send button replaces "next").
+    pub fn last_step(&self) -> bool {
+        let (n, total) = self.progress();
+        n >= total
+    }
+
+    /// Go to the next step, if the current question's answer can be sent; `false` (with the
+    /// issue recorded) when it cannot.
+    pub fn next_step(&mut self) -> bool {
+        self.check_question(self.step);
+        if self.issues[self.step].is_some() {
+            return false;
+        }
+        if let Some(next) = self.shown_indices().into_iter().find(|i| *i > self.step) {
+            self.step = next;
+        }
+        true
+    }
+
+    /// Go back one step.
+    pub fn previous_step(&mut self) {
+        if let Some(previous) = self
+            .shown_indices()
+            .into_iter()
+            .rev()
+            .find(|i| *i < self.step)
+        {
+            self.step = previous;
         }
     }
 
-    /// Whether any question has a non-blank answer.
+    /// A number that differs from visitor to visitor (from the response id), to shuffle
+    /// options the same way for the whole session.
+    pub fn seed(&self) -> u64 {
+        self.id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        }) | 1
+    }
+
+    /// The id of the question on screen in the steps layout.
+    pub fn current(&self) -> &str {
+        &self.definition.questions[self.step].id
+    }
+
+    /// `text` in the session's locale with earlier answers piped in (`{nps}` -> 8).
+    pub fn piped(&self, text: &LocalizedText) -> String {
+        pipe(
+            &self.definition,
+            self.definition.text(text, &self.locale),
+            self,
+            &self.locale,
+        )
+    }
+
+    /// The thank-you page for these answers: (title, message, (link url, link text)).
+    pub fn thank_you(&self) -> (Option<String>, Option<String>, Option<(String, String)>) {
+        self.definition.thank_you_for(self, &self.locale)
+    }
+
+    /// Whether any shown question has a non-blank answer (a partial response must have one).
     pub fn has_answers(&self) -> bool {
-        self.answers.iter().flatten().any(|a| !a.is_blank())
+        let shown = self.definition.shown(self);
+        self.answers
+            .iter()
+            .zip(shown)
+            .any(|(a, shown)| shown && a.as_ref().is_some_and(|a| !a.is_blank()))
     }
 
     /// Check every question, recording the issues to show; `true` when there are none.
@@ -197,14 +305,13 @@ impl SurveySession {
         self.issues[i] = issue;
     }
 
-    /// The response to send: non-blank answers only, checked by the same schema code the
-    /// collector runs, so that nothing the collector would refuse leaves the browser.
-    pub fn response(
-        &self,
-        id: String,
-        context: Context,
-        partial: bool,
-    ) -> Result<Response, Problems> {
+    /// The response to send (`partial` when the visitor leaves before finishing): non-blank
+    /// answers to shown questions only. After a successful [`SurveySession::check`] (or, for a
+    /// partial response, with at least one answer) the collector accepts it: the tests hold
+    /// every response built here to the schema's `validate_against`. The widget does not run
+    /// that check itself: a refusal would lose the response either way, and the check is a
+    /// tenth of the widget's code.
+    pub fn response(&self, context: Context, partial: bool) -> Response {
         let answers = self
             .definition
             .questions
@@ -214,9 +321,9 @@ impl SurveySession {
             .filter(|(q, a)| !a.is_blank() && self.visible(&q.id))
             .map(|(q, a)| (q.id.as_str(), a.to_value()))
             .collect();
-        let response = Response {
+        Response {
             schema: RESPONSE_SCHEMA.to_owned(),
-            id,
+            id: self.id.clone(),
             survey: SurveyRef {
                 id: self.definition.id.clone(),
                 version: self.definition.version,
@@ -228,9 +335,14 @@ impl SurveySession {
                 ..context
             },
             partial,
-        };
-        response.validate_against(&self.definition)?;
-        Ok(response)
+        }
+    }
+}
+
+/// Conditions, piping and thank-you variants read the answers through this.
+impl Answers for SurveySession {
+    fn answer(&self, id: &str) -> Option<&Answer> {
+        SurveySession::answer(self, id)
     }
 }
 
@@ -255,8 +367,21 @@ mod tests {
         }
     }
 
+    /// The session's response, held to the collector's own validation.
+    fn accepted(s: &SurveySession, partial: bool) -> Response {
+        let r = s.response(context(), partial);
+        r.validate_against(s.definition())
+            .unwrap_or_else(|p| panic!("the collector would refuse it: {p}"));
+        r
+    }
+
     fn session() -> SurveySession {
-        SurveySession::new(demo(), "en".into(), "2026-11-24T10:00:00.000Z".into())
+        SurveySession::new(
+            demo(),
+            "en".into(),
+            "2026-11-24T10:00:00.000Z".into(),
+            ID.into(),
+        )
     }
 
     const ID: &str = "6a1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b";
@@ -293,7 +418,7 @@ mod tests {
                 publish: true,
             })),
         );
-        let r = s.response(ID.into(), context(), false).unwrap();
+        let r = accepted(&s, false);
         assert_eq!(
             r.answers.keys().collect::<Vec<_>>(),
             ["nps", "response_time", "engagement"]
@@ -304,15 +429,21 @@ mod tests {
     }
 
     #[test]
-    fn the_schema_gate_refuses_what_the_collector_would() {
+    fn what_passes_the_check_is_what_the_collector_accepts() {
         let mut s = session();
         s.set_answer("nps", Some(Answer::Score(9)));
-        let err = s.response(ID.into(), context(), false).unwrap_err();
-        assert_eq!(err.0[0].path, "$.answers.response_time");
-        assert!(
-            s.response(ID.into(), context(), true).is_ok(),
-            "a partial response may miss required answers"
+        // Skipping the check would send what the collector refuses...
+        let unchecked = s.response(context(), false);
+        assert_eq!(
+            unchecked.validate_against(s.definition()).unwrap_err().0[0].path,
+            "$.answers.response_time"
         );
+        assert!(!s.check());
+        // ...while a partial response with any answer, and a checked one, are accepted.
+        accepted(&s, true);
+        s.set_answer("response_time", Some(Answer::Score(2)));
+        assert!(s.check());
+        accepted(&s, false);
     }
 
     #[test]
@@ -323,11 +454,141 @@ mod tests {
             Arc::new(SurveyDefinition::from_json(text).unwrap()),
             "en".into(),
             String::new(),
+            ID.into(),
         );
         s.set_answer("c", Some(Answer::Choice(Choice::Other(" ".into()))));
         assert!(!s.check());
         assert_eq!(s.issue("c"), Some(Issue::OtherEmpty));
         s.set_answer("c", Some(Answer::Choice(Choice::Other("By post".into()))));
         assert_eq!(s.issue("c"), None);
+    }
+
+    fn branching(locale: &str) -> SurveySession {
+        let text = include_str!("../schema/tests/fixtures/branching.json");
+        let definition = Arc::new(SurveyDefinition::from_json(text).unwrap());
+        SurveySession::new(
+            definition,
+            locale.into(),
+            "2026-11-24T10:00:00.000Z".into(),
+            ID.into(),
+        )
+    }
+
+    /// Walk through the steps answering with `answers` (question id, answer) where asked.
+    fn walk(s: &mut SurveySession, answers: &[(&str, Answer)]) -> Vec<String> {
+        let mut seen = vec![s.current().to_owned()];
+        loop {
+            let here = s.current().to_owned();
+            if let Some((_, a)) = answers.iter().find(|(id, _)| *id == here) {
+                s.set_answer(&here, Some(a.clone()));
+            }
+            if s.last_step() {
+                return seen;
+            }
+            assert!(s.next_step(), "stuck at {here}: {:?}", s.issue(&here));
+            seen.push(s.current().to_owned());
+        }
+    }
+
+    #[test]
+    fn steps_follow_the_logic_of_the_answers() {
+        // A promoter gives a reason and skips to the end.
+        let mut s = branching("en");
+        assert!(s.in_steps());
+        let promoter = walk(
+            &mut s,
+            &[
+                ("nps", Answer::Score(10)),
+                ("reason", Answer::Text("Kind staff".into())),
+            ],
+        );
+        assert_eq!(promoter, ["nps", "reason"]);
+        assert_eq!(s.progress(), (2, 2));
+        // A detractor is asked what to improve, for consent, then how to reach them.
+        let mut s = branching("en");
+        s.set_answer("nps", Some(Answer::Score(3)));
+        s.set_answer("may_contact", Some(Answer::Consent(true)));
+        let detractor = walk(
+            &mut s,
+            &[("nps", Answer::Score(3)), ("ease", Answer::Score(2))],
+        );
+        assert_eq!(
+            detractor,
+            [
+                "nps",
+                "reason",
+                "visit",
+                "improve",
+                "may_contact",
+                "contact",
+                "ease"
+            ]
+        );
+        // Going back retraces the same steps.
+        s.previous_step();
+        assert_eq!(s.current(), "contact");
+        s.previous_step();
+        assert_eq!(s.current(), "may_contact");
+    }
+
+    #[test]
+    fn a_required_step_must_be_answered_before_the_next() {
+        let mut s = branching("en");
+        assert!(!s.next_step());
+        assert_eq!(s.issue("nps"), Some(Issue::Required));
+        assert_eq!(s.current(), "nps");
+        assert_eq!(
+            s.progress(),
+            (1, 4),
+            "questions that depend on the score wait for it"
+        );
+        s.set_answer("nps", Some(Answer::Score(9)));
+        assert!(s.next_step());
+        assert_eq!(s.current(), "reason");
+        assert_eq!(s.progress(), (2, 2), "a promoter's path is two steps long");
+    }
+
+    #[test]
+    fn titles_pipe_earlier_answers_and_thank_you_follows_the_branch() {
+        let mut s = branching("es");
+        s.set_answer("nps", Some(Answer::Score(10)));
+        let reason = s.definition().question("reason").unwrap().title.clone();
+        assert_eq!(
+            s.piped(&reason),
+            "Nos dio un 10. ¿Cuál es el motivo principal?"
+        );
+        let (title, message, link) = s.thank_you();
+        assert_eq!(title.as_deref(), Some("¡Gracias, nos alegra!"));
+        assert_eq!(
+            message.as_deref(),
+            Some("Nos dio un 10. ¿Contaría su visita a otros?")
+        );
+        assert_eq!(
+            link,
+            Some((
+                "https://reviews.example/clinic".into(),
+                "Deje una reseña".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn hidden_answers_are_not_sent_and_partial_responses_share_the_id() {
+        let mut s = branching("en");
+        s.set_answer("nps", Some(Answer::Score(4)));
+        s.set_answer(
+            "improve",
+            Some(Answer::Choices(vec![Choice::Option("billing".into())])),
+        );
+        s.set_answer("billing_issue", Some(Answer::Text("Charged twice".into())));
+        let partial = accepted(&s, true);
+        assert_eq!(partial.id, ID);
+        assert!(partial.partial);
+        // Changing the score to a promoter's hides "improve" and, with it, the billing follow-up.
+        s.set_answer("nps", Some(Answer::Score(10)));
+        s.set_answer("ease", Some(Answer::Score(3)));
+        let complete = accepted(&s, false);
+        assert_eq!(complete.id, partial.id);
+        assert_eq!(complete.answers.keys().collect::<Vec<_>>(), ["nps"]);
     }
 }

@@ -8,10 +8,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::browser::{console_error, now_rfc3339, random_uuid, strip_query, window};
+use crate::browser::{now_rfc3339, strip_query, window};
 use crate::delivery;
 use crate::form;
-use crate::i18n::Strings;
+use crate::i18n::{Strings, fill, number};
 use crate::outbox::Pending;
 use crate::questions::{issue_text, question};
 use crate::session::SurveySession;
@@ -30,7 +30,11 @@ pub enum Phase {
     Failed,
 }
 
-/// The whole survey: questions, then sending, thank-you, or an error with a retry button.
+/// The thank-you page: title, message, and a link (url, text).
+type ThankYouPage = (String, Option<String>, Option<(String, String)>);
+
+/// The whole survey: questions (on one page, or one per step with progress, back and next),
+/// then sending, thank-you, or an error with a retry button.
 #[component]
 pub fn SurveyWidget(
     /// The visitor's answers.
@@ -42,42 +46,86 @@ pub fn SurveyWidget(
 ) -> impl IntoView {
     let phase = RwSignal::new(Phase::Answering);
     let announcement = RwSignal::new(String::new());
+    let thanks = RwSignal::new((strings.thank_you.to_owned(), None, None) as ThankYouPage);
     let sent = StoredValue::new(None::<Pending>);
     let responses_url = StoredValue::new(responses_url);
     let form_ref = NodeRef::<html::Form>::new();
     let questions_ref = NodeRef::<html::Div>::new();
     let outcome_ref = NodeRef::<html::H2>::new();
 
-    let (title, description, thanks_title, thanks_message, questions) =
-        session.with_untracked(|s| {
-            let d = s.definition();
-            let t = |text: &sayso_schema::LocalizedText| d.text(text, s.locale()).to_owned();
-            let questions: Vec<form::QuestionView> = d
-                .questions
-                .iter()
-                .map(|q| form::question_view(d, q, s.locale(), strings))
-                .collect();
-            (
-                t(&d.title),
-                d.description.as_ref().map(t),
-                d.thank_you
-                    .title
-                    .as_ref()
-                    .map_or_else(|| strings.thank_you.to_owned(), t),
-                d.thank_you.message.as_ref().map(t),
-                questions,
-            )
-        });
-    let thanks_title = StoredValue::new(thanks_title);
-    let questions: Vec<web_sys::Element> = questions
-        .into_iter()
-        .map(|q| question(q, session, strings))
-        .collect();
+    let (title, description, steps, questions) = session.with_untracked(|s| {
+        let d = s.definition();
+        let questions: Vec<web_sys::Element> = d
+            .questions
+            .iter()
+            .map(|q| {
+                question(
+                    form::question_view(d, q, s.locale(), strings, s.seed()),
+                    session,
+                    strings,
+                )
+            })
+            .collect();
+        (
+            d.text(&d.title, s.locale()).to_owned(),
+            d.description
+                .as_ref()
+                .map(|t| d.text(t, s.locale()).to_owned()),
+            s.in_steps(),
+            questions,
+        )
+    });
     questions_ref.on_load(move |div| {
         for q in &questions {
             let _ = div.append_child(q);
         }
     });
+
+    let progress_text = move || {
+        session.with(|s| {
+            let (n, total) = s.progress();
+            let number = |n: usize| number(strings.locale, n as u32);
+            fill(
+                strings.progress,
+                &[("n", &number(n)), ("total", &number(total))],
+            )
+        })
+    };
+    let progress_value = move || session.with(|s| s.progress().0.to_string());
+    let progress_max = move || session.with(|s| s.progress().1.to_string());
+    let last_step = move || session.with(|s| !s.in_steps() || s.last_step());
+    let first_step = move || session.with(|s| s.progress().0 <= 1);
+
+    // After a step change: say where we are and put the focus on the new question.
+    let arrived = move || {
+        announcement.set(progress_text());
+        let id = session.with_untracked(|s| s.current().to_owned());
+        // The new step is shown by an effect: focus it once effects have run.
+        spawn_local(async move {
+            leptos::task::tick().await;
+            focus_first_input(form_ref, &id);
+        });
+    };
+    let refused = move |id: String| {
+        announcement.set(
+            session
+                .with_untracked(|s| s.issue(&id))
+                .map(|i| issue_text(i, strings))
+                .unwrap_or_default(),
+        );
+        focus_first_input(form_ref, &id);
+    };
+    let next = move || {
+        if session.try_update(SurveySession::next_step).unwrap_or(false) {
+            arrived();
+        } else {
+            refused(session.with_untracked(|s| s.current().to_owned()));
+        }
+    };
+    let back = move |_| {
+        session.update(SurveySession::previous_step);
+        arrived();
+    };
 
     let send = Callback::new(move |pending: Pending| {
         phase.set(Phase::Sending);
@@ -87,7 +135,7 @@ pub fn SurveyWidget(
                 Delivery::Rejected(_) | Delivery::Failed(_) => Phase::Failed,
             };
             announcement.set(if next == Phase::Thanks {
-                thanks_title.get_value()
+                thanks.get_untracked().0
             } else {
                 strings.send_failed.to_owned()
             });
@@ -100,33 +148,30 @@ pub fn SurveyWidget(
         if phase.get_untracked() == Phase::Sending {
             return;
         }
+        // Enter in a field before the last step means "next".
+        if !last_step() {
+            return next();
+        }
         if !session.try_update(SurveySession::check).unwrap_or(false) {
-            let first = session.with_untracked(|s| s.first_issue().map(str::to_owned));
-            if let Some(id) = first {
-                announcement.set(
-                    session
-                        .with_untracked(|s| s.issue(&id))
-                        .map(|i| issue_text(i, strings))
-                        .unwrap_or_default(),
-                );
-                focus_first_input(form_ref, &id);
+            if let Some(id) = session.with_untracked(|s| s.first_issue().map(str::to_owned)) {
+                refused(id);
             }
             return;
         }
-        match session.with_untracked(|s| s.response(random_uuid(), page_context(s), false)) {
-            Ok(response) => {
-                let pending = Pending {
-                    url: responses_url.get_value(),
-                    response,
-                };
-                delivery::queue(pending.clone());
-                sent.set_value(Some(pending.clone()));
-                send.run(pending);
-            }
-            Err(problems) => {
-                console_error(&format!("the response does not fit the survey: {problems}"))
-            }
-        }
+        let ((title, message, link), response) =
+            session.with_untracked(|s| (s.thank_you(), s.response(page_context(s), false)));
+        thanks.set((
+            title.unwrap_or_else(|| strings.thank_you.to_owned()),
+            message,
+            link,
+        ));
+        let pending = Pending {
+            url: responses_url.get_value(),
+            response,
+        };
+        delivery::queue(pending.clone());
+        sent.set_value(Some(pending.clone()));
+        send.run(pending);
     };
     let retry = move |_| {
         if let Some(pending) = sent.get_value() {
@@ -134,6 +179,21 @@ pub fn SurveyWidget(
             send.run(pending);
         }
     };
+
+    // A visitor who leaves after answering something leaves a partial response; finishing later
+    // completes it in place (same id).
+    delivery::on_leave(move || {
+        if phase.get_untracked() != Phase::Answering
+            || !session.with_untracked(SurveySession::has_answers)
+        {
+            return None;
+        }
+        let response = session.with_untracked(|s| s.response(page_context(s), true));
+        Some(Pending {
+            url: responses_url.get_value(),
+            response,
+        })
+    });
 
     let answering = move || matches!(phase.get(), Phase::Answering | Phase::Sending);
     // Move focus to the outcome so that keyboard and screen-reader users land on it.
@@ -150,10 +210,20 @@ pub fn SurveyWidget(
             <div hidden=move || !answering()>
                 <h2 id="sayso-title" class="sayso-title">{title}</h2>
                 {description.map(|d| view! { <p class="sayso-text">{d}</p> })}
+                <div class="sayso-progress" hidden=!steps>
+                    <span>{progress_text}</span>
+                    <progress class="sayso-progress__bar" aria-hidden="true" value=progress_value max=progress_max></progress>
+                </div>
                 <form class="sayso-form" novalidate node_ref=form_ref on:submit=on_submit>
                     <div class="sayso-questions" node_ref=questions_ref></div>
                     <div class="sayso-actions">
-                        <button type="submit" class="sayso-button" aria-disabled=move || (phase.get() == Phase::Sending).to_string()>
+                        <button type="button" class="sayso-button sayso-button--secondary" hidden=move || !steps || first_step() on:click=back>
+                            {strings.back}
+                        </button>
+                        <button type="button" class="sayso-button" hidden=last_step on:click=move |_| next()>
+                            {strings.next}
+                        </button>
+                        <button type="submit" class="sayso-button" hidden=move || !last_step() aria-disabled=move || (phase.get() == Phase::Sending).to_string()>
                             {move || if phase.get() == Phase::Sending { strings.sending } else { strings.submit }}
                         </button>
                     </div>
@@ -162,9 +232,15 @@ pub fn SurveyWidget(
             </div>
             <div class="sayso-outcome" hidden=answering>
                 <h2 class="sayso-title" tabindex="-1" node_ref=outcome_ref>
-                    {move || if phase.get() == Phase::Failed { strings.send_failed.to_owned() } else { thanks_title.get_value() }}
+                    {move || if phase.get() == Phase::Failed { strings.send_failed.to_owned() } else { thanks.get().0 }}
                 </h2>
-                {thanks_message.map(|m| view! { <p class="sayso-text" hidden=move || phase.get() != Phase::Thanks>{m}</p> })}
+                <p class="sayso-text" hidden=move || phase.get() != Phase::Thanks || thanks.with(|t| t.1.is_none())>
+                    {move || thanks.get().1}
+                </p>
+                <a class="sayso-link" href=move || thanks.get().2.map(|l| l.0) target="_blank" rel="noopener noreferrer"
+                    hidden=move || phase.get() != Phase::Thanks || thanks.with(|t| t.2.is_none())>
+                    {move || thanks.get().2.map(|l| l.1)}
+                </a>
                 <button type="button" class="sayso-button" hidden=move || phase.get() != Phase::Failed on:click=retry>
                     {strings.retry}
                 </button>

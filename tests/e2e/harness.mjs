@@ -157,3 +157,17 @@ export async function outcome(tab) {
   await heading.waitFor({ state: "visible", timeout: 20_000 });
   return heading.innerText();
 }
+
+/** axe-core's WCAG 2.0/2.1/2.2 A and AA rules on the whole page, shadow root included; the
+ * violations, one line each (also printed, so that the test output reports the count). */
+export async function axe(tab, label) {
+  await tab.addScriptTag({ path: join(ROOT, "node_modules/axe-core/axe.min.js") });
+  const violations = await tab.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+    });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
+  });
+  console.log(`axe ${label}: ${violations.length} violations${violations.length ? "\n  " + violations.join("\n  ") : ""}`);
+  return violations;
+}

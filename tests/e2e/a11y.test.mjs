@@ -1,0 +1,125 @@
+// WCAG 2.2 AA, tested rather than claimed: axe-core in real Chromium on every question kind,
+// in every state (questions, errors, thank you), light and dark; target sizes; reflow at
+// 320 px and at 200% zoom; reduced motion; forced colours (Windows high contrast).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT, axe, browser, collector, hostPages, outcome, page, watchedPage, widgetReady } from "./harness.mjs";
+
+const EVERY_KIND = readFileSync(join(ROOT, "schema/tests/fixtures/every-kind.json"), "utf8");
+const pages = {};
+let c, host, b;
+
+before(async () => {
+  const surveys = mkdtempSync(join(tmpdir(), "sayso-surveys-"));
+  copyFileSync(join(ROOT, "schema/tests/fixtures/every-kind.json"), join(surveys, "every-kind.json"));
+  host = await hostPages(pages);
+  c = await collector({ surveys, allowOrigins: [host.origin] });
+  b = await browser();
+  pages["/every-kind"] = page({
+    loader: `${c.base}/sayso.js`,
+    attrs: { endpoint: c.endpoint, "survey-inline": "#survey", target: "#feedback" },
+    body: `<script type="application/json" id="survey">${EVERY_KIND}</script>`,
+  });
+});
+after(async () => {
+  await b?.close();
+  await c?.close();
+  await host?.close();
+});
+
+async function open(options = {}) {
+  const { tab, log, context } = await watchedPage(b, options);
+  await tab.goto(host.url("/every-kind"));
+  await widgetReady(tab);
+  return { tab, log, context };
+}
+
+for (const colorScheme of ["light", "dark"]) {
+  test(`axe: every question kind, every state, ${colorScheme}: 0 violations`, async () => {
+    const { tab, log, context } = await open({ colorScheme });
+    assert.deepEqual(await axe(tab, `${colorScheme}, questions`), []);
+    // Consent given, so the contact question shows too.
+    await tab.locator("sayso-survey #sayso-q-may_contact input").check();
+    await tab.locator("sayso-survey #sayso-q-contact input[type=radio]").first().check();
+    assert.deepEqual(await axe(tab, `${colorScheme}, questions with contact`), []);
+    // Errors: send with the required question unanswered.
+    await tab.locator("sayso-survey button[type=submit]").click();
+    await tab.locator("sayso-survey #sayso-nps-issue").waitFor({ state: "visible" });
+    assert.deepEqual(await axe(tab, `${colorScheme}, errors`), []);
+    // Thank you.
+    await tab.locator("sayso-survey #sayso-q-may_contact input").uncheck();
+    await tab.locator("sayso-survey input[aria-label='7 out of 10']").click();
+    await tab.locator("sayso-survey button[type=submit]").click();
+    assert.equal(await outcome(tab), "Thank you!");
+    assert.deepEqual(await axe(tab, `${colorScheme}, thank you`), []);
+    assert.deepEqual(log.pageErrors, []);
+    await context.close();
+  });
+}
+
+test("every control offers a target of at least 44 x 44 CSS pixels", async () => {
+  const { tab, context } = await open();
+  await tab.locator("sayso-survey #sayso-q-may_contact input").check();
+  const small = await tab.evaluate(() => {
+    const root = document.querySelector("sayso-survey").shadowRoot;
+    const controls = [...root.querySelectorAll("input, textarea, button, a")].filter((e) => e.offsetParent !== null || e.closest("label")?.offsetParent);
+    return controls
+      .map((e) => {
+        // A control inside its label is hit anywhere on the label.
+        const target = e.closest("label") || e;
+        const r = target.getBoundingClientRect();
+        return { what: e.outerHTML.slice(0, 80), w: Math.round(r.width), h: Math.round(r.height) };
+      })
+      .filter((t) => t.w < 44 || t.h < 44);
+  });
+  assert.deepEqual(small, []);
+  await context.close();
+});
+
+for (const [label, width, zoom] of [["320 px wide", 320, 1], ["200% zoom", 640, 2]]) {
+  test(`no horizontal scrolling at ${label}`, async () => {
+    const { tab, context } = await open({ viewport: { width, height: 800 } });
+    if (zoom !== 1) await tab.evaluate((z) => (document.documentElement.style.zoom = String(z)), zoom);
+    const overflow = await tab.evaluate(() => {
+      const root = document.querySelector("sayso-survey").shadowRoot;
+      const wide = [...root.querySelectorAll("*")].filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "hidden");
+      return {
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        widgetRight: Math.round(document.querySelector("sayso-survey").getBoundingClientRect().right),
+        viewport: window.innerWidth,
+        wide: wide.map((e) => e.className || e.tagName),
+      };
+    });
+    assert.equal(overflow.page, 0, JSON.stringify(overflow));
+    assert.ok(overflow.widgetRight <= overflow.viewport, JSON.stringify(overflow));
+    assert.deepEqual(overflow.wide, []);
+    await context.close();
+  });
+}
+
+test("prefers-reduced-motion: no transitions or animations", async () => {
+  const { tab, context } = await open({ reducedMotion: "reduce" });
+  const moving = await tab.evaluate(() =>
+    [...document.querySelector("sayso-survey").shadowRoot.querySelectorAll("*")]
+      .map((e) => getComputedStyle(e))
+      .filter((s) => parseFloat(s.transitionDuration) > 0 || s.animationName !== "none").length,
+  );
+  assert.equal(moving, 0);
+  await context.close();
+});
+
+test("forced colours: the chosen scale point stays distinguishable", async () => {
+  const { tab, context } = await open({ forcedColors: "active" });
+  await tab.locator("sayso-survey input[aria-label='7 out of 10']").click();
+  const looks = await tab.evaluate(() => {
+    const root = document.querySelector("sayso-survey").shadowRoot;
+    const bg = (label) => getComputedStyle(root.querySelector(`input[aria-label='${label}']`).parentElement).backgroundColor;
+    return { chosen: bg("7 out of 10"), other: bg("6 out of 10"), forced: matchMedia("(forced-colors: active)").matches };
+  });
+  assert.equal(looks.forced, true);
+  assert.notEqual(looks.chosen, looks.other);
+  await context.close();
+});

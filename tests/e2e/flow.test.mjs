@@ -1,0 +1,259 @@
+// Every question kind answered with the keyboard alone; steps, branching, piping and
+// thank-you variants; partial responses completed in place; languages, right to left included.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT, axe, browser, collector, hostPages, outcome, page, until, watchedPage, widgetReady } from "./harness.mjs";
+
+const FIXTURES = {
+  "every-kind": join(ROOT, "schema/tests/fixtures/every-kind.json"),
+  "clinic-visit": join(ROOT, "schema/tests/fixtures/branching.json"),
+  "clinic-arabic": join(ROOT, "tests/e2e/fixtures/arabic.json"),
+};
+const pages = {};
+let c, host, b;
+
+before(async () => {
+  const surveys = mkdtempSync(join(tmpdir(), "sayso-surveys-"));
+  for (const [id, file] of Object.entries(FIXTURES)) copyFileSync(file, join(surveys, `${id}.json`));
+  host = await hostPages(pages);
+  c = await collector({ surveys, allowOrigins: [host.origin] });
+  b = await browser();
+  for (const id of Object.keys(FIXTURES)) {
+    pages[`/${id}`] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: id, target: "#feedback" } });
+    pages[`/${id}/es`] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: id, target: "#feedback", locale: "es" } });
+  }
+  // The page's own language picks the survey's.
+  pages["/clinic-arabic/page-lang"] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: "clinic-arabic", target: "#feedback" } }).replace('<html lang="en">', '<html lang="ar" dir="rtl">');
+});
+after(async () => {
+  await b?.close();
+  await c?.close();
+  await host?.close();
+});
+
+const keys = async (tab, ...sequence) => {
+  for (const k of sequence) await tab.keyboard.press(k);
+};
+const repeat = (key, n) => Array(n).fill(key);
+
+test("keyboard only: every question kind answered and sent, and the stored values are exactly those", async () => {
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(host.url("/every-kind"));
+  await widgetReady(tab);
+  await tab.focus("#host-button");
+  await keys(tab, "Tab");
+  // Focus is visible where it lands: a 3px ring on the point's button.
+  const ring = await tab.evaluate(() => {
+    const input = document.querySelector("sayso-survey").shadowRoot.activeElement;
+    const style = getComputedStyle(input.parentElement);
+    return [input.getAttribute("aria-label"), style.outlineStyle, style.outlineWidth];
+  });
+  assert.deepEqual(ring, ["0 out of 10", "solid", "3px"]);
+  await keys(tab, ...repeat("ArrowRight", 9)); // nps: 9
+  await keys(tab, "Tab", ...repeat("ArrowRight", 3)); // csat faces: 4
+  await keys(tab, "Tab", "ArrowRight"); // ces: 2
+  await keys(tab, "Tab", ...repeat("ArrowRight", 2)); // rating: 3
+  await keys(tab, "Tab", ...repeat("ArrowDown", 2)); // single choice: Other
+  await keys(tab, "Tab");
+  await tab.keyboard.type("By letter");
+  await keys(tab, "Tab", "Space", "Tab", "Tab", "Space", "Tab", "Tab"); // multi: billing, devices
+  await keys(tab, "Tab");
+  await tab.keyboard.type("Quick and kind."); // text
+  await keys(tab, "Tab");
+  await tab.keyboard.type("Deciding together with my nurse."); // definition
+  await keys(tab, "Tab");
+  await tab.keyboard.type("Ana, patient");
+  await keys(tab, "Tab", "Space"); // publish
+  await keys(tab, "Tab", ...repeat("ArrowRight", 4)); // likert row 1: 5
+  await keys(tab, "Tab", ...repeat("ArrowRight", 3)); // likert row 2: 4
+  await keys(tab, "Tab", "Space"); // consent
+  await keys(tab, "Tab", "Tab", "Space"); // past the privacy link to the channel: e-mail
+  await keys(tab, "Tab");
+  await tab.keyboard.type("ana@example.org");
+  await keys(tab, "Tab");
+  const onSend = await tab.evaluate(() => document.querySelector("sayso-survey").shadowRoot.activeElement.textContent.trim());
+  assert.equal(onSend, "Send");
+  // Focus is never trapped: Tab from the last control leaves the widget.
+  await keys(tab, "Tab");
+  assert.equal(await tab.evaluate(() => document.activeElement === document.querySelector("sayso-survey")), false);
+  await keys(tab, "Shift+Tab", "Enter");
+  assert.equal(await outcome(tab), "Thank you!");
+
+  const [row, ...more] = await c.stored("every-kind");
+  assert.equal(more.length, 0);
+  assert.deepEqual(row.answers, {
+    nps: 9,
+    csat: 4,
+    ces: 2,
+    rating: 3,
+    channel: { other: "By letter" },
+    topics: ["billing", "devices"],
+    comment: "Quick and kind.",
+    engagement: { text: "Deciding together with my nurse.", attribution: "Ana, patient", publish: true },
+    agreement: { clear: 5, kind: 4 },
+    may_contact: true,
+    contact: { email: "ana@example.org" },
+  });
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("steps: a detractor's path, with progress, back, piping, consent-gated contact and its thank-you", async () => {
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(host.url("/clinic-visit"));
+  await widgetReady(tab);
+  const progress = () => tab.locator("sayso-survey .sayso-progress span").innerText();
+  const onScreen = () => tab.locator("sayso-survey fieldset.sayso-question:not([hidden]) legend > span").first().innerText();
+  const next = () => tab.locator("sayso-survey button", { hasText: "Next" }).click();
+  assert.equal(await progress(), "Question 1 of 4");
+  // Next without an answer: the issue is shown and the step stays.
+  await next();
+  await tab.locator("sayso-survey #sayso-nps-issue").waitFor({ state: "visible" });
+  await tab.locator("sayso-survey input[aria-label='4 out of 10']").click();
+  await next();
+  assert.equal(await onScreen(), "You gave us 4. What is the main reason?");
+  // The step change is announced, and the focus moved to the new question.
+  assert.match(await tab.locator("sayso-survey [aria-live]").innerText(), /^Question 2 of \d+$/);
+  await tab.waitForFunction(() => document.querySelector("sayso-survey").shadowRoot.activeElement?.tagName === "TEXTAREA", null, { timeout: 5_000 });
+  await tab.locator("sayso-survey textarea").fill("The wait.");
+  await next();
+  await tab.locator("sayso-survey label", { hasText: "A check-up" }).click();
+  await next();
+  assert.match(await progress(), /^Question 4 of \d+$/);
+  await tab.locator("sayso-survey label", { hasText: "Waiting time" }).click();
+  await next();
+  assert.equal(await onScreen(), "May we contact you?");
+  // Back and forth keeps the answers.
+  await tab.locator("sayso-survey button", { hasText: "Back" }).click();
+  assert.equal(await tab.locator("sayso-survey input[type=checkbox]:checked").count(), 1);
+  await next();
+  await tab.locator("sayso-survey label", { hasText: "Yes, you may contact me" }).click();
+  await next();
+  await tab.locator("sayso-survey label.sayso-option", { hasText: "Phone number" }).click();
+  assert.deepEqual(await axe(tab, "steps, contact step"), []);
+  await tab.locator("sayso-survey input[type=tel]").fill("+44 20 7946 0958");
+  await next();
+  assert.equal(await progress(), "Question 7 of 7");
+  await tab.locator("sayso-survey input[aria-label='3 out of 7']").click();
+  await tab.locator("sayso-survey button[type=submit]").click();
+  assert.equal(await outcome(tab), "Thank you!");
+  assert.equal(
+    await tab.locator("sayso-survey .sayso-outcome p").innerText(),
+    "We are sorry your visit fell short. We will be in touch within two working days.",
+  );
+  const [row] = await c.stored("clinic-visit");
+  assert.deepEqual(row.answers, {
+    nps: 4,
+    reason: "The wait.",
+    visit: "checkup",
+    improve: ["waiting"],
+    may_contact: true,
+    contact: { phone: "+44 20 7946 0958" },
+    ease: 3,
+  });
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("steps: a promoter skips to the end and is offered the review link", async () => {
+  const before = (await c.stored("clinic-visit")).length;
+  const { tab } = await watchedPage(b);
+  await tab.goto(host.url("/clinic-visit"));
+  await widgetReady(tab);
+  await tab.locator("sayso-survey input[aria-label='10 out of 10']").click();
+  await tab.locator("sayso-survey button", { hasText: "Next" }).click();
+  assert.equal(await tab.locator("sayso-survey .sayso-progress span").innerText(), "Question 2 of 2");
+  await tab.locator("sayso-survey textarea").fill("Kind staff.");
+  await tab.locator("sayso-survey button[type=submit]").click();
+  assert.equal(await outcome(tab), "Thank you, we are glad!");
+  const link = tab.locator("sayso-survey .sayso-outcome a");
+  assert.equal(await link.innerText(), "Leave a review");
+  assert.equal(await link.getAttribute("href"), "https://reviews.example/clinic");
+  const rows = await c.stored("clinic-visit");
+  assert.equal(rows.length, before + 1);
+  assert.deepEqual(rows.at(-1).answers, { nps: 10, reason: "Kind staff." });
+});
+
+test("partial: leaving after one answer sends a partial response; finishing completes it in place", async () => {
+  const before = (await c.stored("every-kind")).length;
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(host.url("/every-kind"));
+  await widgetReady(tab);
+  await tab.locator("sayso-survey input[aria-label='6 out of 10']").click();
+  // The page is hidden (a phone switching apps); the partial response goes out by beacon.
+  await tab.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pagehide", { persisted: true })));
+  const partial = await until(async () => (await c.stored("every-kind")).at(before), 10_000, "the partial response");
+  assert.equal(partial.partial, true);
+  assert.deepEqual(partial.answers, { nps: 6 });
+  // Back on the page, the visitor finishes: the same response, now complete.
+  await tab.locator("sayso-survey input[aria-label='Dissatisfied']").click();
+  await tab.locator("sayso-survey button[type=submit]").click();
+  assert.equal(await outcome(tab), "Thank you!");
+  const rows = await c.stored("every-kind");
+  assert.equal(rows.length, before + 1);
+  assert.equal(rows.at(-1).id, partial.id);
+  assert.equal(rows.at(-1).partial, false);
+  assert.deepEqual(rows.at(-1).answers, { nps: 6, csat: 2 });
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("partial: closing the tab after answering leaves a partial response", async () => {
+  const before = (await c.stored("clinic-visit")).length;
+  const { tab } = await watchedPage(b);
+  await tab.goto(host.url("/clinic-visit"));
+  await widgetReady(tab);
+  await tab.locator("sayso-survey input[aria-label='7 out of 10']").click();
+  await tab.close({ runBeforeUnload: true });
+  const row = await until(async () => (await c.stored("clinic-visit")).at(before), 10_000, "the partial response");
+  assert.equal(row.partial, true);
+  assert.deepEqual(row.answers, { nps: 7 });
+});
+
+test("languages: Spanish strings and texts, numbers and a missing translation falling back", async () => {
+  const { tab } = await watchedPage(b);
+  await tab.goto(host.url("/clinic-visit/es"));
+  await widgetReady(tab);
+  assert.equal(await tab.locator("sayso-survey .sayso-progress span").innerText(), "Pregunta 1 de 4");
+  assert.equal(await tab.locator("sayso-survey button", { hasText: "Siguiente" }).count(), 1);
+  assert.equal(await tab.locator("sayso-survey #sayso-title").innerText(), "¿Qué tal fue su visita?");
+  assert.equal(await tab.locator("sayso-survey input[aria-label='8 de 10']").count(), 1);
+  // The demo survey has no Spanish: its texts stay in its default language, the buttons too.
+  const { tab: other } = await watchedPage(b);
+  await other.goto(host.url("/every-kind/es"));
+  await widgetReady(other);
+  assert.equal(await other.locator("sayso-survey #sayso-title").innerText(), "Todos los tipos de pregunta");
+  assert.equal(await other.locator("sayso-survey #sayso-q-nps legend > span").first().innerText(), "Recommend us?");
+  assert.equal(await other.locator("sayso-survey button[type=submit]").innerText(), "Enviar");
+});
+
+test("languages: Arabic from the page's lang, right to left, numbers as Intl writes them (screenshot kept)", async () => {
+  const { tab, log } = await watchedPage(b, { viewport: { width: 480, height: 900 } });
+  await tab.goto(host.url("/clinic-arabic/page-lang"));
+  await widgetReady(tab);
+  // "n من max", with the digits Arabic uses in this browser's Intl data.
+  const name = (n) => tab.evaluate((n) => `${new Intl.NumberFormat("ar").format(n)} من ${new Intl.NumberFormat("ar").format(10)}`, n);
+  const [zero, one, ten] = [await name(0), await name(1), await name(10)];
+  const look = await tab.evaluate(([zero, ten]) => {
+    const hostElement = document.querySelector("sayso-survey");
+    const root = hostElement.shadowRoot;
+    const x = (label) => root.querySelector(`input[aria-label='${label}']`).parentElement.getBoundingClientRect().x;
+    return {
+      dir: hostElement.getAttribute("dir"),
+      lang: hostElement.getAttribute("lang"),
+      direction: getComputedStyle(root.querySelector(".sayso-card")).direction,
+      zeroRightOfTen: x(zero) > x(ten),
+      send: root.querySelector("button[type=submit]").textContent.trim(),
+      title: root.querySelector("#sayso-title").textContent,
+    };
+  }, [zero, ten]);
+  assert.deepEqual(look, { dir: "rtl", lang: "ar", direction: "rtl", zeroRightOfTen: true, send: "إرسال", title: "زيارتك" });
+  assert.deepEqual(await axe(tab, "right to left (ar)"), []);
+  mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
+  await tab.locator("sayso-survey").screenshot({ path: join(ROOT, "target/e2e/arabic.png") });
+  // Arrow keys follow the reading direction: in right-to-left, the left arrow moves forward.
+  await tab.locator(`sayso-survey input[aria-label='${zero}']`).focus();
+  await tab.keyboard.press("ArrowLeft");
+  assert.equal(await tab.evaluate(() => document.querySelector("sayso-survey").shadowRoot.activeElement.getAttribute("aria-label")), one);
+  assert.deepEqual(log.pageErrors, []);
+});
