@@ -116,7 +116,10 @@ pub fn SurveyWidget(
         focus_first_input(form_ref, &id);
     };
     let next = move || {
-        if session.try_update(SurveySession::next_step).unwrap_or(false) {
+        if session
+            .try_update(SurveySession::next_step)
+            .unwrap_or(false)
+        {
             arrived();
         } else {
             refused(session.with_untracked(|s| s.current().to_owned()));
