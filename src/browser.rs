@@ -101,6 +101,15 @@ impl TextStore for LocalStore {
     }
 }
 
+/// Resolve in a later task of the event loop, so that long work is split into tasks the
+/// browser can interleave with the page's own (no long task on the host page).
+pub async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Turn a thrown JavaScript value into a short message.
 pub fn js_error_text(error: &JsValue) -> String {
     error

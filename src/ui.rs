@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::browser::{now_rfc3339, strip_query, window};
+use crate::browser::{now_rfc3339, strip_query, window, yield_to_browser};
 use crate::delivery;
 use crate::form;
 use crate::i18n::{Strings, fill, number};
@@ -53,32 +53,34 @@ pub fn SurveyWidget(
     let questions_ref = NodeRef::<html::Div>::new();
     let outcome_ref = NodeRef::<html::H2>::new();
 
-    let (title, description, steps, questions) = session.with_untracked(|s| {
+    let (title, description, steps) = session.with_untracked(|s| {
         let d = s.definition();
-        let questions: Vec<web_sys::Element> = d
-            .questions
-            .iter()
-            .map(|q| {
-                question(
-                    form::question_view(d, q, s.locale(), strings, s.seed()),
-                    session,
-                    strings,
-                )
-            })
-            .collect();
+        let text = |t: &sayso_schema::LocalizedText| d.text(t, s.locale()).to_owned();
         (
-            d.text(&d.title, s.locale()).to_owned(),
-            d.description
-                .as_ref()
-                .map(|t| d.text(t, s.locale()).to_owned()),
+            text(&d.title),
+            d.description.as_ref().map(text),
             s.in_steps(),
-            questions,
         )
     });
+    // One question per task: building the first runs much of the widget's code for the first
+    // time, which the browser compiles as it goes; in one task it all came to a long task.
+    // Their effects belong to this component, whichever task builds them.
+    let owner = Owner::current().expect("a component runs under an owner");
     questions_ref.on_load(move |div| {
-        for q in &questions {
-            let _ = div.append_child(q);
-        }
+        spawn_local(async move {
+            let count = session.with_untracked(|s| s.definition().questions.len());
+            for i in 0..count {
+                yield_to_browser().await;
+                let element = owner.with(|| {
+                    let view = session.with_untracked(|s| {
+                        let d = s.definition();
+                        form::question_view(d, &d.questions[i], s.locale(), strings, s.seed())
+                    });
+                    question(view, session, strings)
+                });
+                let _ = div.append_child(&element);
+            }
+        });
     });
 
     let progress_text = move || {

@@ -26,15 +26,32 @@ async fn mount(definition: &str) -> ShadowRoot {
         target: None,
     };
     let definition = SurveyDefinition::from_json(definition).unwrap();
-    sayso::mount(
-        definition,
-        &config,
-        &parent,
-        "http://127.0.0.1:9/v1/responses".into(),
-    )
-    .unwrap();
+    let count = definition.questions.len() as u32;
+    let responses = "http://127.0.0.1:9/v1/responses".to_owned();
+    sayso::mount(definition, &config, &parent, responses).unwrap();
+    let root = parent.first_element_child().unwrap().shadow_root().unwrap();
+    // Questions are built one per task: wait, at most 300 frames, until all are there.
+    for _ in 0..300 {
+        if root
+            .query_selector_all("fieldset.sayso-question")
+            .unwrap()
+            .length()
+            == count
+        {
+            break;
+        }
+        next_frame().await;
+    }
     leptos::task::tick().await;
-    parent.first_element_child().unwrap().shadow_root().unwrap()
+    root
+}
+
+/// Resolve at the next animation frame: a bounded wait-until loop polls once per frame.
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().unwrap().request_animation_frame(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 fn all(root: &ShadowRoot, selector: &str) -> Vec<Element> {
@@ -192,4 +209,20 @@ async fn other_reveals_its_text_field() {
     other.click();
     leptos::task::tick().await;
     assert!(!hidden(&field.parent_element().unwrap()));
+}
+
+#[wasm_bindgen_test]
+fn numbers_match_intl() {
+    for locale in ["en", "es", "fr", "de", "pt", "ar"] {
+        let locales = js_sys::Array::of1(&locale.into());
+        let format = js_sys::Intl::NumberFormat::new(&locales, &js_sys::Object::new()).format();
+        for n in [0u32, 7, 10, 999, 1000, 1234, 10_000, 12_345, 1_234_567] {
+            let intl = format
+                .call1(&wasm_bindgen::JsValue::NULL, &n.into())
+                .unwrap()
+                .as_string()
+                .unwrap();
+            assert_eq!(sayso::i18n::number(locale, n), intl, "{locale} {n}");
+        }
+    }
 }

@@ -51,7 +51,7 @@ async function measure(browser, page) {
   await tab.addInitScript(OBSERVE_LONG_TASKS);
   await tab.goto(page.url, { waitUntil: "commit" });
   const ready = await (await tab.waitForFunction(READY[page.ready], null, { polling: "raf", timeout: 60_000 })).jsonValue();
-  await tab.waitForLoadState("networkidle");
+  await tab.waitForLoadState("networkidle").catch(() => console.error(`${page.name}: network not idle after 30 s`));
   const longTasks = await tab.evaluate(() => window.__longTasks);
   const tbt = longTasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0);
   const metrics = (await cdp.send("Performance.getMetrics")).metrics;
