@@ -3,6 +3,7 @@
 use crate::json::{Json, JsonObject};
 use crate::logic::Condition;
 use crate::parse::{Object, boolean, keyword, list, small, string, text, uint};
+use crate::presentation::{Display, Targeting, Theme, Trigger};
 use crate::problem::Problems;
 use crate::text::{self as texts, Locales, LocalizedText};
 
@@ -29,9 +30,18 @@ pub struct SurveyDefinition {
     /// Skip rules, applied in question order.
     #[cfg_attr(feature = "json-schema", schemars(default))]
     pub logic: Vec<SkipRule>,
-    /// How the questions are laid out.
+    /// How the survey is presented: layout, mode, corner.
     #[cfg_attr(feature = "json-schema", schemars(default))]
     pub display: Display,
+    /// When it appears.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub trigger: Trigger,
+    /// Who sees it.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub targeting: Targeting,
+    /// Colours, corner radius, font.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub theme: Theme,
     /// What the visitor sees after submitting.
     #[cfg_attr(feature = "json-schema", schemars(default))]
     pub thank_you: ThankYou,
@@ -373,27 +383,6 @@ pub enum SkipTarget {
     Question(String),
 }
 
-/// How the survey is presented.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-pub struct Display {
-    /// All questions on one page, or one question per step.
-    #[cfg_attr(feature = "json-schema", schemars(default))]
-    pub layout: Layout,
-}
-
-/// How the questions are laid out.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "json-schema", schemars(rename_all = "snake_case"))]
-pub enum Layout {
-    /// Every (shown) question on one page.
-    #[default]
-    Page,
-    /// One question per step.
-    Steps,
-}
-
 /// Privacy settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
@@ -402,12 +391,22 @@ pub struct Privacy {
     /// carry personal data (default `true`).
     #[cfg_attr(feature = "json-schema", schemars(default = "yes"))]
     pub strip_url_query: bool,
+    /// Remove e-mail addresses and phone numbers from free-text answers before they leave the
+    /// browser, and say so under those fields (default `true`; contact questions are kept).
+    #[cfg_attr(feature = "json-schema", schemars(default = "yes"))]
+    pub redact: bool,
+    /// Names of URL query parameters (`utm_source`, `campaign`) whose values are sent with the
+    /// response in `context.attributes`.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub hidden_fields: Vec<String>,
 }
 
 impl Default for Privacy {
     fn default() -> Self {
         Self {
             strip_url_query: true,
+            redact: true,
+            hidden_fields: Vec::new(),
         }
     }
 }
@@ -491,13 +490,19 @@ impl SurveyDefinition {
             )
             .maybe(
                 "display",
-                (self.display != Display::default()).then(|| {
-                    let layout = match self.display.layout {
-                        Layout::Page => "page",
-                        Layout::Steps => "steps",
-                    };
-                    Writer::new().set("layout", layout).done()
-                }),
+                (self.display != Display::default()).then(|| self.display.to_json()),
+            )
+            .maybe(
+                "trigger",
+                (self.trigger != Trigger::default()).then(|| self.trigger.to_json()),
+            )
+            .maybe(
+                "targeting",
+                (self.targeting != Targeting::default()).then(|| self.targeting.to_json()),
+            )
+            .maybe(
+                "theme",
+                (self.theme != Theme::default()).then(|| self.theme.to_json()),
             )
             .set(
                 "thank_you",
@@ -518,6 +523,8 @@ impl SurveyDefinition {
                 "privacy",
                 Writer::new()
                     .set("strip_url_query", self.privacy.strip_url_query)
+                    .set("redact", self.privacy.redact)
+                    .set("hidden_fields", self.privacy.hidden_fields.clone())
                     .done(),
             )
             .set("allowed_origins", self.allowed_origins.clone())
@@ -673,6 +680,9 @@ impl SurveyDefinition {
             list(v, path, p, SkipRule::read)
         });
         let display = o.or("display", Display::default(), Display::read);
+        let trigger = o.or("trigger", Trigger::default(), Trigger::read);
+        let targeting = o.or("targeting", Targeting::default(), Targeting::read);
+        let theme = o.or("theme", Theme::default(), Theme::read);
         let thank_you = o.or("thank_you", ThankYou::default(), ThankYou::read);
         let privacy = o.or("privacy", Privacy::default(), Privacy::read);
         let allowed_origins = o.or("allowed_origins", Vec::new(), crate::parse::strings);
@@ -686,6 +696,9 @@ impl SurveyDefinition {
             questions: questions?,
             logic: logic?,
             display: display?,
+            trigger: trigger?,
+            targeting: targeting?,
+            theme: theme?,
             thank_you: thank_you?,
             privacy: privacy?,
             allowed_origins: allowed_origins?,
@@ -986,29 +999,17 @@ impl SkipRule {
     }
 }
 
-impl Display {
-    fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
-        let mut o = Object::new(v, path, p)?;
-        let layout = o.or("layout", Layout::Page, |v, path, p| {
-            keyword(
-                v,
-                path,
-                p,
-                &[("page", Layout::Page), ("steps", Layout::Steps)],
-            )
-        });
-        o.finish();
-        Some(Self { layout: layout? })
-    }
-}
-
 impl Privacy {
     fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
         let mut o = Object::new(v, path, p)?;
         let strip_url_query = o.or("strip_url_query", true, boolean);
+        let redact = o.or("redact", true, boolean);
+        let hidden_fields = o.or("hidden_fields", Vec::new(), crate::parse::strings);
         o.finish();
         Some(Self {
             strip_url_query: strip_url_query?,
+            redact: redact?,
+            hidden_fields: hidden_fields?,
         })
     }
 }

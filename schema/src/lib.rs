@@ -18,6 +18,7 @@ mod definition;
 pub mod json;
 mod logic;
 mod parse;
+pub mod presentation;
 mod problem;
 mod response;
 pub mod score;
@@ -28,12 +29,15 @@ pub use answer::{
     Answer, Choice, ContactAnswer, DefinitionAnswer, MAX_OTHER_LENGTH, is_email, is_phone,
 };
 pub use definition::{
-    ChoiceOption, ContactChannel, CsatStyle, Display, Layout, Link, Privacy, Question,
-    QuestionKind, RatingStyle, ScaleLabels, SkipRule, SkipTarget, SurveyDefinition, TextStyle,
-    ThankYou, ThankYouVariant,
+    ChoiceOption, ContactChannel, CsatStyle, Link, Privacy, Question, QuestionKind, RatingStyle,
+    ScaleLabels, SkipRule, SkipTarget, SurveyDefinition, TextStyle, ThankYou, ThankYouVariant,
 };
 pub use json::{Json, JsonObject};
 pub use logic::{Answers, Condition, Test, pipe};
+pub use presentation::{
+    Corner, Device, Display, Layout, Memory, Mode, Refusal, Scheme, Targeting, Theme, Trigger,
+    TriggerKind, Visit,
+};
 pub use problem::{Problem, Problems};
 pub use response::{
     Context, RESPONSE_SCHEMA, Response, SurveyRef, TypedAnswers, is_rfc3339, is_uuid,

@@ -67,6 +67,29 @@ impl<'a> Checker<'a> {
         self.questions();
         self.logic();
         self.thank_you();
+        self.optional_text(
+            d.display.launcher_label.as_ref(),
+            "$.display.launcher_label",
+        );
+        d.trigger.check(&mut self.problems);
+        d.targeting.check(&mut self.problems);
+        d.theme.check(&mut self.problems);
+        if d.privacy.hidden_fields.len() > 20 {
+            self.problems
+                .push("$.privacy.hidden_fields", "at most 20 fields");
+        }
+        for (i, name) in d.privacy.hidden_fields.iter().enumerate() {
+            let ok = (1..=64).contains(&name.len())
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b));
+            if !ok {
+                self.problems.push(
+                    format!("$.privacy.hidden_fields[{i}]"),
+                    "a URL parameter name: 1 to 64 letters, digits, '_', '-' or '.'",
+                );
+            }
+        }
         for (i, origin) in d.allowed_origins.iter().enumerate() {
             if origin != "*" && !is_origin(origin) {
                 self.problems.push(

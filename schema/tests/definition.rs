@@ -173,6 +173,56 @@ fn each_mistake_is_reported_at_its_path() {
             "$.questions[0].required",
         ),
         (
+            "unknown mode",
+            Box::new(|d| d["display"] = json!({"mode": "popup"})),
+            "$.display.mode",
+        ),
+        (
+            "event trigger without event",
+            Box::new(|d| d["trigger"] = json!({"on": "event"})),
+            "$.trigger.event",
+        ),
+        (
+            "click trigger without selector",
+            Box::new(|d| d["trigger"] = json!({"on": "click"})),
+            "$.trigger.selector",
+        ),
+        (
+            "scroll 0%",
+            Box::new(|d| d["trigger"] = json!({"on": "scroll", "scroll_percent": 0})),
+            "$.trigger.scroll_percent",
+        ),
+        (
+            "bad targeting locale",
+            Box::new(|d| d["targeting"] = json!({"locales": ["English"]})),
+            "$.targeting.locales[0]",
+        ),
+        (
+            "sample over 100",
+            Box::new(|d| d["targeting"] = json!({"sample_percent": 101})),
+            "$.targeting.sample_percent",
+        ),
+        (
+            "unknown device",
+            Box::new(|d| d["targeting"] = json!({"devices": ["watch"]})),
+            "$.targeting.devices[0]",
+        ),
+        (
+            "colour that could load a URL",
+            Box::new(|d| d["theme"] = json!({"accent": "url(https://x.example/a.png)"})),
+            "$.theme.accent",
+        ),
+        (
+            "bad font",
+            Box::new(|d| d["theme"] = json!({"font": "x; background: red"})),
+            "$.theme.font",
+        ),
+        (
+            "bad hidden field",
+            Box::new(|d| d["privacy"] = json!({"hidden_fields": ["utm source"]})),
+            "$.privacy.hidden_fields[0]",
+        ),
+        (
             "required contact",
             Box::new(|d| d["questions"][10]["required"] = json!(true)),
             "$.questions[10].required",

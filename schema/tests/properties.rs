@@ -193,10 +193,66 @@ fn build_definition(seeds: &[QuestionSeed]) -> SurveyDefinition {
         locales: Default::default(),
         questions,
         logic,
-        display: Default::default(),
+        display: presentation(seeds.len()),
+        trigger: trigger(seeds.len()),
+        targeting: targeting(seeds.len()),
+        theme: theme(seeds.len()),
         thank_you: Default::default(),
         privacy: Default::default(),
         allowed_origins: vec![],
+    }
+}
+
+/// Every mode and corner, with a launcher label every other time.
+fn presentation(n: usize) -> sayso_schema::Display {
+    let (_, mode) = sayso_schema::presentation::modes()[n % 4];
+    let (_, position) = sayso_schema::presentation::corners()[n / 4 % 4];
+    let launcher_label = (n % 2 == 0).then(|| "Feedback".into());
+    sayso_schema::Display {
+        layout: Default::default(),
+        mode,
+        position,
+        launcher_label,
+    }
+}
+
+/// Every trigger, with the parameter it needs.
+fn trigger(n: usize) -> sayso_schema::Trigger {
+    let (_, on) = sayso_schema::presentation::triggers()[n % 8];
+    sayso_schema::Trigger {
+        on,
+        delay_seconds: n as u32,
+        scroll_percent: 1 + (n % 100) as u8,
+        page_views: 1 + n as u32,
+        event: Some("feedback:open".into()),
+        selector: Some("#feedback-button".into()),
+    }
+}
+
+fn targeting(n: usize) -> sayso_schema::Targeting {
+    sayso_schema::Targeting {
+        include_urls: vec!["/support/*".into()],
+        exclude_urls: vec![],
+        locales: vec!["en".into()],
+        devices: vec![sayso_schema::Device::Mobile],
+        sample_percent: (n * 10 % 101) as u8,
+        after_answer_days: n as u32,
+        after_dismiss_days: 0,
+        once_per_session: n % 2 == 0,
+    }
+}
+
+fn theme(n: usize) -> sayso_schema::Theme {
+    sayso_schema::Theme {
+        scheme: [
+            sayso_schema::Scheme::Auto,
+            sayso_schema::Scheme::Light,
+            sayso_schema::Scheme::Dark,
+        ][n % 3],
+        accent: Some("#006b5f".into()),
+        accent_text: None,
+        radius: (n % 2 == 1).then(|| "8px".into()),
+        font: Some("\"Source Sans 3\", Arial, sans-serif".into()),
     }
 }
 

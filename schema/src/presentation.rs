@@ -1,0 +1,902 @@
+//! How, when and to whom a survey appears: display mode, trigger, targeting and theme. The
+//! decisions are plain functions of what the browser reports (URL, language, viewport, time,
+//! a random draw) and what the visitor's browser remembers, so they are tested natively.
+
+use crate::json::Json;
+use crate::parse::{Object, boolean, keyword, list, small, string, strings, text, uint};
+use crate::problem::Problems;
+use crate::text::{LocalizedText, is_locale_tag};
+
+/// How the survey is presented.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct Display {
+    /// All questions on one page, or one question per step.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub layout: Layout,
+    /// Inline in the page, behind a launcher button, in a modal dialog, or in a panel that
+    /// slides in at a corner.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub mode: Mode,
+    /// The corner of the launcher and of the slide-in panel.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub position: Corner,
+    /// Text of the launcher button (default: the built-in, translated "Feedback").
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub launcher_label: Option<LocalizedText>,
+}
+
+/// How the questions are laid out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(rename_all = "snake_case"))]
+pub enum Layout {
+    /// Every (shown) question on one page.
+    #[default]
+    Page,
+    /// One question per step.
+    Steps,
+}
+
+/// Where the survey shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(rename_all = "snake_case"))]
+pub enum Mode {
+    /// In the page, in the element `data-target` selects (or at the end of the page).
+    #[default]
+    Inline,
+    /// A button in a corner that opens the survey in a panel.
+    Launcher,
+    /// A modal dialog: the rest of the page waits; Escape closes it.
+    Modal,
+    /// A panel that slides in at a corner, without covering the page.
+    SlideIn,
+}
+
+/// A corner of the viewport.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(rename_all = "snake_case"))]
+pub enum Corner {
+    /// Bottom right (bottom left in right-to-left languages reads the same way mirrored).
+    #[default]
+    BottomRight,
+    /// Bottom left.
+    BottomLeft,
+    /// Top right.
+    TopRight,
+    /// Top left.
+    TopLeft,
+}
+
+/// When the survey appears (subject to targeting).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct Trigger {
+    /// What makes it appear.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub on: TriggerKind,
+    /// `delay`: seconds after the page loads (default 10).
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub delay_seconds: u32,
+    /// `scroll`: percent of the page scrolled (default 50).
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub scroll_percent: u8,
+    /// `page_views`: pages seen on this site, this one included (default 3).
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub page_views: u32,
+    /// `event`: the name of a DOM event dispatched on `window` or `document`.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub event: Option<String>,
+    /// `click`: a CSS selector; a click on a matching element opens the survey.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub selector: Option<String>,
+}
+
+impl Default for Trigger {
+    fn default() -> Self {
+        Self {
+            on: TriggerKind::Load,
+            delay_seconds: 10,
+            scroll_percent: 50,
+            page_views: 3,
+            event: None,
+            selector: None,
+        }
+    }
+}
+
+/// What makes a survey appear.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(rename_all = "snake_case"))]
+pub enum TriggerKind {
+    /// As soon as the page is ready.
+    #[default]
+    Load,
+    /// `delay_seconds` after the page loads.
+    Delay,
+    /// When `scroll_percent` of the page has been scrolled.
+    Scroll,
+    /// When the pointer leaves the page towards the browser's bar (desktop only).
+    ExitIntent,
+    /// From the `page_views`-th page seen on the site.
+    PageViews,
+    /// When the DOM event `event` is dispatched.
+    Event,
+    /// When an element matching `selector` is clicked.
+    Click,
+    /// Only when the page calls `Sayso.open()`.
+    Manual,
+}
+
+/// Who sees the survey. Everything is decided in the visitor's browser from what it remembers
+/// in `localStorage`: no cookie, no identifier leaves the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct Targeting {
+    /// URL patterns the page must match one of (none: every page). `*` matches anything; a
+    /// pattern starting with `/` is matched against the path, otherwise against the whole URL.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub include_urls: Vec<String>,
+    /// URL patterns where the survey never shows.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub exclude_urls: Vec<String>,
+    /// Visitor languages to show to (none: all), e.g. `["en", "es"]`.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub locales: Vec<String>,
+    /// Device classes to show on (none: all).
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub devices: Vec<Device>,
+    /// Percent of visitors who are asked at all (default 100); each visitor is drawn once.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub sample_percent: u8,
+    /// Days before a visitor who answered is asked again (default 90).
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub after_answer_days: u32,
+    /// Days before a visitor who dismissed the survey is asked again (default 14).
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub after_dismiss_days: u32,
+    /// Show it at most once per browser session (default true).
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub once_per_session: bool,
+}
+
+impl Default for Targeting {
+    fn default() -> Self {
+        Self {
+            include_urls: Vec::new(),
+            exclude_urls: Vec::new(),
+            locales: Vec::new(),
+            devices: Vec::new(),
+            sample_percent: 100,
+            after_answer_days: 90,
+            after_dismiss_days: 14,
+            once_per_session: true,
+        }
+    }
+}
+
+/// A class of device, told from the viewport and the pointer (nothing that identifies one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(rename_all = "snake_case"))]
+pub enum Device {
+    /// A fine pointer, or a wide screen.
+    Desktop,
+    /// A touch screen 600 to 1024 CSS px wide.
+    Tablet,
+    /// A touch screen under 600 CSS px wide.
+    Mobile,
+}
+
+/// Colours, shape and type of the widget. Every value here can also be set by the host page
+/// with the matching CSS custom property (`--sayso-accent`, ...), which wins over none of
+/// these: the definition's values are set on the widget's own element.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct Theme {
+    /// Light, dark, or following the visitor's system setting (default).
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub scheme: Scheme,
+    /// Buttons, chosen points, links: a hex colour such as `#006b5f`.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub accent: Option<String>,
+    /// Text on the accent colour.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub accent_text: Option<String>,
+    /// Corner radius, e.g. `8px` or `0.5rem`.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub radius: Option<String>,
+    /// A font family list, e.g. `"Source Sans 3", Arial, sans-serif`.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    pub font: Option<String>,
+}
+
+/// Light or dark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(rename_all = "snake_case"))]
+pub enum Scheme {
+    /// Follow the visitor's system setting.
+    #[default]
+    Auto,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+// --- Decisions -------------------------------------------------------------------------------
+
+/// What the visitor's browser remembers about one survey (timestamps in ms since the epoch).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Memory {
+    /// When the visitor last sent a complete response.
+    pub answered_at: Option<f64>,
+    /// When the visitor last dismissed the survey.
+    pub dismissed_at: Option<f64>,
+    /// Whether this visitor was drawn into the sample (drawn once, then remembered).
+    pub sampled: Option<bool>,
+}
+
+/// The page and moment a survey might show in.
+#[derive(Debug, Clone, Copy)]
+pub struct Visit<'a> {
+    /// The page's URL.
+    pub url: &'a str,
+    /// The visitor's language tag.
+    pub locale: &'a str,
+    /// The device class.
+    pub device: Device,
+    /// Now, ms since the epoch.
+    pub now: f64,
+    /// Whether the survey was already shown in this browser session.
+    pub shown_this_session: bool,
+}
+
+/// Why a survey does not show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The page's URL is not included, or is excluded.
+    Url,
+    /// Not for the visitor's language.
+    Locale,
+    /// Not for this device class.
+    Device,
+    /// The visitor was not drawn into the sample.
+    Sample,
+    /// Answered recently.
+    Answered,
+    /// Dismissed recently.
+    Dismissed,
+    /// Already shown in this session.
+    Session,
+}
+
+const DAY_MS: f64 = 86_400_000.0;
+
+impl Targeting {
+    /// Whether the survey may show in `visit`, given what the browser `remembers`.
+    pub fn allows(&self, visit: &Visit, remembers: &Memory) -> Result<(), Refusal> {
+        let listed = |patterns: &[String]| patterns.iter().any(|p| url_matches(p, visit.url));
+        if (!self.include_urls.is_empty() && !listed(&self.include_urls))
+            || listed(&self.exclude_urls)
+        {
+            return Err(Refusal::Url);
+        }
+        let language = |tag: &str| tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+        if !self.locales.is_empty()
+            && !self
+                .locales
+                .iter()
+                .any(|l| language(l) == language(visit.locale))
+        {
+            return Err(Refusal::Locale);
+        }
+        if !self.devices.is_empty() && !self.devices.contains(&visit.device) {
+            return Err(Refusal::Device);
+        }
+        if remembers.sampled == Some(false) {
+            return Err(Refusal::Sample);
+        }
+        let within = |at: Option<f64>, days: u32| {
+            at.is_some_and(|t| visit.now - t < f64::from(days) * DAY_MS)
+        };
+        if within(remembers.answered_at, self.after_answer_days) {
+            return Err(Refusal::Answered);
+        }
+        if within(remembers.dismissed_at, self.after_dismiss_days) {
+            return Err(Refusal::Dismissed);
+        }
+        if self.once_per_session && visit.shown_this_session {
+            return Err(Refusal::Session);
+        }
+        Ok(())
+    }
+
+    /// Whether a visitor whose random draw (0 to 1) is `draw` belongs to the sample.
+    pub fn sampled(&self, draw: f64) -> bool {
+        draw * 100.0 < f64::from(self.sample_percent)
+    }
+}
+
+/// Whether `url` matches `pattern`: `*` matches any run of characters; a pattern starting
+/// with `/` is matched against the URL's path (query and fragment ignored), any other against
+/// the whole URL.
+pub fn url_matches(pattern: &str, url: &str) -> bool {
+    let subject = if pattern.starts_with('/') {
+        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+        let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+        &path[..path.find(['?', '#']).unwrap_or(path.len())]
+    } else {
+        url
+    };
+    glob(pattern.as_bytes(), subject.as_bytes())
+}
+
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) => (0..=text.len()).any(|i| glob(rest, &text[i..])),
+        Some((c, rest)) => text.first() == Some(c) && glob(rest, &text[1..]),
+    }
+}
+
+/// The device class of a viewport `width` (CSS px) with a `coarse` (touch) pointer or not.
+pub fn device_class(width: u32, coarse: bool) -> Device {
+    match (coarse, width) {
+        (true, 0..600) => Device::Mobile,
+        (true, 600..=1024) => Device::Tablet,
+        _ => Device::Desktop,
+    }
+}
+
+/// What share of the page has been scrolled, in percent (100 when it does not scroll).
+pub fn scrolled_percent(scroll_top: f64, viewport_height: f64, page_height: f64) -> u8 {
+    let scrollable = page_height - viewport_height;
+    if scrollable <= 0.0 {
+        100
+    } else {
+        (100.0 * scroll_top / scrollable).clamp(0.0, 100.0) as u8
+    }
+}
+
+// --- Reading, writing, checking --------------------------------------------------------------
+
+const MODES: &[(&str, Mode)] = &[
+    ("inline", Mode::Inline),
+    ("launcher", Mode::Launcher),
+    ("modal", Mode::Modal),
+    ("slide_in", Mode::SlideIn),
+];
+const CORNERS: &[(&str, Corner)] = &[
+    ("bottom_right", Corner::BottomRight),
+    ("bottom_left", Corner::BottomLeft),
+    ("top_right", Corner::TopRight),
+    ("top_left", Corner::TopLeft),
+];
+const TRIGGERS: &[(&str, TriggerKind)] = &[
+    ("load", TriggerKind::Load),
+    ("delay", TriggerKind::Delay),
+    ("scroll", TriggerKind::Scroll),
+    ("exit_intent", TriggerKind::ExitIntent),
+    ("page_views", TriggerKind::PageViews),
+    ("event", TriggerKind::Event),
+    ("click", TriggerKind::Click),
+    ("manual", TriggerKind::Manual),
+];
+const DEVICES: &[(&str, Device)] = &[
+    ("desktop", Device::Desktop),
+    ("tablet", Device::Tablet),
+    ("mobile", Device::Mobile),
+];
+const SCHEMES: &[(&str, Scheme)] = &[
+    ("auto", Scheme::Auto),
+    ("light", Scheme::Light),
+    ("dark", Scheme::Dark),
+];
+
+/// The JSON name of `value` in `table`.
+pub fn name_of<T: PartialEq + Copy>(table: &[(&'static str, T)], value: T) -> &'static str {
+    table
+        .iter()
+        .find(|(_, v)| *v == value)
+        .map_or("", |(n, _)| n)
+}
+
+/// The value named `name` in `table` (for `data-*` overrides).
+pub fn named<T: Copy>(table: &[(&'static str, T)], name: &str) -> Option<T> {
+    table.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+}
+
+/// Display modes by JSON name.
+pub fn modes() -> &'static [(&'static str, Mode)] {
+    MODES
+}
+/// Corners by JSON name.
+pub fn corners() -> &'static [(&'static str, Corner)] {
+    CORNERS
+}
+/// Triggers by JSON name.
+pub fn triggers() -> &'static [(&'static str, TriggerKind)] {
+    TRIGGERS
+}
+
+impl Display {
+    pub(crate) fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let mut o = Object::new(v, path, p)?;
+        let layout = o.or("layout", Layout::Page, |v, path, p| {
+            keyword(
+                v,
+                path,
+                p,
+                &[("page", Layout::Page), ("steps", Layout::Steps)],
+            )
+        });
+        let mode = o.or("mode", Mode::Inline, |v, path, p| {
+            keyword(v, path, p, MODES)
+        });
+        let position = o.or("position", Corner::BottomRight, |v, path, p| {
+            keyword(v, path, p, CORNERS)
+        });
+        let launcher_label = o.optional("launcher_label", text);
+        o.finish();
+        Some(Self {
+            layout: layout?,
+            mode: mode?,
+            position: position?,
+            launcher_label: launcher_label.ok()?,
+        })
+    }
+
+    pub(crate) fn to_json(&self) -> Json {
+        let mut o = crate::json::JsonObject::new();
+        o.insert(
+            "layout",
+            if self.layout == Layout::Steps {
+                "steps"
+            } else {
+                "page"
+            },
+        );
+        o.insert("mode", name_of(MODES, self.mode));
+        o.insert("position", name_of(CORNERS, self.position));
+        if let Some(l) = &self.launcher_label {
+            o.insert("launcher_label", l.to_json());
+        }
+        Json::Object(o)
+    }
+}
+
+impl Trigger {
+    pub(crate) fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let d = Self::default();
+        let mut o = Object::new(v, path, p)?;
+        let on = o.or("on", d.on, |v, path, p| keyword(v, path, p, TRIGGERS));
+        let delay_seconds = o.or("delay_seconds", d.delay_seconds, uint);
+        let scroll_percent = o.or("scroll_percent", d.scroll_percent, small);
+        let page_views = o.or("page_views", d.page_views, uint);
+        let event = o.optional("event", string);
+        let selector = o.optional("selector", string);
+        o.finish();
+        Some(Self {
+            on: on?,
+            delay_seconds: delay_seconds?,
+            scroll_percent: scroll_percent?,
+            page_views: page_views?,
+            event: event.ok()?,
+            selector: selector.ok()?,
+        })
+    }
+
+    pub(crate) fn to_json(&self) -> Json {
+        let mut o = crate::json::JsonObject::new();
+        o.insert("on", name_of(TRIGGERS, self.on));
+        o.insert("delay_seconds", self.delay_seconds);
+        o.insert("scroll_percent", self.scroll_percent);
+        o.insert("page_views", self.page_views);
+        o.insert("event", self.event.clone());
+        o.insert("selector", self.selector.clone());
+        Json::Object(o)
+    }
+
+    pub(crate) fn check(&self, p: &mut Problems) {
+        if self.delay_seconds > 3600 {
+            p.push("$.trigger.delay_seconds", "at most 3600 (an hour)");
+        }
+        if !(1..=100).contains(&self.scroll_percent) {
+            p.push("$.trigger.scroll_percent", "expected 1 to 100");
+        }
+        if !(1..=1000).contains(&self.page_views) {
+            p.push("$.trigger.page_views", "expected 1 to 1000");
+        }
+        let event_ok = |e: &str| {
+            (1..=64).contains(&e.len())
+                && e.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_-:.".contains(&b))
+        };
+        match (&self.on, &self.event, &self.selector) {
+            (TriggerKind::Event, None, _) => p.push(
+                "$.trigger.event",
+                "the event trigger needs the name of an event",
+            ),
+            (TriggerKind::Click, _, None) => p.push(
+                "$.trigger.selector",
+                "the click trigger needs a CSS selector",
+            ),
+            _ => {}
+        }
+        if let Some(e) = self.event.as_deref().filter(|e| !event_ok(e)) {
+            p.push(
+                "$.trigger.event",
+                format!("\"{e}\" is not an event name (letters, digits, '_', '-', ':', '.')"),
+            );
+        }
+        if let Some(s) = self
+            .selector
+            .as_deref()
+            .filter(|s| s.trim().is_empty() || s.len() > 200)
+        {
+            p.push(
+                "$.trigger.selector",
+                format!("\"{s}\" is not a CSS selector of at most 200 characters"),
+            );
+        }
+    }
+}
+
+impl Targeting {
+    pub(crate) fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let d = Self::default();
+        let mut o = Object::new(v, path, p)?;
+        let include_urls = o.or("include_urls", Vec::new(), strings);
+        let exclude_urls = o.or("exclude_urls", Vec::new(), strings);
+        let locales = o.or("locales", Vec::new(), strings);
+        let devices = o.or("devices", Vec::new(), |v, path, p| {
+            list(v, path, p, |v, path, p| keyword(v, path, p, DEVICES))
+        });
+        let sample_percent = o.or("sample_percent", d.sample_percent, small);
+        let after_answer_days = o.or("after_answer_days", d.after_answer_days, uint);
+        let after_dismiss_days = o.or("after_dismiss_days", d.after_dismiss_days, uint);
+        let once_per_session = o.or("once_per_session", d.once_per_session, boolean);
+        o.finish();
+        Some(Self {
+            include_urls: include_urls?,
+            exclude_urls: exclude_urls?,
+            locales: locales?,
+            devices: devices?,
+            sample_percent: sample_percent?,
+            after_answer_days: after_answer_days?,
+            after_dismiss_days: after_dismiss_days?,
+            once_per_session: once_per_session?,
+        })
+    }
+
+    pub(crate) fn to_json(&self) -> Json {
+        let mut o = crate::json::JsonObject::new();
+        o.insert("include_urls", self.include_urls.clone());
+        o.insert("exclude_urls", self.exclude_urls.clone());
+        o.insert("locales", self.locales.clone());
+        o.insert(
+            "devices",
+            self.devices
+                .iter()
+                .map(|d| name_of(DEVICES, *d))
+                .collect::<Vec<_>>(),
+        );
+        o.insert("sample_percent", self.sample_percent);
+        o.insert("after_answer_days", self.after_answer_days);
+        o.insert("after_dismiss_days", self.after_dismiss_days);
+        o.insert("once_per_session", self.once_per_session);
+        Json::Object(o)
+    }
+
+    pub(crate) fn check(&self, p: &mut Problems) {
+        for (field, patterns) in [
+            ("include_urls", &self.include_urls),
+            ("exclude_urls", &self.exclude_urls),
+        ] {
+            if patterns.len() > 20 {
+                p.push(format!("$.targeting.{field}"), "at most 20 patterns");
+            }
+            for (i, pattern) in patterns.iter().enumerate() {
+                if pattern.is_empty()
+                    || pattern.len() > 300
+                    || pattern.contains(char::is_whitespace)
+                {
+                    p.push(
+                        format!("$.targeting.{field}[{i}]"),
+                        "expected a URL pattern such as /support/* or https://clinic.example/*",
+                    );
+                }
+            }
+        }
+        for (i, l) in self
+            .locales
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !is_locale_tag(l))
+        {
+            p.push(
+                format!("$.targeting.locales[{i}]"),
+                format!("\"{l}\" is not a locale tag such as \"en\""),
+            );
+        }
+        if self.sample_percent > 100 {
+            p.push("$.targeting.sample_percent", "expected 0 to 100");
+        }
+        for (field, days) in [
+            ("after_answer_days", self.after_answer_days),
+            ("after_dismiss_days", self.after_dismiss_days),
+        ] {
+            if days > 3650 {
+                p.push(format!("$.targeting.{field}"), "at most 3650 days");
+            }
+        }
+    }
+}
+
+impl Theme {
+    pub(crate) fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
+        let mut o = Object::new(v, path, p)?;
+        let scheme = o.or("scheme", Scheme::Auto, |v, path, p| {
+            keyword(v, path, p, SCHEMES)
+        });
+        let accent = o.optional("accent", string);
+        let accent_text = o.optional("accent_text", string);
+        let radius = o.optional("radius", string);
+        let font = o.optional("font", string);
+        o.finish();
+        Some(Self {
+            scheme: scheme?,
+            accent: accent.ok()?,
+            accent_text: accent_text.ok()?,
+            radius: radius.ok()?,
+            font: font.ok()?,
+        })
+    }
+
+    pub(crate) fn to_json(&self) -> Json {
+        let mut o = crate::json::JsonObject::new();
+        o.insert("scheme", name_of(SCHEMES, self.scheme));
+        for (k, v) in [
+            ("accent", &self.accent),
+            ("accent_text", &self.accent_text),
+            ("radius", &self.radius),
+            ("font", &self.font),
+        ] {
+            if let Some(v) = v {
+                o.insert(k, v.as_str());
+            }
+        }
+        Json::Object(o)
+    }
+
+    /// The CSS custom properties this theme sets on the widget's element.
+    pub fn properties(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("--sayso-accent", &self.accent),
+            ("--sayso-accent-text", &self.accent_text),
+            ("--sayso-radius", &self.radius),
+            ("--sayso-font", &self.font),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v.as_deref()?)))
+        .collect()
+    }
+
+    /// The name of the scheme, for the widget element's `data-scheme`.
+    pub fn scheme_name(&self) -> &'static str {
+        name_of(SCHEMES, self.scheme)
+    }
+
+    pub(crate) fn check(&self, p: &mut Problems) {
+        // Values become CSS: only what cannot reach the network (no url(), no functions).
+        for (field, colour) in [("accent", &self.accent), ("accent_text", &self.accent_text)] {
+            if let Some(c) = colour.as_deref().filter(|c| !is_hex_colour(c)) {
+                p.push(
+                    format!("$.theme.{field}"),
+                    format!("\"{c}\" is not a hex colour such as #006b5f"),
+                );
+            }
+        }
+        if let Some(r) = self.radius.as_deref().filter(|r| !is_length(r)) {
+            p.push(
+                "$.theme.radius",
+                format!("\"{r}\" is not a length such as 8px or 0.5rem"),
+            );
+        }
+        if let Some(f) = self.font.as_deref().filter(|f| !is_font_list(f)) {
+            p.push(
+                "$.theme.font",
+                format!(
+                    "\"{f}\" is not a font family list such as \"Source Sans 3\", Arial, sans-serif"
+                ),
+            );
+        }
+    }
+}
+
+/// `#rgb`, `#rgba`, `#rrggbb` or `#rrggbbaa`.
+pub fn is_hex_colour(s: &str) -> bool {
+    s.strip_prefix('#').is_some_and(|h| {
+        matches!(h.len(), 3 | 4 | 6 | 8) && h.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+fn is_length(s: &str) -> bool {
+    let number = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = &s[number.len()..];
+    matches!(unit, "px" | "rem" | "em")
+        && !number.is_empty()
+        && number
+            .parse::<f32>()
+            .is_ok_and(|n| (0.0..=100.0).contains(&n))
+}
+
+fn is_font_list(s: &str) -> bool {
+    !s.trim().is_empty()
+        && s.len() <= 200
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || " ,-_'\"".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_patterns() {
+        let url = "https://clinic.example/support/diabetes?patient=4#top";
+        for (pattern, matches) in [
+            ("/support/*", true),
+            ("/support/diabetes", true),
+            ("/support", false),
+            ("/*/diabetes", true),
+            ("https://clinic.example/*", true),
+            ("https://other.example/*", false),
+            ("*patient=4*", true),
+            ("/billing/*", false),
+        ] {
+            assert_eq!(url_matches(pattern, url), matches, "{pattern}");
+        }
+        assert!(url_matches("/", "https://clinic.example"));
+    }
+
+    #[test]
+    fn targeting_decides_from_the_visit_and_the_memory() {
+        let now = 1_800_000_000_000.0;
+        let visit = Visit {
+            url: "https://clinic.example/support/",
+            locale: "es-MX",
+            device: Device::Mobile,
+            now,
+            shown_this_session: false,
+        };
+        let t = Targeting {
+            include_urls: vec!["/support/*".into()],
+            exclude_urls: vec!["*/support/private*".into()],
+            locales: vec!["es".into(), "en".into()],
+            devices: vec![Device::Mobile, Device::Tablet],
+            ..Targeting::default()
+        };
+        let fresh = Memory::default();
+        assert_eq!(t.allows(&visit, &fresh), Ok(()));
+        let cases: Vec<(Visit, Memory, Refusal)> = vec![
+            (
+                Visit {
+                    url: "https://clinic.example/billing/",
+                    ..visit
+                },
+                fresh,
+                Refusal::Url,
+            ),
+            (
+                Visit {
+                    url: "https://clinic.example/support/private/x",
+                    ..visit
+                },
+                fresh,
+                Refusal::Url,
+            ),
+            (
+                Visit {
+                    locale: "de",
+                    ..visit
+                },
+                fresh,
+                Refusal::Locale,
+            ),
+            (
+                Visit {
+                    device: Device::Desktop,
+                    ..visit
+                },
+                fresh,
+                Refusal::Device,
+            ),
+            (
+                visit,
+                Memory {
+                    sampled: Some(false),
+                    ..fresh
+                },
+                Refusal::Sample,
+            ),
+            (
+                visit,
+                Memory {
+                    answered_at: Some(now - 89.0 * DAY_MS),
+                    ..fresh
+                },
+                Refusal::Answered,
+            ),
+            (
+                visit,
+                Memory {
+                    dismissed_at: Some(now - 13.0 * DAY_MS),
+                    ..fresh
+                },
+                Refusal::Dismissed,
+            ),
+            (
+                Visit {
+                    shown_this_session: true,
+                    ..visit
+                },
+                fresh,
+                Refusal::Session,
+            ),
+        ];
+        for (v, m, refusal) in cases {
+            assert_eq!(t.allows(&v, &m), Err(refusal), "{v:?} {m:?}");
+        }
+        // Long enough ago, they are asked again.
+        let old = Memory {
+            answered_at: Some(now - 91.0 * DAY_MS),
+            dismissed_at: Some(now - 15.0 * DAY_MS),
+            sampled: Some(true),
+        };
+        assert_eq!(t.allows(&visit, &old), Ok(()));
+    }
+
+    #[test]
+    fn sampling_devices_and_scrolling() {
+        let t = Targeting {
+            sample_percent: 25,
+            ..Targeting::default()
+        };
+        assert!(t.sampled(0.1) && !t.sampled(0.25) && !t.sampled(0.9));
+        assert!(
+            !Targeting {
+                sample_percent: 0,
+                ..t.clone()
+            }
+            .sampled(0.0)
+        );
+        assert_eq!(device_class(390, true), Device::Mobile);
+        assert_eq!(device_class(800, true), Device::Tablet);
+        assert_eq!(device_class(390, false), Device::Desktop);
+        assert_eq!(scrolled_percent(500.0, 800.0, 1800.0), 50);
+        assert_eq!(scrolled_percent(0.0, 800.0, 600.0), 100);
+    }
+
+    #[test]
+    fn theme_values_cannot_reach_the_network() {
+        assert!(
+            is_hex_colour("#006b5f")
+                && is_hex_colour("#FFF")
+                && !is_hex_colour("red")
+                && !is_hex_colour("#12345")
+        );
+        assert!(
+            is_length("8px") && is_length("0.5rem") && !is_length("8") && !is_length("calc(1px)")
+        );
+        assert!(
+            is_font_list("\"Source Sans 3\", Arial, sans-serif")
+                && !is_font_list("x; background: url(http://e)")
+        );
+    }
+}
