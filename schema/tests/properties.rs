@@ -207,7 +207,7 @@ fn build_definition(seeds: &[QuestionSeed]) -> SurveyDefinition {
 fn presentation(n: usize) -> sayso_schema::Display {
     let (_, mode) = sayso_schema::presentation::modes()[n % 4];
     let (_, position) = sayso_schema::presentation::corners()[n / 4 % 4];
-    let launcher_label = (n % 2 == 0).then(|| "Feedback".into());
+    let launcher_label = n.is_multiple_of(2).then(|| "Feedback".into());
     sayso_schema::Display {
         layout: Default::default(),
         mode,
@@ -238,7 +238,7 @@ fn targeting(n: usize) -> sayso_schema::Targeting {
         sample_percent: (n * 10 % 101) as u8,
         after_answer_days: n as u32,
         after_dismiss_days: 0,
-        once_per_session: n % 2 == 0,
+        once_per_session: n.is_multiple_of(2),
     }
 }
 
@@ -251,7 +251,7 @@ fn theme(n: usize) -> sayso_schema::Theme {
         ][n % 3],
         accent: Some("#006b5f".into()),
         accent_text: None,
-        radius: (n % 2 == 1).then(|| "8px".into()),
+        radius: (!n.is_multiple_of(2)).then(|| "8px".into()),
         font: Some("\"Source Sans 3\", Arial, sans-serif".into()),
     }
 }
