@@ -88,6 +88,18 @@ fn local_storage() -> Option<Storage> {
     window().local_storage().ok().flatten()
 }
 
+/// The text stored under `key` in `localStorage`, if the browser lets the page have it.
+pub fn stored(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok().flatten()
+}
+
+/// Store `text` under `key` in `localStorage`; quietly nothing when the browser refuses.
+pub fn store(key: &str, text: &str) {
+    if let Some(s) = local_storage() {
+        let _ = s.set_item(key, text);
+    }
+}
+
 /// The outbox's place in `localStorage`.
 pub struct LocalStore;
 

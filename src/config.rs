@@ -1,7 +1,8 @@
 //! The site owner's configuration, as the loader hands it over: the script tag's `data-*`
 //! attributes merged over `window.saysoConfig`, keys in camelCase.
 
-use sayso_schema::{Json, JsonObject};
+use sayso_schema::presentation::{corners, modes, named, triggers};
+use sayso_schema::{Corner, Json, JsonObject, Mode, SurveyDefinition, TriggerKind};
 
 /// Where the survey definition comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +24,66 @@ pub struct WidgetConfig {
     pub locale: Option<String>,
     /// CSS selector of the element to render the survey into; the end of `<body>` otherwise.
     pub target: Option<String>,
+    /// The page's overrides of the definition's display and trigger.
+    pub overrides: Overrides,
+}
+
+/// What the tag's `data-*` attributes change in the definition's `display` and `trigger`:
+/// `data-mode`, `data-position`, `data-trigger`, `data-delay`, `data-scroll`, `data-event`,
+/// `data-selector`, `data-launcher-label`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `data-mode`.
+    pub mode: Option<Mode>,
+    /// `data-position`.
+    pub position: Option<Corner>,
+    /// `data-trigger`.
+    pub trigger: Option<TriggerKind>,
+    /// `data-delay` (seconds).
+    pub delay: Option<u32>,
+    /// `data-scroll` (percent).
+    pub scroll: Option<u8>,
+    /// `data-event`.
+    pub event: Option<String>,
+    /// `data-selector`.
+    pub selector: Option<String>,
+    /// `data-launcher-label`.
+    pub launcher_label: Option<String>,
+}
+
+impl Overrides {
+    /// Apply these overrides to `definition`, then check the result as the collector would: an
+    /// override that breaks the definition (an event trigger without an event) is an error.
+    pub fn apply(&self, definition: &mut SurveyDefinition) -> Result<(), String> {
+        let (display, trigger) = (&mut definition.display, &mut definition.trigger);
+        if let Some(m) = self.mode {
+            display.mode = m;
+        }
+        if let Some(p) = self.position {
+            display.position = p;
+        }
+        if let Some(l) = &self.launcher_label {
+            display.launcher_label = Some(l.as_str().into());
+        }
+        if let Some(t) = self.trigger {
+            trigger.on = t;
+        }
+        if let Some(d) = self.delay {
+            trigger.delay_seconds = d;
+        }
+        if let Some(s) = self.scroll {
+            trigger.scroll_percent = s;
+        }
+        if let Some(e) = &self.event {
+            trigger.event = Some(e.clone());
+        }
+        if let Some(s) = &self.selector {
+            trigger.selector = Some(s.clone());
+        }
+        definition
+            .validate()
+            .map_err(|p| format!("the tag's data-* attributes make the survey invalid: {p}"))
+    }
 }
 
 /// What is wrong with a configuration, worded for the site owner's console.
@@ -89,11 +150,48 @@ impl WidgetConfig {
                 "data-locale \"{l}\" is not a language tag such as \"en\" or \"pt-BR\""
             )));
         }
+        let keyword =
+            |key: &str, attribute: &str, names: &str| -> Result<Option<String>, ConfigError> {
+                let value = text(key, attribute)?;
+                Ok(value).and_then(|v| match v {
+                    Some(v) if !names.split(", ").any(|n| n == v) => Err(ConfigError(format!(
+                        "{attribute} \"{v}\" is not one of: {names}"
+                    ))),
+                    v => Ok(v),
+                })
+            };
+        let number = |key: &str, attribute: &str, max: u32| -> Result<Option<u32>, ConfigError> {
+            match text(key, attribute)? {
+                None => Ok(None),
+                Some(v) => match v.parse::<u32>() {
+                    Ok(n) if n <= max => Ok(Some(n)),
+                    _ => Err(ConfigError(format!(
+                        "{attribute} \"{v}\" is not a whole number from 0 to {max}"
+                    ))),
+                },
+            }
+        };
+        fn names<T>(table: &[(&'static str, T)]) -> String {
+            table.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+        }
+        let overrides = Overrides {
+            mode: keyword("mode", "data-mode", &names(modes()))?.and_then(|v| named(modes(), &v)),
+            position: keyword("position", "data-position", &names(corners()))?
+                .and_then(|v| named(corners(), &v)),
+            trigger: keyword("trigger", "data-trigger", &names(triggers()))?
+                .and_then(|v| named(triggers(), &v)),
+            delay: number("delay", "data-delay", 3600)?,
+            scroll: number("scroll", "data-scroll", 100)?.map(|n| n as u8),
+            event: text("event", "data-event")?,
+            selector: text("selector", "data-selector")?,
+            launcher_label: text("launcherLabel", "data-launcher-label")?,
+        };
         Ok(Self {
             endpoint: endpoint.trim_end_matches('/').to_owned(),
             survey,
             locale,
             target: text("target", "data-target")?,
+            overrides,
         })
     }
 }
@@ -114,6 +212,22 @@ mod tests {
         assert_eq!(c.survey, SurveySource::Remote("patient-experience".into()));
         assert_eq!(c.target.as_deref(), Some("#feedback"));
         assert_eq!(c.locale.as_deref(), Some("es"));
+    }
+
+    #[test]
+    fn data_attributes_override_display_and_trigger() {
+        let c = parse(r#"{"endpoint":"/v1","survey":"x","mode":"modal","trigger":"exit_intent","position":"top_left"}"#).unwrap();
+        let mut d = SurveyDefinition::from_json(include_str!("../surveys/patient-experience.json"))
+            .unwrap();
+        c.overrides.apply(&mut d).unwrap();
+        assert_eq!(
+            (d.display.mode, d.display.position, d.trigger.on),
+            (Mode::Modal, Corner::TopLeft, TriggerKind::ExitIntent)
+        );
+        // An override that leaves the survey incomplete is refused like a bad definition.
+        let c = parse(r#"{"endpoint":"/v1","survey":"x","trigger":"event"}"#).unwrap();
+        let err = c.overrides.apply(&mut d).unwrap_err();
+        assert!(err.contains("$.trigger.event"), "{err}");
     }
 
     #[test]
@@ -139,6 +253,26 @@ mod tests {
                 "data-locale",
             ),
             (r#"{"endpoint":42,"survey":"x"}"#, "data-endpoint"),
+            (
+                r#"{"endpoint":"/v1","survey":"x","mode":"popup"}"#,
+                "data-mode",
+            ),
+            (
+                r#"{"endpoint":"/v1","survey":"x","position":"middle"}"#,
+                "data-position",
+            ),
+            (
+                r#"{"endpoint":"/v1","survey":"x","trigger":"hover"}"#,
+                "data-trigger",
+            ),
+            (
+                r#"{"endpoint":"/v1","survey":"x","delay":"soon"}"#,
+                "data-delay",
+            ),
+            (
+                r#"{"endpoint":"/v1","survey":"x","scroll":"150"}"#,
+                "data-scroll",
+            ),
             (r#"[1,2]"#, "saysoConfig"),
             (r#"{"#, "JSON"),
         ];

@@ -105,6 +105,8 @@ pub struct FieldView {
     pub autocomplete: &'static str,
     /// Hint shown in the empty field.
     pub placeholder: Option<String>,
+    /// A note under the field (that e-mail addresses and phone numbers are removed).
+    pub note: Option<&'static str>,
 }
 
 /// Everything needed to render one question.
@@ -162,6 +164,7 @@ pub fn question_view(
         variant,
         options,
     };
+    let redacted = definition.privacy.redact.then_some(strings.redaction_note);
     let field = |field, label: Option<String>, long, max| FieldView {
         field,
         label,
@@ -171,6 +174,12 @@ pub fn question_view(
         input_type: "text",
         autocomplete: "off",
         placeholder: None,
+        // Free text is redacted; e-mail and phone fields exist to carry exactly that.
+        note: if matches!(field, Field::Text | Field::Definition | Field::OtherText) {
+            redacted
+        } else {
+            None
+        },
     };
     match &question.kind {
         QuestionKind::Nps { labels }

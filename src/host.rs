@@ -1,10 +1,24 @@
 //! The widget's place on the host page: one host element with an open shadow root whose only
-//! styles are one constructable stylesheet. Nothing is added to the host document's styles.
+//! styles are one constructable stylesheet (nothing is added to the page's styles), holding
+//! the frame of the chosen display mode:
+//!
+//! - inline: in the page, where `data-target` says;
+//! - launcher: a button in a corner that opens a panel;
+//! - slide-in: a panel in a corner;
+//! - modal: a `<dialog>` (the browser traps focus, Escape closes it, focus returns after).
+//!
+//! Floating frames live in the browser's top layer (popover, modal dialog), so a transformed
+//! or zoomed page body, or a page's z-index, cannot misplace them, and they shift no content.
 
+use sayso_schema::{Corner, Mode, Theme};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRootInit, ShadowRootMode};
+use web_sys::{
+    CssStyleSheet, Element, HtmlDialogElement, HtmlElement, ShadowRootInit, ShadowRootMode,
+};
 
 use crate::browser::{js_error_text, window};
+use crate::dom::{Node, el, toggle_attr};
+use crate::i18n::Strings;
 
 /// The widget's CSS (from `style/`, minified at build time).
 pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/sayso.min.css"));
@@ -12,7 +26,7 @@ pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/sayso.min.css"));
 /// The host element's tag name.
 pub const HOST_TAG: &str = "sayso-survey";
 
-/// Find where the widget goes: the element `target` selects, else `<body>`.
+/// Find where an inline widget goes: the element `target` selects, else `<body>`.
 pub fn find_parent(target: Option<&str>) -> Result<Element, String> {
     let document = window().document().ok_or("no document")?;
     match target {
@@ -27,33 +41,234 @@ pub fn find_parent(target: Option<&str>) -> Result<Element, String> {
     }
 }
 
-/// Create the host element in `parent` and return it with the element to mount into, inside
-/// its shadow root.
-pub fn create(
-    parent: &Element,
-    locale: &str,
-    rtl: bool,
-) -> Result<(HtmlElement, HtmlElement), String> {
-    build(parent, locale, rtl).map_err(|e| {
-        format!(
-            "could not create the widget's element ({})",
-            js_error_text(&e)
-        )
-    })
+/// What a frame is made of.
+pub struct FrameSpec<'a> {
+    /// Display mode.
+    pub mode: Mode,
+    /// Corner of a launcher or panel.
+    pub corner: Corner,
+    /// Language tag of the survey.
+    pub locale: &'a str,
+    /// Built-in strings.
+    pub strings: &'static Strings,
+    /// The survey's title, the accessible name of panels and dialogs.
+    pub title: &'a str,
+    /// Text of the launcher button.
+    pub launcher_label: &'a str,
+    /// Colours, radius, font, scheme.
+    pub theme: &'a Theme,
 }
 
-fn build(parent: &Element, locale: &str, rtl: bool) -> Result<(HtmlElement, HtmlElement), JsValue> {
+/// A survey's frame on the page.
+pub struct Frame {
+    /// The host element (`<sayso-survey>`), where the DOM events are dispatched.
+    pub host: HtmlElement,
+    /// Where the survey component is mounted.
+    pub root: HtmlElement,
+    /// The element shown and hidden: the inline frame, the panel, or the dialog.
+    panel: HtmlElement,
+    close: HtmlElement,
+    launcher: Option<HtmlElement>,
+    mode: Mode,
+}
+
+impl Frame {
+    /// Create the frame of `spec` in `parent` (closed).
+    pub fn create(parent: &Element, spec: &FrameSpec) -> Result<Frame, String> {
+        build(parent, spec).map_err(|e| {
+            format!(
+                "could not create the widget's element ({})",
+                js_error_text(&e)
+            )
+        })
+    }
+
+    /// Show the launcher (launcher mode) or open the survey (other modes). `by_visitor`: the
+    /// visitor asked for it, so the focus moves to it; a survey that appears on its own does not
+    /// take the focus, except a modal dialog, which must.
+    pub fn present(&self, by_visitor: bool) {
+        match &self.launcher {
+            Some(launcher) if !by_visitor => {
+                let _ = launcher.show_popover();
+            }
+            _ => self.open(by_visitor),
+        }
+    }
+
+    fn open(&self, focus: bool) {
+        match self.mode {
+            Mode::Inline => toggle_attr(&self.panel, "hidden", false),
+            Mode::Modal => {
+                let _ = self.panel.unchecked_ref::<HtmlDialogElement>().show_modal();
+            }
+            Mode::Launcher | Mode::SlideIn => {
+                let _ = self.panel.show_popover();
+            }
+        }
+        if focus || self.mode == Mode::Modal {
+            let _ = self.panel.focus();
+        }
+    }
+
+    /// Whether the survey is showing.
+    pub fn is_open(&self) -> bool {
+        match self.mode {
+            Mode::Inline => !self.panel.has_attribute("hidden"),
+            Mode::Modal => self.panel.unchecked_ref::<HtmlDialogElement>().open(),
+            Mode::Launcher | Mode::SlideIn => self.panel.matches(":popover-open").unwrap_or(false),
+        }
+    }
+
+    /// Hide the survey (the launcher stays); focus goes back to the launcher.
+    pub fn close(&self) {
+        match self.mode {
+            Mode::Inline => toggle_attr(&self.panel, "hidden", true),
+            Mode::Modal => self.panel.unchecked_ref::<HtmlDialogElement>().close(),
+            Mode::Launcher | Mode::SlideIn => {
+                let _ = self.panel.hide_popover();
+            }
+        }
+        if let Some(launcher) = &self.launcher {
+            let _ = launcher.focus();
+        }
+    }
+
+    /// Remove everything: the launcher too (an SPA moved to a page the survey is not for).
+    pub fn hide_all(&self) {
+        self.close();
+        if let Some(launcher) = &self.launcher {
+            let _ = launcher.hide_popover();
+        }
+    }
+
+    /// Call `closed` when the visitor closes the survey: the close button, Escape.
+    pub fn on_close(&self, closed: impl Fn() + 'static) {
+        let closed = std::rc::Rc::new(closed);
+        let (by_button, by_escape) = (closed.clone(), closed);
+        Node(self.close.clone().into()).on("click", move |_| by_button());
+        let modal = self.mode == Mode::Modal;
+        Node(self.panel.clone().into()).on(if modal { "cancel" } else { "keydown" }, move |ev| {
+            let escape = modal
+                || ev
+                    .dyn_ref::<web_sys::KeyboardEvent>()
+                    .is_some_and(|k| k.key() == "Escape");
+            if escape {
+                ev.prevent_default();
+                by_escape();
+            }
+        });
+    }
+
+    /// Keep Tab and Shift+Tab inside a modal dialog: past the last control, back to the first
+    /// (the browser alone would let the focus leave for its own toolbar).
+    fn trap_focus(&self) {
+        let dialog = self.panel.clone();
+        Node(self.panel.clone().into()).on("keydown", move |ev| {
+            let Some(key) = ev
+                .dyn_ref::<web_sys::KeyboardEvent>()
+                .filter(|k| k.key() == "Tab")
+            else {
+                return;
+            };
+            let Ok(list) = dialog.query_selector_all("input, textarea, button, a[href]") else {
+                return;
+            };
+            let visible: Vec<HtmlElement> = (0..list.length())
+                .filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok())
+                .filter(|e| e.get_client_rects().length() > 0)
+                .collect();
+            let (Some(first), Some(last)) = (visible.first(), visible.last()) else {
+                return;
+            };
+            let target = ev.target().and_then(|t| t.dyn_into::<HtmlElement>().ok());
+            let wrap = match (key.shift_key(), target) {
+                (false, Some(t)) if &t == last => Some(first),
+                (true, Some(t)) if &t == first || t == dialog => Some(last),
+                _ => None,
+            };
+            if let Some(to) = wrap {
+                ev.prevent_default();
+                let _ = to.focus();
+            }
+        });
+    }
+
+    /// Call `opened` when the visitor clicks the launcher.
+    pub fn on_launcher(&self, opened: impl Fn() + 'static) {
+        if let Some(launcher) = &self.launcher {
+            Node(launcher.clone().into()).on("click", move |_| opened());
+        }
+    }
+}
+
+fn build(parent: &Element, spec: &FrameSpec) -> Result<Frame, JsValue> {
     let document = window().document().ok_or("no document")?;
     let host: HtmlElement = document.create_element(HOST_TAG)?.unchecked_into();
-    host.set_attribute("lang", locale)?;
-    host.set_attribute("dir", if rtl { "rtl" } else { "ltr" })?;
+    host.set_attribute("lang", spec.locale)?;
+    host.set_attribute("dir", if spec.strings.rtl { "rtl" } else { "ltr" })?;
+    if spec.theme.scheme_name() != "auto" {
+        host.set_attribute("data-scheme", spec.theme.scheme_name())?;
+    }
+    // CSSOM, not a style attribute: allowed under a strict style-src.
+    for (property, value) in spec.theme.properties() {
+        host.style().set_property(property, value)?;
+    }
     let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     let sheet = CssStyleSheet::new()?;
     sheet.replace_sync(CSS)?;
     shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
-    let root: HtmlElement = document.create_element("div")?.unchecked_into();
-    root.set_class_name("sayso");
-    shadow.append_child(&root)?;
+
+    let corner =
+        sayso_schema::presentation::name_of(sayso_schema::presentation::corners(), spec.corner);
+    let root = el("div", "sayso-mount");
+    let close = el("button", "sayso-close")
+        .attr("type", "button")
+        .attr("aria-label", spec.strings.close)
+        .text("×");
+    let (root_element, close_element) = (root.0.clone(), close.0.clone());
+    let frame = |tag: &str, modifier: &str| {
+        el(tag, &format!("sayso-frame sayso-frame--{modifier}"))
+            .attr("data-corner", corner)
+            .attr("tabindex", "-1")
+    };
+    let panel = match spec.mode {
+        Mode::Inline => frame("div", "inline").attr("hidden", ""),
+        Mode::Modal => frame("dialog", "modal").attr("aria-label", spec.title),
+        Mode::Launcher => frame("div", "panel")
+            .attr("popover", "manual")
+            .attr("role", "dialog")
+            .attr("aria-label", spec.title),
+        Mode::SlideIn => frame("div", "panel")
+            .attr("popover", "manual")
+            .attr("role", "region")
+            .attr("aria-label", spec.title),
+    }
+    .child(root)
+    .child(close);
+    let launcher = (spec.mode == Mode::Launcher).then(|| {
+        el("button", "sayso-launcher")
+            .attr("type", "button")
+            .attr("popover", "manual")
+            .attr("data-corner", corner)
+            .attr("aria-haspopup", "dialog")
+            .text(spec.launcher_label)
+    });
+    let launcher_element: Option<HtmlElement> =
+        launcher.as_ref().map(|l| l.0.clone().unchecked_into());
+    let panel_element: HtmlElement = panel.0.clone().unchecked_into();
+    let wrapper = el("div", "sayso").maybe_child(launcher).child(panel);
+    shadow.append_child(&wrapper.0)?;
     parent.append_child(&host)?;
-    Ok((host, root))
+    let frame = Frame {
+        host,
+        root: root_element.unchecked_into(),
+        panel: panel_element,
+        close: close_element.unchecked_into(),
+        launcher: launcher_element,
+        mode: spec.mode,
+    };
+    if spec.mode == Mode::Modal {
+        frame.trap_focus();
+    }
+    Ok(frame)
 }

@@ -65,6 +65,12 @@ pub struct Strings {
     pub invalid_email: &'static str,
     /// Not a phone number.
     pub invalid_phone: &'static str,
+    /// The launcher button.
+    pub launcher: &'static str,
+    /// The close button's accessible name.
+    pub close: &'static str,
+    /// Under free-text fields when e-mail addresses and phone numbers are removed.
+    pub redaction_note: &'static str,
 }
 
 /// English.
@@ -119,6 +125,9 @@ pub const EN: Strings = Strings {
     select_at_most: "Please select at most {n}.",
     invalid_email: "Please enter an e-mail address such as name@example.org.",
     invalid_phone: "Please enter a phone number, with the country code if you are abroad.",
+    launcher: "Feedback",
+    close: "Close",
+    redaction_note: "E-mail addresses and phone numbers you type here are removed before sending.",
 };
 
 /// Spanish.
@@ -173,6 +182,9 @@ pub const ES: Strings = Strings {
     select_at_most: "Seleccione como máximo {n}.",
     invalid_email: "Introduzca un correo electrónico, por ejemplo nombre@ejemplo.org.",
     invalid_phone: "Introduzca un número de teléfono, con el prefijo del país si está en el extranjero.",
+    launcher: "Opinión",
+    close: "Cerrar",
+    redaction_note: "Los correos electrónicos y números de teléfono que escriba aquí se eliminan antes del envío.",
 };
 
 /// French.
@@ -227,6 +239,9 @@ pub const FR: Strings = Strings {
     select_at_most: "Veuillez en choisir au plus {n}.",
     invalid_email: "Veuillez saisir une adresse e-mail, par exemple nom@exemple.org.",
     invalid_phone: "Veuillez saisir un numéro de téléphone, avec l’indicatif du pays si vous êtes à l’étranger.",
+    launcher: "Votre avis",
+    close: "Fermer",
+    redaction_note: "Les adresses e-mail et numéros de téléphone saisis ici sont retirés avant l’envoi.",
 };
 
 /// German.
@@ -281,6 +296,9 @@ pub const DE: Strings = Strings {
     select_at_most: "Bitte wählen Sie höchstens {n} aus.",
     invalid_email: "Bitte geben Sie eine E-Mail-Adresse ein, zum Beispiel name@beispiel.de.",
     invalid_phone: "Bitte geben Sie eine Telefonnummer ein, im Ausland mit Ländervorwahl.",
+    launcher: "Feedback geben",
+    close: "Schließen",
+    redaction_note: "Hier eingegebene E-Mail-Adressen und Telefonnummern werden vor dem Senden entfernt.",
 };
 
 /// Portuguese.
@@ -335,6 +353,9 @@ pub const PT: Strings = Strings {
     select_at_most: "Selecione no máximo {n}.",
     invalid_email: "Digite um endereço de e-mail, por exemplo nome@exemplo.org.",
     invalid_phone: "Digite um número de telefone, com o código do país se estiver no exterior.",
+    launcher: "Sua opinião",
+    close: "Fechar",
+    redaction_note: "Endereços de e-mail e números de telefone digitados aqui são removidos antes do envio.",
 };
 
 /// Arabic (right to left).
@@ -377,6 +398,9 @@ pub const AR: Strings = Strings {
     select_at_most: "يرجى اختيار {n} على الأكثر.",
     invalid_email: "يرجى إدخال بريد إلكتروني مثل name@example.org.",
     invalid_phone: "يرجى إدخال رقم هاتف، مع رمز الدولة إذا كنت في الخارج.",
+    launcher: "رأيك",
+    close: "إغلاق",
+    redaction_note: "تُحذف عناوين البريد الإلكتروني وأرقام الهواتف التي تكتبها هنا قبل الإرسال.",
 };
 
 /// Every language the widget speaks.
@@ -492,6 +516,9 @@ mod tests {
                 (EN.select_at_most, t.select_at_most),
                 (EN.invalid_email, t.invalid_email),
                 (EN.privacy_note, t.privacy_note),
+                (EN.launcher, t.launcher),
+                (EN.close, t.close),
+                (EN.redaction_note, t.redaction_note),
             ];
             for (en, tr) in pairs {
                 assert!(!tr.trim().is_empty(), "{}: empty", t.locale);

@@ -7,6 +7,7 @@
 //! Logic lives in plain modules tested natively ([`config`], [`session`], [`outbox`],
 //! [`transport`] rules, [`i18n`]); [`ui`] only displays it.
 
+pub mod api;
 pub mod browser;
 pub mod config;
 pub mod delivery;
@@ -15,68 +16,78 @@ pub mod form;
 pub mod host;
 pub mod i18n;
 pub mod outbox;
+pub mod present;
 pub mod questions;
+pub mod redact;
 pub mod session;
 pub mod transport;
 pub mod ui;
+pub mod visitor;
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use sayso_schema::SurveyDefinition;
+use sayso_schema::{Mode, SurveyDefinition};
 use wasm_bindgen::prelude::*;
 
-use crate::browser::{console_error, now_rfc3339, page_language, resolve_url, window};
+use crate::browser::{now_rfc3339, page_language, resolve_url, window};
 use crate::config::{SurveySource, WidgetConfig};
 use crate::session::SurveySession;
 
-/// Entry point, called by the loader with its configuration as JSON and, when it could start it
-/// early, the request for the survey definition. Never throws: every failure is one
-/// `console.error` and the page is left as it was.
+/// Entry point, called by the loader with its configuration as JSON, the request for the
+/// survey definition when it could start it early, and `window.Sayso` (whose queued calls are
+/// replayed). Never throws: every failure is one `console.error` (and a `sayso:error` event)
+/// and the page is left as it was.
 #[wasm_bindgen]
-pub fn start(config_json: &str, survey_request: Option<js_sys::Promise>) {
+pub fn start(config_json: &str, survey_request: Option<js_sys::Promise>, api: JsValue) {
     // Development builds say why they panicked; release builds stay small and just stop.
     #[cfg(debug_assertions)]
-    std::panic::set_hook(Box::new(|info| console_error(&info.to_string())));
+    std::panic::set_hook(Box::new(|info| browser::console_error(&info.to_string())));
+    if api.is_object() {
+        api::install(&api, present::controls());
+    }
     let config = match WidgetConfig::from_json(config_json) {
         Ok(c) => c,
-        Err(e) => return console_error(&e.0),
+        Err(e) => return api::error(&e.0),
     };
     let Some(endpoint) = resolve_url(&config.endpoint) else {
-        return console_error(&format!(
+        return api::error(&format!(
             "data-endpoint \"{}\" is not an http(s) URL",
             config.endpoint
         ));
     };
     // Leptos' executor starts with the first mount; until then, futures run on wasm-bindgen's.
     wasm_bindgen_futures::spawn_local(async move {
-        if let Err(message) = show(config, endpoint, survey_request).await {
-            console_error(&message);
+        match load(&config, &endpoint, survey_request).await {
+            Ok(definition) => present::begin(definition, &config, &endpoint),
+            Err(message) => api::error(&message),
         }
         // Then the responses an earlier page could not deliver, whatever happened above.
         delivery::flush().await;
     });
 }
 
-/// Load the survey and mount it; every error is worded for the site owner.
-async fn show(
-    config: WidgetConfig,
-    endpoint: String,
+/// Load the survey, apply the tag's overrides and check where it goes; every error is worded
+/// for the site owner.
+async fn load(
+    config: &WidgetConfig,
+    endpoint: &str,
     started: Option<js_sys::Promise>,
-) -> Result<(), String> {
-    let parent = host::find_parent(config.target.as_deref())?;
-    let definition = match &config.survey {
+) -> Result<SurveyDefinition, String> {
+    let mut definition = match &config.survey {
         SurveySource::Remote(id) => {
             transport::fetch_definition(&format!("{endpoint}/surveys/{id}"), started).await?
         }
         SurveySource::Inline(selector) => inline_definition(selector)?,
     };
-    mount(
-        definition,
-        &config,
-        &parent,
-        format!("{endpoint}/responses"),
-    )
+    if config.overrides != Default::default() {
+        config.overrides.apply(&mut definition)?;
+    }
+    if definition.display.mode == Mode::Inline {
+        host::find_parent(config.target.as_deref())?;
+    }
+    Ok(definition)
 }
 
 /// Read the definition from the JSON text of the element `selector` finds.
@@ -92,7 +103,25 @@ fn inline_definition(selector: &str) -> Result<SurveyDefinition, String> {
         .map_err(|p| format!("the inline survey in \"{selector}\" is invalid: {p}"))
 }
 
-/// Render the survey into a new host element in `parent`.
+/// Render `session` into `root` (the mount point of a frame). `sent` hears of each response the
+/// visitor sends.
+pub fn mount_widget(
+    root: web_sys::HtmlElement,
+    session: SurveySession,
+    strings: &'static i18n::Strings,
+    responses_url: String,
+    sent: Option<ui::SentHook>,
+    ready: Option<Rc<dyn Fn()>>,
+) {
+    leptos::mount::mount_to(root, move || {
+        let session = RwSignal::new(session);
+        view! { <ui::SurveyWidget session=session responses_url=responses_url strings=strings on_sent=sent on_ready=ready /> }
+    })
+    .forget();
+}
+
+/// Render `definition` inline and open into `parent`, as the loader would with no trigger
+/// (for tests and for pages that embed the crate).
 pub fn mount(
     definition: SurveyDefinition,
     config: &WidgetConfig,
@@ -102,17 +131,26 @@ pub fn mount(
     let wanted = config.locale.clone().unwrap_or_else(page_language);
     let locale = definition.locales.negotiate(&wanted).to_owned();
     let strings = i18n::strings(&locale);
-    let (_host, root) = host::create(parent, &locale, strings.rtl)?;
+    let title = definition.text(&definition.title, &locale).to_owned();
+    let frame = host::Frame::create(
+        parent,
+        &host::FrameSpec {
+            mode: Mode::Inline,
+            corner: definition.display.position,
+            locale: &locale,
+            strings,
+            title: &title,
+            launcher_label: strings.launcher,
+            theme: &definition.theme,
+        },
+    )?;
+    frame.present(false);
     let session = SurveySession::new(
         Arc::new(definition),
         locale,
         now_rfc3339(),
         browser::random_uuid(),
     );
-    leptos::mount::mount_to(root, move || {
-        let session = RwSignal::new(session);
-        view! { <ui::SurveyWidget session=session responses_url=responses_url strings=strings /> }
-    })
-    .forget();
+    mount_widget(frame.root, session, strings, responses_url, None, None);
     Ok(())
 }

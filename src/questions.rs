@@ -142,6 +142,12 @@ fn piped(
     })
 }
 
+/// Tell the page (`sayso:answered`) which question was just answered; never the answer.
+fn answered(session: RwSignal<SurveySession>, q: &str) {
+    let survey = session.with_untracked(|s| s.definition().id.clone());
+    crate::api::emit("answered", &crate::api::detail(&survey, &[("question", q)]));
+}
+
 /// The words for an issue.
 pub fn issue_text(issue: Issue, strings: &Strings) -> String {
     let n = |template: &str, n: u32| fill(template, &[("n", &number(strings.locale, n))]);
@@ -209,6 +215,7 @@ fn option(
                     .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
                     .is_some_and(|i| i.checked());
                 session.update(|s| s.toggle(&q, &control, on));
+                answered(session, &q);
             })
     };
     let input_element: HtmlInputElement = input.0.clone().unchecked_into();
@@ -245,9 +252,19 @@ fn field(
         input_type,
         autocomplete,
         placeholder,
+        note,
     } = view;
     let input_id = format!("sayso-{q}-{}", field.slug());
     let counter_id = format!("{input_id}-left");
+    let note_id = format!("{input_id}-note");
+    let described_by: Vec<&str> = [
+        (counter, counter_id.as_str()),
+        (note.is_some(), note_id.as_str()),
+    ]
+    .into_iter()
+    .filter_map(|(on, id)| on.then_some(id))
+    .collect();
+    let described_by = described_by.join(" ");
     let input = if long {
         el("textarea", "sayso-input sayso-input--long").attr("rows", "4")
     } else {
@@ -262,7 +279,10 @@ fn field(
             .attr("maxlength", &max.to_string())
             .maybe_attr("placeholder", placeholder.as_deref())
             .maybe_attr("aria-label", label.is_none().then_some(legend))
-            .maybe_attr("aria-describedby", counter.then_some(counter_id.as_str()))
+            .maybe_attr(
+                "aria-describedby",
+                Some(described_by.as_str()).filter(|d| !d.is_empty()),
+            )
             .on("input", move |ev| {
                 let text = ev
                     .target()
@@ -270,6 +290,11 @@ fn field(
                     .unwrap_or_default();
                 session.update(|s| s.type_into(&q, field, text));
             })
+    };
+    // Typing is reported once the visitor leaves the field, not at every key.
+    let input = {
+        let q = q.clone();
+        input.on("change", move |_| answered(session, &q))
     };
     let input_element = input.0.clone();
     let counter_node = counter.then(|| {
@@ -290,6 +315,7 @@ fn field(
         }))
         .child(input)
         .maybe_child(counter_node)
+        .maybe_child(note.map(|n| el("p", "sayso-counter").attr("id", &note_id).text(n)))
         .bind(move |e| {
             let (shown, text) =
                 session.with(|s| (s.field_shown(&q, field), s.field_text(&q, field)));

@@ -9,6 +9,7 @@ use sayso_schema::{
 };
 
 use crate::form::{self, Control, Field};
+use crate::redact::redact_answer;
 
 /// Why an answer cannot be sent yet, shown beside its question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -306,12 +307,13 @@ impl SurveySession {
     }
 
     /// The response to send (`partial` when the visitor leaves before finishing): non-blank
-    /// answers to shown questions only. After a successful [`SurveySession::check`] (or, for a
+    /// answers to shown questions only, free text redacted when the survey says so. After a successful [`SurveySession::check`] (or, for a
     /// partial response, with at least one answer) the collector accepts it: the tests hold
     /// every response built here to the schema's `validate_against`. The widget does not run
     /// that check itself: a refusal would lose the response either way, and the check is a
     /// tenth of the widget's code.
     pub fn response(&self, context: Context, partial: bool) -> Response {
+        let redact = self.definition.privacy.redact;
         let answers = self
             .definition
             .questions
@@ -319,7 +321,14 @@ impl SurveySession {
             .zip(&self.answers)
             .filter_map(|(q, a)| Some((q, a.as_ref()?)))
             .filter(|(q, a)| !a.is_blank() && self.visible(&q.id))
-            .map(|(q, a)| (q.id.as_str(), a.to_value()))
+            .map(|(q, a)| {
+                let value = if redact {
+                    redact_answer(a).to_value()
+                } else {
+                    a.to_value()
+                };
+                (q.id.as_str(), value)
+            })
             .collect();
         Response {
             schema: RESPONSE_SCHEMA.to_owned(),

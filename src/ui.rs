@@ -2,6 +2,8 @@
 //! with a retry button). The questions themselves are built by [`crate::questions`]; every rule
 //! lives in the [`SurveySession`].
 
+use std::rc::Rc;
+
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
@@ -30,6 +32,9 @@ pub enum Phase {
     Failed,
 }
 
+/// Hears of each response the visitor sends, by its id.
+pub type SentHook = Rc<dyn Fn(&str)>;
+
 /// The thank-you page: title, message, and a link (url, text).
 type ThankYouPage = (String, Option<String>, Option<(String, String)>);
 
@@ -43,6 +48,11 @@ pub fn SurveyWidget(
     responses_url: String,
     /// Built-in strings in the survey's locale.
     strings: &'static Strings,
+    /// Hears of each response the visitor sends (its id).
+    on_sent: Option<SentHook>,
+    /// Called once every question is built: the frame shows then, all at once, so that its
+    /// content does not grow under the visitor's eyes (or shift the page).
+    on_ready: Option<Rc<dyn Fn()>>,
 ) -> impl IntoView {
     let phase = RwSignal::new(Phase::Answering);
     let announcement = RwSignal::new(String::new());
@@ -79,6 +89,9 @@ pub fn SurveyWidget(
                     question(view, session, strings)
                 });
                 let _ = div.append_child(&element);
+            }
+            if let Some(ready) = &on_ready {
+                ready();
             }
         });
     });
@@ -170,6 +183,9 @@ pub fn SurveyWidget(
             message,
             link,
         ));
+        if let Some(on_sent) = &on_sent {
+            on_sent(&response.id);
+        }
         let pending = Pending {
             url: responses_url.get_value(),
             response,
@@ -291,6 +307,6 @@ fn page_context(session: &SurveySession) -> sayso_schema::Context {
         locale: String::new(),
         started_at: String::new(),
         submitted_at: now_rfc3339(),
-        attributes: Default::default(),
+        attributes: crate::api::attributes(),
     }
 }

@@ -24,6 +24,7 @@ async fn mount(definition: &str) -> ShadowRoot {
         survey: SurveySource::Inline("#unused".into()),
         locale: Some("en".into()),
         target: None,
+        overrides: Default::default(),
     };
     let definition = SurveyDefinition::from_json(definition).unwrap();
     let count = definition.questions.len() as u32;

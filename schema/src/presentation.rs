@@ -726,14 +726,17 @@ pub fn is_hex_colour(s: &str) -> bool {
     })
 }
 
+/// A length up to 100 px, rem or em, such as `8px` or `0.5rem` (read without float parsing,
+/// which would cost the widget kilobytes).
 fn is_length(s: &str) -> bool {
     let number = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
     let unit = &s[number.len()..];
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, "0"));
+    let digits = |d: &str| !d.is_empty() && d.len() <= 3 && d.bytes().all(|b| b.is_ascii_digit());
     matches!(unit, "px" | "rem" | "em")
-        && !number.is_empty()
-        && number
-            .parse::<f32>()
-            .is_ok_and(|n| (0.0..=100.0).contains(&n))
+        && digits(whole)
+        && digits(fraction)
+        && whole.parse::<u32>().is_ok_and(|n| n <= 100)
 }
 
 fn is_font_list(s: &str) -> bool {

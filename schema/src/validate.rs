@@ -34,6 +34,7 @@ impl SurveyDefinition {
     }
 
     /// Every problem of this definition, each with the JSON path of the value at fault.
+    #[inline(never)] // one copy in the widget, however many callers
     pub fn validate(&self) -> Result<(), Problems> {
         let mut c = Checker {
             problems: Problems::default(),

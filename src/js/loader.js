@@ -44,7 +44,7 @@
     import(glue)
       .then(function (widget) {
         return widget.default({ module_or_path: wasm }).then(function () {
-          widget.start(JSON.stringify(config), survey);
+          widget.start(JSON.stringify(config), survey, api);
         });
       })
       .catch(function (error) {

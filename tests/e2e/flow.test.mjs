@@ -74,12 +74,19 @@ test("keyboard only: every question kind answered and sent, and the stored value
   await keys(tab, "Tab");
   await tab.keyboard.type("ana@example.org");
   await keys(tab, "Tab");
-  const onSend = await tab.evaluate(() => document.querySelector("sayso-survey").shadowRoot.activeElement.textContent.trim());
-  assert.equal(onSend, "Send");
-  // Focus is never trapped: Tab from the last control leaves the widget.
+  const focused = () => tab.evaluate(() => {
+    const e = document.querySelector("sayso-survey").shadowRoot.activeElement;
+    return e && (e.getAttribute("aria-label") || e.textContent.trim());
+  });
+  assert.equal(await focused(), "Send");
+  // Then the close button, and focus is never trapped: the next Tab leaves the widget.
+  await keys(tab, "Tab");
+  assert.equal(await focused(), "Close");
   await keys(tab, "Tab");
   assert.equal(await tab.evaluate(() => document.activeElement === document.querySelector("sayso-survey")), false);
-  await keys(tab, "Shift+Tab", "Enter");
+  await keys(tab, "Shift+Tab", "Shift+Tab");
+  assert.equal(await focused(), "Send");
+  await keys(tab, "Enter");
   assert.equal(await outcome(tab), "Thank you!");
 
   const [row, ...more] = await c.stored("every-kind");

@@ -1,0 +1,402 @@
+//! When and how a survey appears. Targeting (in the schema, tested natively) decides whether;
+//! the trigger decides when; the frame (`host.rs`) decides how. What the visitor's browser
+//! remembers (`visitor.rs`) is read and written here.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use sayso_schema::presentation::{device_class, scrolled_percent};
+use sayso_schema::{Json, Mode, SurveyDefinition, TriggerKind, Visit};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{Element, MouseEvent};
+
+use crate::api::{self, Controls};
+use crate::browser::{
+    console_error, now_rfc3339, page_language, random_uuid, store, stored, window,
+};
+use crate::config::WidgetConfig;
+use crate::host::{self, Frame, FrameSpec};
+use crate::i18n::{self, Strings};
+use crate::session::SurveySession;
+use crate::visitor::{self, VisitorMemory};
+
+/// One survey on this page: its definition, and its frame once it has been shown.
+struct Presentation {
+    definition: Arc<SurveyDefinition>,
+    target: Option<String>,
+    responses_url: String,
+    /// The visitor's language, as the page or the tag gives it.
+    wanted: String,
+    locale: String,
+    strings: &'static Strings,
+    frame: RefCell<Option<Frame>>,
+    shown: Cell<bool>,
+    sent: Cell<bool>,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Rc<Presentation>>> = const { RefCell::new(None) };
+    /// `Sayso.open()` called before the survey was ready.
+    static OPEN_ASKED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// What `Sayso.open` and `Sayso.close` do.
+pub fn controls() -> Controls {
+    Controls {
+        open: Rc::new(
+            |id: Option<String>| match CURRENT.with(|c| c.borrow().clone()) {
+                Some(p) if id.as_deref().is_none_or(|id| id == p.definition.id) => p.show(true),
+                Some(p) => api::error(&format!(
+                    "Sayso.open(\"{}\"): this page's tag shows the survey \"{}\"",
+                    id.unwrap_or_default(),
+                    p.definition.id
+                )),
+                None => OPEN_ASKED.with(|o| o.set(true)),
+            },
+        ),
+        close: Rc::new(|| {
+            if let Some(p) = CURRENT.with(|c| c.borrow().clone())
+                && let Some(f) = p.frame.borrow().as_ref()
+            {
+                f.close();
+            }
+        }),
+    }
+}
+
+/// Take charge of `definition` on this page: decide whether it may show, and arm its trigger.
+pub fn begin(definition: SurveyDefinition, config: &WidgetConfig, endpoint: &str) {
+    let wanted = config.locale.clone().unwrap_or_else(page_language);
+    let locale = definition.locales.negotiate(&wanted).to_owned();
+    let p = Rc::new(Presentation {
+        strings: i18n::strings(&locale),
+        locale,
+        wanted,
+        target: config.target.clone(),
+        responses_url: format!("{endpoint}/responses"),
+        definition: Arc::new(definition),
+        frame: RefCell::new(None),
+        shown: Cell::new(false),
+        sent: Cell::new(false),
+    });
+    CURRENT.with(|c| *c.borrow_mut() = Some(p.clone()));
+    p.capture_hidden_fields();
+    let allowed = p.allowed(true);
+    watch_navigation(p.clone());
+    if OPEN_ASKED.with(|o| o.replace(false)) {
+        p.show(true);
+    } else if allowed {
+        p.arm();
+    }
+}
+
+impl Presentation {
+    /// Whether targeting lets the survey show here and now; `count_view` records this page.
+    fn allowed(&self, count_view: bool) -> bool {
+        let id = &self.definition.id;
+        let mut memory = VisitorMemory::parse(stored(visitor::VISITOR_KEY).as_deref());
+        if count_view {
+            memory.views += 1;
+        }
+        let targeting = &self.definition.targeting;
+        memory.sampled(id, js_sys::Math::random(), |d| targeting.sampled(d));
+        store(visitor::VISITOR_KEY, &memory.to_text());
+        let url = window().location().href().unwrap_or_default();
+        let coarse = window()
+            .match_media("(pointer: coarse)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches());
+        let width = window()
+            .inner_width()
+            .ok()
+            .and_then(|w| w.as_f64())
+            .unwrap_or(1024.0) as u32;
+        let session = visitor::shown_in_session(session_stored().as_deref());
+        let visit = Visit {
+            url: &url,
+            locale: &self.wanted,
+            device: device_class(width, coarse),
+            now: js_sys::Date::now(),
+            shown_this_session: session.iter().any(|s| s == id) && !self.shown.get(),
+        };
+        let trigger = &self.definition.trigger;
+        let enough_views =
+            trigger.on != TriggerKind::PageViews || memory.views >= trigger.page_views;
+        targeting.allows(&visit, &memory.survey(id)).is_ok() && enough_views
+    }
+
+    /// Make the trigger show the survey when it fires.
+    fn arm(self: &Rc<Self>) {
+        let trigger = self.definition.trigger.clone();
+        let p = self.clone();
+        let fire = move || {
+            if !p.shown.get() {
+                p.show(false);
+            }
+        };
+        match trigger.on {
+            TriggerKind::Load | TriggerKind::PageViews => fire(),
+            TriggerKind::Delay => {
+                let once = Closure::once_into_js(fire);
+                let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
+                    once.unchecked_ref(),
+                    (trigger.delay_seconds * 1000) as i32,
+                );
+            }
+            TriggerKind::Scroll => {
+                let percent = trigger.scroll_percent;
+                listen(&window(), "scroll", move |_| {
+                    let w = window();
+                    let page = w
+                        .document()
+                        .and_then(|d| d.document_element())
+                        .map_or(0.0, |e| f64::from(e.scroll_height()));
+                    let viewport = w
+                        .inner_height()
+                        .ok()
+                        .and_then(|h| h.as_f64())
+                        .unwrap_or(0.0);
+                    if scrolled_percent(w.scroll_y().unwrap_or(0.0), viewport, page) >= percent {
+                        fire();
+                    }
+                });
+            }
+            TriggerKind::ExitIntent => {
+                // Leaving through the top edge towards tabs and address bar, with a mouse.
+                let mouse = window()
+                    .match_media("(pointer: fine)")
+                    .ok()
+                    .flatten()
+                    .is_some_and(|m| m.matches());
+                if mouse {
+                    listen(&document(), "mouseout", move |ev| {
+                        let leaving = ev
+                            .dyn_ref::<MouseEvent>()
+                            .is_some_and(|m| m.related_target().is_none() && m.client_y() <= 0);
+                        if leaving {
+                            fire();
+                        }
+                    });
+                }
+            }
+            TriggerKind::Event => {
+                let name = trigger.event.unwrap_or_default();
+                let fire = Rc::new(fire);
+                let again = fire.clone();
+                listen(&window(), &name, move |_| fire());
+                listen(&document(), &name, move |_| again());
+            }
+            TriggerKind::Click => {
+                let selector = trigger.selector.unwrap_or_default();
+                let p = self.clone();
+                listen(&document(), "click", move |ev| {
+                    let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
+                    match target.map(|t| t.closest(&selector)) {
+                        Some(Ok(Some(_))) => p.show(true),
+                        Some(Err(_)) => console_error(&format!(
+                            "data-selector \"{selector}\" is not a valid CSS selector"
+                        )),
+                        _ => {}
+                    }
+                });
+            }
+            TriggerKind::Manual => {}
+        }
+    }
+
+    /// Show the survey (or, in launcher mode, its launcher; `by_visitor` opens it at once).
+    fn show(self: &Rc<Self>, by_visitor: bool) {
+        if self.frame.borrow().is_some() {
+            return self.present(by_visitor);
+        }
+        // The first time, the frame shows once every question is built.
+        match self.build(by_visitor) {
+            Ok(frame) => *self.frame.borrow_mut() = Some(frame),
+            Err(message) => api::error(&message),
+        }
+    }
+
+    fn present(&self, by_visitor: bool) {
+        if let Some(frame) = self.frame.borrow().as_ref() {
+            frame.present(by_visitor);
+        }
+        if !self.shown.replace(true) {
+            let id = self.definition.id.clone();
+            let mut session = visitor::shown_in_session(session_stored().as_deref());
+            if !session.contains(&id) {
+                session.push(id.clone());
+                session_store(&visitor::session_text(&session));
+            }
+            api::emit("shown", &api::detail(&id, &[]));
+        }
+    }
+
+    /// The frame, with the survey mounted in it and its buttons wired.
+    fn build(self: &Rc<Self>, by_visitor: bool) -> Result<Frame, String> {
+        let d = &self.definition;
+        let inline = d.display.mode == Mode::Inline;
+        let parent = if inline {
+            host::find_parent(self.target.as_deref())?
+        } else {
+            host::find_parent(None)?
+        };
+        let title = d.text(&d.title, &self.locale).to_owned();
+        let label = d
+            .display
+            .launcher_label
+            .as_ref()
+            .map_or(self.strings.launcher, |l| d.text(l, &self.locale))
+            .to_owned();
+        let frame = Frame::create(
+            &parent,
+            &FrameSpec {
+                mode: d.display.mode,
+                corner: d.display.position,
+                locale: &self.locale,
+                strings: self.strings,
+                title: &title,
+                launcher_label: &label,
+                theme: &d.theme,
+            },
+        )?;
+        api::set_host(&frame.host);
+        let session =
+            SurveySession::new(d.clone(), self.locale.clone(), now_rfc3339(), random_uuid());
+        let p = self.clone();
+        let sent: Rc<dyn Fn(&str)> = Rc::new(move |response_id: &str| p.sent(response_id));
+        let p = self.clone();
+        let ready: Rc<dyn Fn()> = Rc::new(move || p.present(by_visitor));
+        crate::mount_widget(
+            frame.root.clone(),
+            session,
+            self.strings,
+            self.responses_url.clone(),
+            Some(sent),
+            Some(ready),
+        );
+        let p = self.clone();
+        frame.on_close(move || p.closed_by_visitor());
+        let p = self.clone();
+        frame.on_launcher(move || {
+            if let Some(f) = p.frame.borrow().as_ref() {
+                if f.is_open() {
+                    f.close()
+                } else {
+                    f.present(true)
+                }
+            }
+        });
+        Ok(frame)
+    }
+
+    /// The visitor closed the survey: remembered as dismissed, unless they had answered.
+    fn closed_by_visitor(&self) {
+        if let Some(f) = self.frame.borrow().as_ref() {
+            f.close();
+        }
+        if !self.sent.get() {
+            self.remember(|m, id, now| m.dismissed(id, now));
+            api::emit("dismissed", &api::detail(&self.definition.id, &[]));
+        }
+    }
+
+    /// The visitor sent a response (it is in the outbox, on its way).
+    fn sent(&self, response_id: &str) {
+        self.sent.set(true);
+        self.remember(|m, id, now| m.answered(id, now));
+        api::emit(
+            "submitted",
+            &api::detail(&self.definition.id, &[("id", response_id)]),
+        );
+    }
+
+    fn remember(&self, change: impl Fn(&mut VisitorMemory, &str, f64)) {
+        let mut memory = VisitorMemory::parse(stored(visitor::VISITOR_KEY).as_deref());
+        change(&mut memory, &self.definition.id, js_sys::Date::now());
+        store(visitor::VISITOR_KEY, &memory.to_text());
+    }
+
+    /// URL parameters the survey names (`utm_source`...) go into `context.attributes`.
+    fn capture_hidden_fields(&self) {
+        let search = window().location().search().unwrap_or_default();
+        let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+            return;
+        };
+        for name in &self.definition.privacy.hidden_fields {
+            if let Some(value) = params.get(name) {
+                let _ = api::set_attribute(name, Json::from(value));
+            }
+        }
+    }
+
+    /// The page's URL changed without a load (a single-page app): show or hide by the URL
+    /// rules, without counting a page view.
+    fn navigated(self: &Rc<Self>) {
+        let url = window().location().href().unwrap_or_default();
+        let t = &self.definition.targeting;
+        let listed = |patterns: &[String]| {
+            patterns
+                .iter()
+                .any(|p| sayso_schema::presentation::url_matches(p, &url))
+        };
+        let url_ok =
+            (t.include_urls.is_empty() || listed(&t.include_urls)) && !listed(&t.exclude_urls);
+        let frame = self.frame.borrow();
+        match (url_ok, frame.as_ref()) {
+            (false, Some(f)) => f.hide_all(),
+            (true, Some(f)) if self.shown.get() && !self.sent.get() => f.present(false),
+            (true, None) => {
+                drop(frame);
+                if self.allowed(false) {
+                    self.arm();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Re-evaluate targeting when a single-page app changes its URL (the Navigation API where
+/// there is one, `popstate` everywhere): no patching of the page's `history`.
+fn watch_navigation(p: Rc<Presentation>) {
+    let again = p.clone();
+    listen(&window(), "popstate", move |_| again.navigated());
+    if let Ok(navigation) = js_sys::Reflect::get(&window(), &"navigation".into())
+        && let Ok(target) = navigation.dyn_into::<web_sys::EventTarget>()
+    {
+        listen(&target, "currententrychange", move |_| p.navigated());
+    }
+}
+
+fn listen(
+    target: &web_sys::EventTarget,
+    event: &str,
+    handler: impl FnMut(web_sys::Event) + 'static,
+) {
+    let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
+    let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+    closure.forget();
+}
+
+fn document() -> web_sys::Document {
+    window().document().expect("a document")
+}
+
+fn session_stored() -> Option<String> {
+    window()
+        .session_storage()
+        .ok()
+        .flatten()?
+        .get_item(visitor::SESSION_KEY)
+        .ok()
+        .flatten()
+}
+
+fn session_store(text: &str) {
+    if let Some(s) = window().session_storage().ok().flatten() {
+        let _ = s.set_item(visitor::SESSION_KEY, text);
+    }
+}

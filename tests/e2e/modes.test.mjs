@@ -1,0 +1,266 @@
+// Display modes, triggers, targeting, the JS API and its events, theming, hidden fields and
+// redaction, against the real collector in Chromium.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { browser, collector, hostPages, outcome, page, until, watchedPage } from "./harness.mjs";
+
+const base = (id, extra = {}) => ({
+  id,
+  version: 1,
+  title: "Quick feedback",
+  questions: [
+    { id: "nps", kind: "nps", title: "How likely are you to recommend us?", required: true },
+    { id: "comment", kind: "text", title: "Anything else?" },
+  ],
+  targeting: { once_per_session: false },
+  ...extra,
+});
+const SURVEYS = [
+  base("fb"),
+  base("fb-session", { targeting: { once_per_session: true } }),
+  base("fb-targeted", { targeting: { include_urls: ["/support/*"], exclude_urls: ["*/support/private*"], once_per_session: false } }),
+  base("fb-sampled-out", { targeting: { sample_percent: 0, once_per_session: false } }),
+  base("fb-views", { trigger: { on: "page_views", page_views: 3 } }),
+  base("fb-hidden", { privacy: { hidden_fields: ["utm_source", "campaign"] } }),
+  base("fb-theme", { theme: { scheme: "dark", accent: "#aa0000", radius: "2px" } }),
+  base("fb-spa", { targeting: { include_urls: ["/app/support*"], once_per_session: false } }),
+];
+
+const pages = {};
+let c, host, b;
+before(async () => {
+  const surveys = mkdtempSync(join(tmpdir(), "sayso-surveys-"));
+  for (const s of SURVEYS) writeFileSync(join(surveys, `${s.id}.json`), JSON.stringify(s));
+  host = await hostPages(pages);
+  c = await collector({ surveys, allowOrigins: [host.origin] });
+  b = await browser();
+});
+after(async () => {
+  await b?.close();
+  await c?.close();
+  await host?.close();
+});
+
+/** Serve a page with the tag for survey `id` and these data-* attributes; return its URL. */
+function serve(path, id, attrs = {}, extra = {}) {
+  pages[path.split("?")[0]] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: id, ...attrs }, ...extra });
+  return host.url(path);
+}
+
+const shadow = (tab, fn, arg) => tab.evaluate(([f, a]) => new Function("root", "arg", `return (${f})(root, arg)`)(document.querySelector("sayso-survey")?.shadowRoot, a), [fn.toString(), arg]);
+const shownEvent = (tab) => tab.evaluate(() => new Promise((resolve) => document.addEventListener("sayso:shown", () => resolve(true), { once: true })));
+const activeInWidget = (tab) => tab.evaluate(() => {
+  const e = document.querySelector("sayso-survey")?.shadowRoot?.activeElement;
+  return e ? e.className || e.tagName : null;
+});
+
+test("launcher: a corner button opens the survey, Escape closes it, focus returns, dismissal is remembered", async () => {
+  const url = serve("/launcher", "fb", { mode: "launcher", position: "bottom_left" });
+  const { tab, log } = await watchedPage(b, { viewport: { width: 1000, height: 700 } });
+  const events = [];
+  await tab.exposeFunction("record", (e) => events.push(e));
+  await tab.addInitScript(() => ["shown", "dismissed"].forEach((e) => document.addEventListener(`sayso:${e}`, () => window.record(e))));
+  await tab.goto(url);
+  const launcher = tab.locator("sayso-survey .sayso-launcher");
+  await launcher.waitFor({ state: "visible" });
+  const box = await launcher.boundingBox();
+  assert.ok(box.x < 40 && box.y + box.height > 700 - 40, `bottom left: ${JSON.stringify(box)}`);
+  assert.equal(await tab.locator("sayso-survey .sayso-frame--panel").isVisible(), false);
+  await launcher.click();
+  await tab.locator("sayso-survey .sayso-frame--panel input").first().waitFor({ state: "visible" });
+  assert.match(await activeInWidget(tab), /sayso-frame--panel/);
+  await tab.keyboard.press("Escape");
+  await tab.locator("sayso-survey .sayso-frame--panel").waitFor({ state: "hidden" });
+  assert.equal(await activeInWidget(tab), "sayso-launcher");
+  assert.deepEqual(events, ["shown", "dismissed"]);
+  // The next page: dismissed recently, so no launcher.
+  await tab.reload();
+  await tab.waitForLoadState("networkidle");
+  assert.equal(await tab.locator("sayso-survey .sayso-launcher").isVisible().catch(() => false), false);
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("modal on exit intent: focus is trapped inside, Escape closes it", async () => {
+  const url = serve("/modal", "fb", { mode: "modal", trigger: "exit_intent" }, { body: '<p style="height:2000px">Long page.</p>' });
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(url);
+  await tab.waitForLoadState("networkidle");
+  assert.equal(await tab.locator("sayso-survey dialog").count(), 0, "nothing before the visitor heads for the tabs");
+  const shown = shownEvent(tab);
+  await tab.mouse.move(300, 300);
+  await tab.mouse.move(300, 5);
+  await tab.evaluate(() => document.dispatchEvent(new MouseEvent("mouseout", { clientY: 0, relatedTarget: null, bubbles: true })));
+  await shown;
+  const dialog = tab.locator("sayso-survey dialog.sayso-frame--modal");
+  await dialog.locator("input").first().waitFor({ state: "visible" });
+  assert.equal(await shadow(tab, (root) => root.querySelector("dialog").open), true);
+  for (let i = 0; i < 20; i++) await tab.keyboard.press("Tab");
+  assert.equal(await shadow(tab, (root) => root.querySelector("dialog").contains(root.activeElement)), true, "focus stays in the dialog");
+  await tab.keyboard.press("Escape");
+  assert.equal(await shadow(tab, (root) => root.querySelector("dialog").open), false);
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("slide-in after a delay: appears in its corner without taking the focus; close button closes", async () => {
+  const url = serve("/slide", "fb", { mode: "slide_in", trigger: "delay", delay: "1", position: "top_right" });
+  const { tab, log } = await watchedPage(b, { viewport: { width: 1000, height: 700 } });
+  await tab.goto(url);
+  await tab.focus("#host-button");
+  const started = Date.now();
+  await shownEvent(tab);
+  assert.ok(Date.now() - started >= 500, "not before the delay");
+  const panel = tab.locator("sayso-survey .sayso-frame--panel");
+  await panel.waitFor({ state: "visible" });
+  const box = await panel.boundingBox();
+  assert.ok(box.y < 40 && box.x + box.width > 1000 - 40, `top right: ${JSON.stringify(box)}`);
+  assert.equal(await tab.evaluate(() => document.activeElement.id), "host-button", "the visitor's focus stays where it was");
+  await tab.locator("sayso-survey .sayso-close").click();
+  await panel.waitFor({ state: "hidden" });
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("triggers: scroll, a custom event, a click, page views, and manual Sayso.open()", async () => {
+  const tall = { body: '<div style="height:3000px"></div><button id="give-feedback">Give feedback</button>' };
+  const cases = [
+    ["scroll", serve("/t-scroll", "fb", { trigger: "scroll", scroll: "50", target: "#feedback" }, tall), (tab) => tab.evaluate(() => window.scrollTo(0, document.body.scrollHeight))],
+    ["event", serve("/t-event", "fb", { trigger: "event", event: "feedback:open" }), (tab) => tab.evaluate(() => document.dispatchEvent(new Event("feedback:open")))],
+    ["click", serve("/t-click", "fb", { trigger: "click", selector: "#give-feedback", mode: "modal" }, tall), (tab) => tab.click("#give-feedback")],
+    ["manual", serve("/t-manual", "fb", { trigger: "manual", mode: "slide_in" }), (tab) => tab.evaluate(() => window.Sayso.open())],
+  ];
+  for (const [name, url, act] of cases) {
+    const { tab, log, context } = await watchedPage(b);
+    await tab.goto(url);
+    await tab.waitForLoadState("networkidle");
+    await tab.waitForFunction(() => window.Sayso && typeof window.Sayso.open === "function" && !window.Sayso.q.length);
+    assert.equal(await tab.locator("sayso-survey input").first().isVisible().catch(() => false), false, `${name}: not before its trigger`);
+    const shown = shownEvent(tab);
+    await act(tab);
+    await shown;
+    await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
+    assert.deepEqual(log.pageErrors, [], name);
+    await context.close();
+  }
+  // Page views: the third page with the tag shows it.
+  const url = serve("/t-views", "fb-views");
+  const { tab, context } = await watchedPage(b);
+  for (const view of [1, 2]) {
+    await tab.goto(url);
+    await tab.waitForLoadState("networkidle");
+    await tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
+    assert.equal(await tab.locator("sayso-survey").count(), 0, `view ${view}`);
+  }
+  await tab.goto(url);
+  await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
+  await context.close();
+});
+
+test("targeting: URL include and exclude, sampling, once per session, not again after answering", async () => {
+  const { tab, context } = await watchedPage(b);
+  const shows = async (url) => {
+    await tab.goto(url);
+    await tab.waitForLoadState("networkidle");
+    await tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
+    return tab.locator("sayso-survey input").first().isVisible().catch(() => false);
+  };
+  assert.equal(await shows(serve("/support/help", "fb-targeted")), true);
+  assert.equal(await shows(serve("/billing", "fb-targeted")), false);
+  assert.equal(await shows(serve("/support/private/x", "fb-targeted")), false);
+  assert.equal(await shows(serve("/sampled", "fb-sampled-out")), false);
+  assert.equal(await shows(serve("/session", "fb-session")), true);
+  assert.equal(await shows(serve("/session", "fb-session")), false, "once per session");
+  // Answered: not again (90 days by default).
+  assert.equal(await shows(serve("/answer", "fb")), true);
+  await tab.locator("sayso-survey input[aria-label='9 out of 10']").click();
+  await tab.locator("sayso-survey button[type=submit]").click();
+  assert.equal(await outcome(tab), "Thank you!");
+  assert.equal(await shows(serve("/answer", "fb")), false);
+  await context.close();
+});
+
+test("API: calls queued before the widget loads, events, attributes and hidden fields reach the response", async () => {
+  // The page declares the queue before the tag (as the README shows) and uses it at once.
+  const head = `<script>window.Sayso = window.Sayso || { q: [] };
+    Sayso.q.push(["setAttributes", [{ plan: "gold", visits: 3 }]]);
+    Sayso.q.push(["on", ["submitted", function (d) { window.submitted = d; }]]);
+    window.events = [];
+    ["shown", "answered", "submitted"].forEach(function (e) { document.addEventListener("sayso:" + e, function (ev) { window.events.push([e, ev.detail]); }); });</script>`;
+  const url = serve("/api?utm_source=newsletter&campaign=flu&patient=123#top", "fb-hidden", { target: "#feedback" }, { head });
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(url);
+  await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
+  await tab.evaluate(() => window.Sayso.setAttributes({ section: "billing" }));
+  await tab.locator("sayso-survey input[aria-label='8 out of 10']").click();
+  await tab.locator("sayso-survey textarea").fill("Call me on 06 12 34 56 78 or ana@example.org");
+  await tab.locator("sayso-survey button[type=submit]").click();
+  assert.equal(await outcome(tab), "Thank you!");
+  const rows = await c.stored("fb-hidden");
+  assert.equal(rows.length, 1);
+  const [row] = rows;
+  assert.deepEqual(row.context.attributes, { plan: "gold", visits: 3, utm_source: "newsletter", campaign: "flu", section: "billing" });
+  assert.equal(row.context.url, host.url("/api"), "query and fragment stripped");
+  assert.equal(row.answers.comment, "Call me on [phone removed] or [e-mail removed]", "free text redacted");
+  assert.deepEqual(await tab.evaluate(() => window.submitted), { survey: "fb-hidden", id: row.id });
+  const names = await tab.evaluate(() => window.events.map(([e]) => e));
+  assert.deepEqual([...new Set(names)], ["shown", "answered", "submitted"]);
+  assert.deepEqual(await tab.evaluate(() => window.events.find(([e]) => e === "answered")[1]), { survey: "fb-hidden", question: "nps" });
+  assert.equal(await tab.locator("sayso-survey .sayso-counter", { hasText: "removed before sending" }).count(), 1);
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("theming: the definition's theme and the host page's custom properties", async () => {
+  const themed = serve("/theme", "fb-theme", { target: "#feedback" });
+  const { tab } = await watchedPage(b);
+  await tab.goto(themed);
+  await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
+  const look = () => shadow(tab, (root) => {
+    const button = getComputedStyle(root.querySelector("button[type=submit]"));
+    const card = getComputedStyle(root.querySelector(".sayso-card"));
+    return { button: button.backgroundColor, radius: button.borderTopLeftRadius, card: card.backgroundColor, font: card.fontFamily };
+  });
+  const dark = await look();
+  assert.equal(dark.button, "rgb(170, 0, 0)");
+  assert.equal(dark.radius, "1px", "half the 2px radius on buttons");
+  assert.equal(dark.card, "rgb(27, 31, 36)", "dark scheme from the definition");
+  const plain = serve("/host-theme", "fb", { target: "#feedback" }, { head: "<style>sayso-survey { --sayso-accent: #006b5f; --sayso-font: Georgia, serif; }</style>" });
+  await tab.goto(plain);
+  await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
+  const host = await look();
+  assert.equal(host.button, "rgb(0, 107, 95)");
+  assert.equal(host.font, "Georgia, serif");
+});
+
+test("single-page app: the URL rules are applied again when the route changes with pushState", async () => {
+  const url = serve("/app/home", "fb-spa", { mode: "slide_in" });
+  pages["/app/support"] = pages["/app/home"];
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(url);
+  await tab.waitForLoadState("networkidle");
+  await tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
+  assert.equal(await tab.locator("sayso-survey .sayso-frame--panel").isVisible().catch(() => false), false);
+  const shown = shownEvent(tab);
+  await tab.evaluate(() => history.pushState({}, "", "/app/support"));
+  await shown;
+  await tab.locator("sayso-survey .sayso-frame--panel").waitFor({ state: "visible" });
+  await tab.evaluate(() => history.pushState({}, "", "/app/home"));
+  await tab.locator("sayso-survey .sayso-frame--panel").waitFor({ state: "hidden" });
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("floating modes shift no host content (CLS 0); inline mode is the one that may", async () => {
+  for (const mode of ["launcher", "modal", "slide_in"]) {
+    const url = serve(`/cls-${mode}`, "fb", { mode });
+    const { tab, context } = await watchedPage(b);
+    await tab.addInitScript(() => {
+      window.cls = 0;
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => { if (!e.hadRecentInput) window.cls += e.value; })).observe({ type: "layout-shift", buffered: true });
+    });
+    await tab.goto(url);
+    await tab.locator(mode === "launcher" ? "sayso-survey .sayso-launcher" : "sayso-survey input").first().waitFor({ state: "visible" });
+    await tab.waitForLoadState("networkidle");
+    assert.equal(await tab.evaluate(() => window.cls), 0, mode);
+    await context.close();
+  }
+});
