@@ -6,7 +6,7 @@
 //! files never change content, so they are cached for a year.
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -105,9 +105,32 @@ pub fn is_hashed_name(name: &str) -> bool {
 /// `GET /`: the demo host page (`--demo-page`), read on each request so that edits show at
 /// once.
 pub async fn demo_page(State(state): State<AppState>) -> Response {
-    let Some(path) = &state.demo_page else {
-        return not_found("/");
-    };
+    match &state.demo_page {
+        Some(path) => html_file(path, "/").await,
+        None => not_found("/"),
+    }
+}
+
+/// `GET /demo/<name>.html`: the other demo pages (`--demo-dir`).
+pub async fn demo_dir_page(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+    let at = format!("/demo/{name}");
+    match &state.demo_dir {
+        Some(dir) if is_page_name(&name) => html_file(&dir.join(&name), &at).await,
+        _ => not_found(&at),
+    }
+}
+
+/// A plain page name: lowercase letters, digits and `-`, then `.html` (no path, no dot files).
+pub fn is_page_name(name: &str) -> bool {
+    name.strip_suffix(".html").is_some_and(|stem| {
+        !stem.is_empty()
+            && stem
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })
+}
+
+async fn html_file(path: &std::path::Path, at: &str) -> Response {
     match tokio::fs::read(path).await {
         Ok(html) => {
             let mut response = html.into_response();
@@ -120,8 +143,8 @@ pub async fn demo_page(State(state): State<AppState>) -> Response {
             response
         }
         Err(e) => {
-            tracing::error!(error = %e, path = %path.display(), "cannot read the demo page");
-            not_found("/")
+            tracing::error!(error = %e, path = %path.display(), "cannot read a demo page");
+            not_found(at)
         }
     }
 }
@@ -129,6 +152,23 @@ pub async fn demo_page(State(state): State<AppState>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_names() {
+        for ok in ["appointments.html", "exit-intent-2.html"] {
+            assert!(is_page_name(ok), "{ok}");
+        }
+        for bad in [
+            "../secrets.html",
+            ".html",
+            "Page.html",
+            "a/b.html",
+            "page.htm",
+            "page.html.bak",
+        ] {
+            assert!(!is_page_name(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn hashed_names() {

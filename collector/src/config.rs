@@ -35,6 +35,10 @@ pub struct Config {
     #[arg(long, env = "SAYSO_DEMO_PAGE")]
     pub demo_page: Option<PathBuf>,
 
+    /// Directory of more demo pages, served at `/demo/<name>.html`.
+    #[arg(long, env = "SAYSO_DEMO_DIR")]
+    pub demo_dir: Option<PathBuf>,
+
     /// Origin allowed for every survey, besides each survey's own `allowed_origins`
     /// (repeatable; in the environment, comma-separated). `*` allows any origin.
     #[arg(

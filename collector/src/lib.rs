@@ -51,6 +51,8 @@ pub struct AppState {
     pub dist: Option<PathBuf>,
     /// HTML file served at `/` (the demo host page).
     pub demo_page: Option<PathBuf>,
+    /// Directory of more demo pages, served at `/demo/<name>.html`.
+    pub demo_dir: Option<PathBuf>,
     /// Password of the `admin` user; without it the admin routes do not exist.
     pub admin_token: Option<AdminToken>,
 }
@@ -76,6 +78,7 @@ impl AppState {
         for (flag, path, want_dir) in [
             ("--dist", &config.dist, true),
             ("--demo-page", &config.demo_page, false),
+            ("--demo-dir", &config.demo_dir, true),
         ] {
             if let Some(path) = path
                 && (path.is_dir() != want_dir || !path.exists())
@@ -118,6 +121,7 @@ impl AppState {
             store,
             dist: config.dist.clone(),
             demo_page: config.demo_page.clone(),
+            demo_dir: config.demo_dir.clone(),
             admin_token: config.admin_token.clone(),
         })
     }
@@ -146,6 +150,9 @@ pub fn app(state: AppState) -> Router {
         .fallback(assets::serve_file);
     if state.demo_page.is_some() {
         router = router.route("/", get(assets::demo_page));
+    }
+    if state.demo_dir.is_some() {
+        router = router.route("/demo/{name}", get(assets::demo_dir_page));
     }
     router
         .layer(middleware::from_fn(common_headers))

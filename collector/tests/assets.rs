@@ -43,6 +43,15 @@ async fn server() -> TestServer {
         )
         .unwrap();
         c.demo_page = Some(page);
+        let more = root.join("demo");
+        std::fs::create_dir_all(&more).unwrap();
+        std::fs::write(
+            more.join("appointments.html"),
+            "<title>Appointments</title>",
+        )
+        .unwrap();
+        std::fs::write(root.join("secret.html"), "<title>Not a demo page</title>").unwrap();
+        c.demo_dir = Some(more);
     })
     .await
 }
@@ -123,6 +132,24 @@ async fn missing_files_are_404_problems() {
 }
 
 #[tokio::test]
+async fn more_demo_pages_are_served_from_the_demo_dir_and_nothing_else() {
+    let server = server().await;
+    let r = get(&server, "/demo/appointments.html", None).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()[CONTENT_TYPE], "text/html; charset=utf-8");
+    assert_eq!(r.headers()[CACHE_CONTROL], "no-cache");
+    assert!(r.text().await.unwrap().contains("Appointments"));
+    for path in [
+        "/demo/missing.html",
+        "/demo/..%2Fsecret.html",
+        "/demo/%2E%2E%2Fsecret.html",
+        "/demo/.html",
+    ] {
+        problem(get(&server, path, None).await, 404).await;
+    }
+}
+
+#[tokio::test]
 async fn the_demo_page_is_served_at_the_root() {
     let server = server().await;
     let r = get(&server, "/", None).await;
@@ -139,6 +166,7 @@ async fn the_demo_page_is_served_at_the_root() {
     let bare = TestServer::start().await;
     problem(get(&bare, "/", None).await, 404).await;
     problem(get(&bare, "/sayso.js", None).await, 404).await;
+    problem(get(&bare, "/demo/appointments.html", None).await, 404).await;
     // Browsers ask for an icon on every page: "none", without an error in the console.
     assert_eq!(get(&bare, "/favicon.ico", None).await.status(), 204);
 }

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT, browser, collector, outcome, watchedPage, widgetReady } from "./harness.mjs";
+import { ROOT, browser, collector, outcome, until, watchedPage, widgetReady } from "./harness.mjs";
 
 test("demo page: answer with mouse and keyboard, submit, the stored row has exactly those answers", async () => {
   const c = await collector({ demoPage: join(ROOT, "index.html") });
@@ -40,6 +40,44 @@ test("demo page: answer with mouse and keyboard, submit, the stored row has exac
     });
     assert.equal(rows[0].partial, false);
     assert.equal(rows[0].context.url, `${c.base}/`);
+    assert.deepEqual(log.pageErrors, []);
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await b.close();
+    await c.close();
+  }
+});
+
+test("demo pages: the same survey behind a launcher, and as a dialog opened with Sayso.open()", async () => {
+  const c = await collector({ demoPage: join(ROOT, "index.html"), demoDir: join(ROOT, "demo") });
+  const b = await browser();
+  try {
+    const { tab, log } = await watchedPage(b);
+    await tab.goto(`${c.base}/demo/appointments.html`);
+    const launcher = tab.getByRole("button", { name: "Feedback" });
+    await launcher.click();
+    await tab.locator("sayso-survey input[aria-label='9 out of 10']").click();
+    await tab.keyboard.press("Escape");
+    await launcher.waitFor({ state: "visible" });
+
+    // The nav link to the other page; its button calls the JS API.
+    await tab.getByRole("link", { name: "Prescriptions" }).click();
+    await tab.getByRole("button", { name: "Open it now" }).click();
+    const dialog = tab.getByRole("dialog");
+    await dialog.locator("input[aria-label='10 out of 10']").click();
+    await dialog.locator("input[aria-label='5 out of 5']").click();
+    await dialog.locator("button[type=submit]").click();
+    assert.equal(await outcome(tab), "Thank you!");
+    // The answer left behind on the first page arrived as a partial response, beside the full one.
+    const rows = await until(async () => {
+      const r = await c.stored("patient-experience");
+      return r.length === 2 && r;
+    }, 10_000, "a partial and a complete response");
+    const summary = rows.map((r) => [r.context.url.replace(c.base, ""), r.partial, r.answers]);
+    assert.deepEqual(summary.sort(), [
+      ["/demo/appointments.html", true, { nps: 9 }],
+      ["/demo/prescriptions.html", false, { nps: 10, response_time: 5 }],
+    ]);
     assert.deepEqual(log.pageErrors, []);
     assert.deepEqual(log.errors, []);
   } finally {

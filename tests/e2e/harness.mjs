@@ -40,7 +40,7 @@ export async function until(check, ms = 10_000, what = "condition") {
  * The collector, on its own port and database. `stop()` ends it (SIGTERM), `kill()` kills it
  * (SIGKILL), `start()` starts it again on the same port and database.
  */
-export async function collector({ surveys = join(ROOT, "surveys"), allowOrigins = [], demoPage } = {}) {
+export async function collector({ surveys = join(ROOT, "surveys"), allowOrigins = [], demoPage, demoDir } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "sayso-e2e-"));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -51,6 +51,7 @@ export async function collector({ surveys = join(ROOT, "surveys"), allowOrigins 
     "--surveys", surveys,
     "--dist", join(ROOT, "dist"),
     ...(demoPage ? ["--demo-page", demoPage] : []),
+    ...(demoDir ? ["--demo-dir", demoDir] : []),
     ...allowOrigins.flatMap((o) => ["--allow-origin", o]),
   ];
   const c = {
@@ -88,8 +89,8 @@ export async function collector({ surveys = join(ROOT, "surveys"), allowOrigins 
 }
 
 /**
- * A static server for host pages, on its own origin: `pages` maps a path to HTML (or to a
- * function of the request returning HTML).
+ * A static server for host pages, on its own origin: `pages` maps a path to HTML, to a
+ * function of the request returning HTML, or to `{ html, headers }`.
  */
 export async function hostPages(pages) {
   const port = await freePort();
@@ -99,7 +100,8 @@ export async function hostPages(pages) {
     if (path === "/favicon.ico") return res.writeHead(204).end();
     const page = pages[path];
     if (page === undefined) return res.writeHead(404).end();
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(typeof page === "function" ? page(req) : page);
+    const { html, headers } = typeof page === "object" ? page : { html: typeof page === "function" ? page(req) : page, headers: {} };
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", ...headers }).end(html);
   });
   server.listen(port, "127.0.0.1");
   await once(server, "listening");

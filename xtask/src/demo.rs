@@ -20,6 +20,8 @@ pub fn demo(args: &[String]) -> Result<()> {
     println!();
     println!("Sayso demo");
     println!("  clinic page with the survey: {base}/");
+    println!("  same survey, launcher mode:  {base}/demo/appointments.html");
+    println!("  same survey, exit intent:    {base}/demo/prescriptions.html");
     println!("  dashboard:                   {base}/admin   (user: admin  password: {token})");
     println!("  survey definition:           {base}/v1/surveys/patient-experience");
     println!(
@@ -40,6 +42,8 @@ pub fn demo(args: &[String]) -> Result<()> {
             "dist",
             "--demo-page",
             "index.html",
+            "--demo-dir",
+            "demo",
         ])
         .env("SAYSO_ADMIN_TOKEN", &token))
 }

@@ -39,6 +39,7 @@ pub fn config(root: &Path) -> Config {
         surveys: surveys_dir(root),
         dist: None,
         demo_page: None,
+        demo_dir: None,
         allow_origins: Vec::new(),
         admin_token: None,
     }
