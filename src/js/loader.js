@@ -25,15 +25,19 @@
       queue.push([method, [].slice.call(arguments)]);
     };
   });
-  // A download whose failure the widget reports, if it ever runs; never an unhandled rejection.
+  // A download started early. Its failure is the widget's to report (or the URL is asked
+  // again), never an unhandled rejection; a page whose fetch throws just gets no head start.
   function get(url) {
-    var response = fetch(url, { credentials: "omit" });
-    response.catch(function () {});
-    return response;
+    try {
+      var response = fetch(url, { credentials: "omit" });
+      response.catch(function () {});
+      return response;
+    } catch (e) {}
   }
   var base = (tag && tag.src) || d.baseURI;
   var glue = new URL("__SAYSO_JS__", base).href;
-  var wasm = get(new URL("__SAYSO_WASM__", base).href);
+  var wasmUrl = new URL("__SAYSO_WASM__", base).href;
+  var wasm = get(wasmUrl);
   var survey;
   get(glue);
   try {
@@ -43,7 +47,7 @@
   function load() {
     import(glue)
       .then(function (widget) {
-        return widget.default({ module_or_path: wasm }).then(function () {
+        return widget.default({ module_or_path: wasm || wasmUrl }).then(function () {
           widget.start(JSON.stringify(config), survey, api);
         });
       })
