@@ -107,9 +107,27 @@ impl<S: TextStore> Outbox<S> {
 
     /// Forget the response with this id (it was acknowledged).
     pub fn remove(&mut self, id: &str) {
+        self.forget(|p| p.response.id == id);
+    }
+
+    /// Forget `sent`: the endpoint answered it for good (stored, or refused). What was queued
+    /// under its id after it left is kept when it says more: the complete response after a
+    /// partial one, a later partial one.
+    pub fn settle(&mut self, sent: &Pending) {
+        let sent = &sent.response;
+        self.forget(|p| p.response.id == sent.id && (!sent.partial || p.response == *sent));
+    }
+
+    /// Drop the entries `gone` selects; the store is written only when that changes something,
+    /// so that a tab with nothing to say does not write back what it read over another tab's
+    /// change.
+    fn forget(&mut self, gone: impl Fn(&Pending) -> bool) {
         let mut queue = self.read();
-        queue.retain(|p| p.response.id != id);
-        self.write(queue);
+        let before = queue.len();
+        queue.retain(|p| !gone(p));
+        if queue.len() != before {
+            self.write(queue);
+        }
     }
 
     /// Every response still waiting, oldest first.
@@ -217,6 +235,64 @@ pub(crate) mod tests {
         });
         assert!(!full.put(pending(2)));
         assert_eq!(full.pending(), [pending(1), pending(2)]);
+    }
+
+    fn partial(n: u32) -> Pending {
+        let mut p = pending(n);
+        p.response.partial = true;
+        p.response.answers.insert("comment", "half");
+        p
+    }
+
+    #[test]
+    fn settling_forgets_what_was_sent_and_keeps_what_came_after() {
+        let store = MemoryStore::default();
+        let mut outbox = Outbox::new(store.clone());
+        // The complete response is sent and acknowledged.
+        outbox.put(pending(1));
+        outbox.put(pending(2));
+        outbox.settle(&pending(1));
+        assert_eq!(outbox.pending(), [pending(2)]);
+        // A partial response was on its way when the visitor finished: its acknowledgement
+        // must not take the complete response with it.
+        outbox.put(pending(3));
+        outbox.settle(&partial(3));
+        assert_eq!(outbox.pending(), [pending(2), pending(3)]);
+        // A partial response acknowledged as it was sent is forgotten.
+        outbox.put(partial(4));
+        outbox.settle(&partial(4));
+        assert_eq!(outbox.pending(), [pending(2), pending(3)]);
+        // An acknowledged complete response replaces any partial one queued under its id.
+        outbox.put(partial(2));
+        outbox.settle(&pending(2));
+        assert_eq!(Outbox::new(store).pending(), [pending(3)]);
+    }
+
+    #[test]
+    fn settling_what_another_tab_already_removed_writes_nothing() {
+        let store = MemoryStore::default();
+        let mut outbox = Outbox::new(store.clone());
+        outbox.put(pending(1));
+        let before = store.text.borrow().clone();
+        outbox.settle(&pending(9));
+        outbox.remove(&pending(9).response.id);
+        assert_eq!(*store.text.borrow(), before);
+    }
+
+    #[test]
+    fn queued_responses_read_back_equal_to_what_was_queued() {
+        // Settling compares what was sent with what is queued: reading must not change it.
+        let store = MemoryStore::default();
+        let mut outbox = Outbox::new(store.clone());
+        let mut p = partial(5);
+        p.response
+            .answers
+            .insert("quote", "«Ça va» — \"fine\"\n\u{1F600}");
+        p.response.context.attributes.insert("plan", "gold");
+        outbox.put(p.clone());
+        assert_eq!(Outbox::new(store.clone()).pending(), [p.clone()]);
+        outbox.settle(&Outbox::new(store.clone()).pending()[0]);
+        assert!(Outbox::new(store).pending().is_empty());
     }
 
     #[test]

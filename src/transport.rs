@@ -21,6 +21,27 @@ pub enum Delivery {
     Failed(String),
 }
 
+/// The wait before the first retry after a failed attempt; it doubles after each further failure.
+pub const RETRY_BASE_MS: u32 = 2_000;
+/// The longest wait between retries (5 minutes).
+pub const RETRY_CAP_MS: u32 = 300_000;
+
+/// How long to wait (ms) before retrying after the `failures`-th failed attempt in a row
+/// (0 for the first): base 2 s doubled per failure up to 5 min, with "equal jitter" — half of
+/// that fixed, half random — so that visitors whose endpoint came back at the same moment do
+/// not all retry together, and no retry comes sooner than half the schedule. `random01` is a
+/// random number in `[0, 1)` (out-of-range values are clamped); the caller supplies it, so this
+/// stays a pure function.
+pub fn retry_delay(failures: u32, random01: f64) -> u32 {
+    let doubled = 1u32
+        .checked_shl(failures)
+        .map_or(u32::MAX, |f| RETRY_BASE_MS.saturating_mul(f));
+    let ceiling = doubled.min(RETRY_CAP_MS);
+    let half = ceiling / 2;
+    // `as` saturates and turns NaN into 0.
+    half + (f64::from(ceiling - half) * random01.clamp(0.0, 1.0)) as u32
+}
+
 /// Classify an HTTP status for a POSTed response.
 pub fn delivery_for_status(status: u16, detail: String) -> Delivery {
     match status {
@@ -49,8 +70,11 @@ pub async fn post_response(url: &str, body: &str) -> Delivery {
     match response {
         Ok(r) => {
             let status = r.status();
+            // Read the body whatever the status: until it is read the request is not over
+            // (the browser keeps the connection busy, and the page never goes network-idle).
+            let text = r.text().await.unwrap_or_default();
             let detail = if (400..500).contains(&status) {
-                problem_summary(&r.text().await.unwrap_or_default())
+                problem_summary(&text)
             } else {
                 String::new()
             };
@@ -134,6 +158,60 @@ mod tests {
                 ),
                 "{retry}"
             );
+        }
+    }
+
+    #[test]
+    fn retries_back_off_exponentially_with_equal_jitter() {
+        // (failures before, random, wait in ms)
+        let table: &[(u32, f64, u32)] = &[
+            (0, 0.0, 1_000),
+            (0, 0.5, 1_500),
+            (0, 0.999_999, 1_999),
+            (0, 1.0, 2_000),
+            (1, 0.0, 2_000),
+            (1, 1.0, 4_000),
+            (2, 0.0, 4_000),
+            (2, 1.0, 8_000),
+            (3, 0.25, 10_000),
+            (6, 1.0, 128_000),
+            (7, 0.0, 128_000),
+            (7, 1.0, 256_000),
+            // 2 s x 2^8 = 512 s: capped at 5 min.
+            (8, 0.0, 150_000),
+            (8, 1.0, 300_000),
+            (20, 0.5, 225_000),
+            (31, 1.0, 300_000),
+            (32, 1.0, 300_000),
+            (u32::MAX, 0.0, 150_000),
+            // A broken random source cannot make it retry at once or never.
+            (0, -3.0, 1_000),
+            (0, 7.0, 2_000),
+            (0, f64::NAN, 1_000),
+            (u32::MAX, f64::INFINITY, 300_000),
+        ];
+        for &(failures, random, wait) in table {
+            assert_eq!(
+                retry_delay(failures, random),
+                wait,
+                "retry_delay({failures}, {random})"
+            );
+        }
+    }
+
+    #[test]
+    fn retry_waits_stay_within_half_and_all_of_the_schedule() {
+        for failures in 0..40 {
+            let ceiling =
+                (RETRY_BASE_MS as u64 * (1u64 << failures.min(20))).min(RETRY_CAP_MS as u64);
+            for step in 0..=100 {
+                let wait = u64::from(retry_delay(failures, f64::from(step) / 100.0));
+                assert!(
+                    ceiling / 2 <= wait && wait <= ceiling,
+                    "{failures} {step}: {wait}"
+                );
+            }
+            assert!(retry_delay(failures + 1, 0.0) >= retry_delay(failures, 0.0));
         }
     }
 

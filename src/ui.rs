@@ -216,6 +216,16 @@ pub fn SurveyWidget(
         })
     });
 
+    // A response that failed at first and was then sent by a retry (backoff, back online):
+    // thank the visitor instead of leaving "could not send" on screen.
+    delivery::on_stored(move |id| {
+        if phase.get_untracked() == Phase::Failed
+            && sent.with_value(|s| s.as_ref().is_some_and(|p| p.response.id == id))
+        {
+            announcement.set(thanks.get_untracked().0);
+            phase.set(Phase::Thanks);
+        }
+    });
     let answering = move || matches!(phase.get(), Phase::Answering | Phase::Sending);
     // Move focus to the outcome so that keyboard and screen-reader users land on it.
     Effect::new(move |_| {

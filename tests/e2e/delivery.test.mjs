@@ -1,0 +1,273 @@
+// Delivery: zero loss, zero duplicates stored. Between the page and the real collector sits a
+// fault-injecting proxy (proxy.mjs) that records every POST of a response; each test checks the
+// rows the collector stored and prints one line: how many POSTs of the response reached the
+// collector (sent), how many rows it stored, how many of those POSTs it answered "already
+// stored" (duplicates); then, in parentheses, every attempt that reached the proxy (with its
+// offset from the first) and the time the case took. When the proxy cuts a connection the
+// browser had already used, Chromium itself sends the POST once more at once (the page sees one
+// request): such pairs of "fetch reset" a few ms apart are one attempt of the widget.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { browser, collector, hostPages, outcome, page, until, watchedPage, widgetReady } from "./harness.mjs";
+import { proxy } from "./proxy.mjs";
+
+const SURVEY = "patient-experience";
+
+const outboxIds = (tab) =>
+  tab.evaluate(() => JSON.parse(localStorage.getItem("sayso:outbox") || "[]").map((p) => p.response.id));
+
+async function answer(tab) {
+  await tab.locator("sayso-survey input[aria-label='9 out of 10']").click();
+  await tab.locator("sayso-survey input[aria-label='4 out of 5']").click();
+  await tab.locator("sayso-survey button[type=submit]").click();
+}
+
+/** The collector, the proxy in front of it, a host page on a third origin whose widget sends
+ * through the proxy, and Chromium; `run` gets them all, and everything is closed after. */
+async function withSetup(run) {
+  const pages = {};
+  const host = await hostPages(pages);
+  const c = await collector({ allowOrigins: [host.origin] });
+  const p = await proxy(c.base);
+  pages["/"] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: p.endpoint, survey: SURVEY, target: "#feedback" } });
+  const b = await browser();
+  try {
+    await run({ c, p, b, url: host.url("/") });
+  } finally {
+    await b.close();
+    await p.close();
+    await host.close();
+    await c.close();
+  }
+}
+
+/** The one line each case reports; the stored rows are asserted by the caller. */
+function report(name, p, id, rows, ms) {
+  const n = p.counts(id);
+  console.log(
+    `delivery ${name}: sent ${n.sent}, stored ${rows.length}, duplicates ${n.duplicates}` +
+      ` (attempts: ${n.statuses.join(", ") || "none"}; ${(ms / 1000).toFixed(1)} s)`,
+  );
+  return n;
+}
+
+test("a) offline, then online: the `online` event sends the queued response at once, without a reload", async () => {
+  await withSetup(async ({ c, p, b, url }) => {
+    const { tab, context, log } = await watchedPage(b);
+    const failed = [];
+    tab.on("requestfailed", (r) => r.method() === "POST" && failed.push(Date.now()));
+    await tab.goto(url);
+    await widgetReady(tab);
+    await context.setOffline(true);
+    const start = Date.now();
+    await answer(tab);
+    assert.match(await outcome(tab), /could not send/);
+    const [id] = await outboxIds(tab);
+    assert.ok(id, "the response waits in the outbox");
+    // The first retry (backoff: 1 to 2 s) fails too; the next one is at least 2 s away.
+    await until(() => failed.length >= 2, 10_000, "the first retry, still offline");
+    const retried = failed[1] - failed[0];
+    assert.ok(retried >= 900 && retried <= 3_000, `first retry after ${retried} ms`);
+    assert.equal(p.posts.length, 0, "nothing left the browser while offline");
+
+    const online = Date.now();
+    await context.setOffline(false);
+    const rows = await until(async () => {
+      const r = await c.stored(SURVEY);
+      return r.length > 0 && r;
+    }, 10_000, "the response to be stored");
+    const took = Date.now() - online;
+    assert.ok(took < 1_500, `stored ${took} ms after going online: sooner than the next retry`);
+    await until(async () => (await outboxIds(tab)).length === 0, 5_000, "the outbox to empty");
+    assert.deepEqual(rows.map((r) => r.id), [id]);
+    assert.deepEqual(rows[0].answers, { nps: 9, response_time: 4 });
+    await until(async () => (await outcome(tab)) === "Thank you!", 5_000, "the visitor to be thanked once it is sent");
+    const n = report("a) offline then online", p, id, rows, Date.now() - start);
+    assert.equal(n.sent, 1);
+    assert.equal(n.duplicates, 0);
+    assert.deepEqual(log.pageErrors, []);
+  });
+});
+
+test("b) the endpoint answers 503, then 201: the widget retries by itself and it is stored once", async () => {
+  await withSetup(async ({ c, p, b, url }) => {
+    const { tab, log } = await watchedPage(b);
+    await tab.goto(url);
+    await widgetReady(tab);
+    p.faults.push("503");
+    const start = Date.now();
+    await answer(tab);
+    assert.match(await outcome(tab), /could not send/);
+    // Equal jitter: the first retry comes 1 to 2 s after the failure.
+    const rows = await until(async () => {
+      const r = await c.stored(SURVEY);
+      return r.length > 0 && r;
+    }, 10_000, "the retry to store the response");
+    const [first, second] = p.posts;
+    assert.equal(first.status, 503);
+    assert.equal(second.status, 201);
+    const wait = second.at - first.at;
+    assert.ok(wait >= 900 && wait <= 3_000, `retried after ${wait} ms`);
+    await until(async () => (await outboxIds(tab)).length === 0, 5_000, "the outbox to empty");
+    assert.deepEqual(rows.map((r) => r.id), [first.id]);
+    const n = report(`b) 503 then 201 (retry after ${wait} ms)`, p, first.id, rows, Date.now() - start);
+    assert.deepEqual([n.sent, n.duplicates], [1, 0]);
+    assert.deepEqual(log.pageErrors, []);
+  });
+});
+
+test("c) the collector is killed mid-request and restarted: the retry stores the response once", async () => {
+  await withSetup(async ({ c, p, b, url }) => {
+    const { tab, log } = await watchedPage(b);
+    await tab.goto(url);
+    await widgetReady(tab);
+    p.faults.push("hold");
+    const start = Date.now();
+    await answer(tab);
+    // The collector has the headers and half of the body when it dies.
+    const [held] = await until(() => p.held.length === 1 && p.held, 10_000, "the POST to be held");
+    await c.kill();
+    await until(() => held.post.status === "reset", 5_000, "the proxy to fail the request");
+    assert.match(await outcome(tab), /could not send/);
+    await c.start();
+    const rows = await until(async () => {
+      const r = await c.stored(SURVEY);
+      return r.length > 0 && r;
+    }, 20_000, "a retry to store the response");
+    await until(async () => (await outboxIds(tab)).length === 0, 5_000, "the outbox to empty");
+    assert.deepEqual(rows.map((r) => r.id), [held.post.id]);
+    const n = report("c) collector killed mid-request", p, held.post.id, rows, Date.now() - start);
+    assert.equal(n.sent, 1);
+    assert.equal(n.duplicates, 0);
+    assert.deepEqual(log.pageErrors, []);
+  });
+});
+
+test("d) the tab is closed while its POST is held: the beacon stores it, the late POST is a duplicate", async () => {
+  await withSetup(async ({ c, p, b, url }) => {
+    const { tab, log } = await watchedPage(b);
+    await tab.goto(url);
+    await widgetReady(tab);
+    p.faults.push("hold");
+    const start = Date.now();
+    await answer(tab);
+    const [held] = await until(() => p.held.length === 1 && p.held, 10_000, "the POST to be held");
+    await tab.close({ runBeforeUnload: true });
+    // pagehide: the response whose fetch is under way goes out again by beacon.
+    const rows = await until(async () => {
+      const r = await c.stored(SURVEY);
+      return r.length > 0 && r;
+    }, 10_000, "the beacon to store the response");
+    assert.deepEqual(rows.map((r) => r.id), [held.post.id]);
+    const beacon = p.posts.find((x) => x.kind === "beacon");
+    assert.equal(beacon?.status, 201, "stored by the beacon");
+    // The fetch of the closed tab reaches the collector late: already stored.
+    held.release();
+    await until(() => held.post.status === 200, 10_000, "the late POST to be answered");
+    const after = await c.stored(SURVEY);
+    assert.equal(after.length, 1);
+    const n = report("d) tab closed during the POST", p, held.post.id, after, Date.now() - start);
+    assert.deepEqual([n.sent, n.duplicates], [2, 1]);
+    assert.deepEqual(log.pageErrors, []);
+  });
+});
+
+test("e) two tabs sharing the outbox both send the queued response: stored once", async () => {
+  await withSetup(async ({ c, p, b, url }) => {
+    const context = await b.newContext();
+    const pageErrors = [];
+    context.on("page", (t) => t.on("pageerror", (e) => pageErrors.push(e.message)));
+    const first = await context.newPage();
+    await first.goto(url);
+    await widgetReady(first);
+    await c.stop();
+    const start = Date.now();
+    await answer(first);
+    assert.match(await outcome(first), /could not send/);
+    const [id] = await outboxIds(first);
+    assert.ok(id);
+    // Leaving, the tab beacons its outbox; the collector is still down.
+    await first.close({ runBeforeUnload: true });
+    await until(() => p.posts.some((x) => x.kind === "beacon" && x.status === "reset"), 10_000, "the beacon to fail");
+    const before = p.posts.length;
+
+    await c.start();
+    // Hold both tabs' POSTs until both are under way, so that each tab reads the response from
+    // the shared outbox before either has it acknowledged.
+    p.faults.push("hold", "hold");
+    const [one, two] = [await context.newPage(), await context.newPage()];
+    await Promise.all([one.goto(url), two.goto(url)]);
+    await until(() => p.held.length === 2, 15_000, "both tabs to send");
+    assert.deepEqual(p.held.map((h) => h.post.id), [id, id]);
+    const held = [...p.held];
+    for (const h of held) h.release();
+    await until(() => held.every((h) => typeof h.post.status === "number"), 10_000, "both answers");
+    assert.deepEqual(held.map((h) => h.post.status).sort(), [200, 201]);
+    await until(async () => (await outboxIds(one)).length === 0, 5_000, "the outbox to empty");
+    assert.deepEqual(await outboxIds(two), []);
+    const rows = await c.stored(SURVEY);
+    assert.deepEqual(rows.map((r) => r.id), [id]);
+    assert.equal(p.posts.length - before, 2, "one POST per tab");
+    const n = report("e) two tabs", p, id, rows, Date.now() - start);
+    assert.deepEqual([n.sent, n.duplicates], [2, 1]);
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+/** A context whose pages cannot use localStorage: even reading the property throws. */
+async function noStorage(b) {
+  const watched = await watchedPage(b);
+  await watched.context.addInitScript(() =>
+    Object.defineProperty(window, "localStorage", {
+      get() {
+        throw new DOMException("denied", "SecurityError");
+      },
+    }),
+  );
+  return watched;
+}
+
+test("f) storage disabled: the survey loads, submits and is stored, with one warning and no error", async () => {
+  await withSetup(async ({ c, p, b, url }) => {
+    const { tab, log } = await noStorage(b);
+    await tab.goto(url);
+    await widgetReady(tab);
+    assert.equal(await tab.evaluate(() => { try { localStorage; return "usable"; } catch { return "throws"; } }), "throws");
+    const start = Date.now();
+    await answer(tab);
+    assert.equal(await outcome(tab), "Thank you!");
+    const rows = await c.stored(SURVEY);
+    assert.equal(rows.length, 1);
+    assert.deepEqual(rows[0].answers, { nps: 9, response_time: 4 });
+    const n = report("f) storage disabled", p, rows[0].id, rows, Date.now() - start);
+    assert.deepEqual([n.sent, n.duplicates], [1, 0]);
+    assert.deepEqual(log.pageErrors, []);
+    assert.deepEqual(log.errors, []);
+    const warnings = log.warnings.filter((w) => w.startsWith("Sayso:"));
+    assert.ok(warnings.length <= 1, warnings.join("\n"));
+  });
+});
+
+test("f) storage disabled and the first attempt fails: the retry works from memory", async () => {
+  await withSetup(async ({ c, p, b, url }) => {
+    const { tab, log } = await noStorage(b);
+    await tab.goto(url);
+    await widgetReady(tab);
+    p.faults.push("503");
+    const start = Date.now();
+    await answer(tab);
+    assert.match(await outcome(tab), /could not send/);
+    const rows = await until(async () => {
+      const r = await c.stored(SURVEY);
+      return r.length > 0 && r;
+    }, 10_000, "the retry to store the response");
+    assert.equal(rows.length, 1);
+    const n = report("f) storage disabled, 503 then retry", p, rows[0].id, rows, Date.now() - start);
+    assert.deepEqual([n.sent, n.duplicates], [1, 0]);
+    assert.deepEqual(log.pageErrors, []);
+    // The browser reports the 503 itself ("Failed to load resource"); the widget says nothing.
+    assert.deepEqual(log.errors.filter((e) => e.startsWith("Sayso:")), []);
+    const warnings = log.warnings.filter((w) => w.startsWith("Sayso:"));
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+  });
+});
