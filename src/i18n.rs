@@ -1,6 +1,7 @@
 //! The widget's built-in strings in its six languages: en, es, fr, de, pt and ar (right to
 //! left). A survey definition localises its own texts; these are the buttons, messages and
-//! accessible names around them. Numbers are formatted by the browser's `Intl`.
+//! accessible names around them. Numbers are grouped by [`number`], which writes what `Intl`
+//! would.
 
 /// Every built-in string of one language. `{name}` marks a value filled in by [`fill`].
 #[derive(Debug)]
