@@ -4,14 +4,15 @@
 
 use std::rc::Rc;
 
-use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
+use web_sys::Element;
 
 use crate::browser::{now_rfc3339, strip_query, window, yield_to_browser};
 use crate::delivery;
+use crate::dom::{el, toggle_attr};
 use crate::form;
 use crate::i18n::{Strings, fill, number};
 use crate::outbox::Pending;
@@ -59,10 +60,6 @@ pub fn SurveyWidget(
     let thanks = RwSignal::new((strings.thank_you.to_owned(), None, None) as ThankYouPage);
     let sent = StoredValue::new(None::<Pending>);
     let responses_url = StoredValue::new(responses_url);
-    let form_ref = NodeRef::<html::Form>::new();
-    let questions_ref = NodeRef::<html::Div>::new();
-    let outcome_ref = NodeRef::<html::H2>::new();
-
     let (title, description, steps) = session.with_untracked(|s| {
         let d = s.definition();
         let text = |t: &sayso_schema::LocalizedText| d.text(t, s.locale()).to_owned();
@@ -72,28 +69,33 @@ pub fn SurveyWidget(
             s.in_steps(),
         )
     });
+    let questions = el("div", "sayso-questions");
+    let form = el("form", "sayso-form").attr("novalidate", "");
+    let form_element = StoredValue::new_local(form.0.clone());
+    let outcome = el("h2", "sayso-title").attr("tabindex", "-1");
+    let outcome_element = StoredValue::new_local(outcome.0.clone());
+
     // One question per task: building the first runs much of the widget's code for the first
     // time, which the browser compiles as it goes; in one task it all came to a long task.
     // Their effects belong to this component, whichever task builds them.
     let owner = Owner::current().expect("a component runs under an owner");
-    questions_ref.on_load(move |div| {
-        spawn_local(async move {
-            let count = session.with_untracked(|s| s.definition().questions.len());
-            for i in 0..count {
-                yield_to_browser().await;
-                let element = owner.with(|| {
-                    let view = session.with_untracked(|s| {
-                        let d = s.definition();
-                        form::question_view(d, &d.questions[i], s.locale(), strings, s.seed())
-                    });
-                    question(view, session, strings)
+    let list = questions.0.clone();
+    spawn_local(async move {
+        let count = session.with_untracked(|s| s.definition().questions.len());
+        for i in 0..count {
+            yield_to_browser().await;
+            let element = owner.with(|| {
+                let view = session.with_untracked(|s| {
+                    let d = s.definition();
+                    form::question_view(d, &d.questions[i], s.locale(), strings, s.seed())
                 });
-                let _ = div.append_child(&element);
-            }
-            if let Some(ready) = &on_ready {
-                ready();
-            }
-        });
+                question(view, session, strings)
+            });
+            let _ = list.append_child(&element);
+        }
+        if let Some(ready) = &on_ready {
+            ready();
+        }
     });
 
     let progress_text = move || {
@@ -106,10 +108,7 @@ pub fn SurveyWidget(
             )
         })
     };
-    let progress_value = move || session.with(|s| s.progress().0.to_string());
-    let progress_max = move || session.with(|s| s.progress().1.to_string());
     let last_step = move || session.with(|s| !s.in_steps() || s.last_step());
-    let first_step = move || session.with(|s| s.progress().0 <= 1);
 
     // After a step change: say where we are and put the focus on the new question.
     let arrived = move || {
@@ -118,7 +117,7 @@ pub fn SurveyWidget(
         // The new step is shown by an effect: focus it once effects have run.
         spawn_local(async move {
             leptos::task::tick().await;
-            focus_first_input(form_ref, &id);
+            focus_first_input(&form_element.get_value(), &id);
         });
     };
     let refused = move |id: String| {
@@ -128,7 +127,7 @@ pub fn SurveyWidget(
                 .map(|i| issue_text(i, strings))
                 .unwrap_or_default(),
         );
-        focus_first_input(form_ref, &id);
+        focus_first_input(&form_element.get_value(), &id);
     };
     let next = move || {
         if session
@@ -139,10 +138,6 @@ pub fn SurveyWidget(
         } else {
             refused(session.with_untracked(|s| s.current().to_owned()));
         }
-    };
-    let back = move |_| {
-        session.update(SurveySession::previous_step);
-        arrived();
     };
 
     let send = Callback::new(move |pending: Pending| {
@@ -161,7 +156,7 @@ pub fn SurveyWidget(
         });
     });
 
-    let on_submit = move |ev: SubmitEvent| {
+    let on_submit = move |ev: web_sys::Event| {
         ev.prevent_default();
         if phase.get_untracked() == Phase::Sending {
             return;
@@ -194,12 +189,6 @@ pub fn SurveyWidget(
         sent.set_value(Some(pending.clone()));
         send.run(pending);
     };
-    let retry = move |_| {
-        if let Some(pending) = sent.get_value() {
-            delivery::queue(pending.clone());
-            send.run(pending);
-        }
-    };
 
     // A visitor who leaves after answering something leaves a partial response; finishing later
     // completes it in place (same id).
@@ -227,69 +216,151 @@ pub fn SurveyWidget(
         }
     });
     let answering = move || matches!(phase.get(), Phase::Answering | Phase::Sending);
+    // Hidden unless `shown` holds; `shown` is re-read whenever a signal it reads changes.
+    let shown_when =
+        |shown: Box<dyn Fn() -> bool>| move |e: &Element| toggle_attr(e, "hidden", !shown());
+    let button = |class: &str, kind: &str| el("button", class).attr("type", kind);
+
+    let progress = el("div", "sayso-progress")
+        .bind(shown_when(Box::new(move || steps)))
+        .child(el("span", "").bind(move |e| e.set_text_content(Some(&progress_text()))))
+        .child(
+            el("progress", "sayso-progress__bar")
+                .attr("aria-hidden", "true")
+                .bind(move |e| {
+                    let (n, total) = session.with(SurveySession::progress);
+                    let _ = e.set_attribute("value", &n.to_string());
+                    let _ = e.set_attribute("max", &total.to_string());
+                }),
+        );
+    let actions = el("div", "sayso-actions")
+        .child(
+            button("sayso-button sayso-button--secondary", "button")
+                .text(strings.back)
+                .bind(shown_when(Box::new(move || {
+                    steps && session.with(|s| s.progress().0 > 1)
+                })))
+                .on("click", move |_| {
+                    session.update(SurveySession::previous_step);
+                    arrived();
+                }),
+        )
+        .child(
+            button("sayso-button", "button")
+                .text(strings.next)
+                .bind(shown_when(Box::new(move || !last_step())))
+                .on("click", move |_| next()),
+        )
+        .child(
+            button("sayso-button", "submit")
+                .bind(shown_when(Box::new(last_step)))
+                .bind(move |e| {
+                    let sending = phase.get() == Phase::Sending;
+                    let _ =
+                        e.set_attribute("aria-disabled", if sending { "true" } else { "false" });
+                    e.set_text_content(Some(if sending {
+                        strings.sending
+                    } else {
+                        strings.submit
+                    }));
+                }),
+        );
+    let answering_part = el("div", "")
+        .bind(shown_when(Box::new(answering)))
+        .child(
+            el("h2", "sayso-title")
+                .attr("id", "sayso-title")
+                .text(&title),
+        )
+        .maybe_child(description.map(|d| el("p", "sayso-text").text(&d)))
+        .child(progress)
+        .child(
+            form.child(questions)
+                .child(actions)
+                .child(el("p", "sayso-note").text(strings.privacy_note))
+                .on("submit", on_submit),
+        );
+    let outcome_part = el("div", "sayso-outcome")
+        .bind(shown_when(Box::new(move || !answering())))
+        .child(outcome.bind(move |e| {
+            let text = if phase.get() == Phase::Failed {
+                strings.send_failed.to_owned()
+            } else {
+                thanks.get().0
+            };
+            e.set_text_content(Some(&text));
+        }))
+        .child(el("p", "sayso-text").bind(move |e| {
+            let message = thanks.with(|t| t.1.clone());
+            toggle_attr(
+                e,
+                "hidden",
+                phase.get() != Phase::Thanks || message.is_none(),
+            );
+            e.set_text_content(message.as_deref());
+        }))
+        .child(
+            el("a", "sayso-link")
+                .attr("target", "_blank")
+                .attr("rel", "noopener noreferrer")
+                .bind(move |e| {
+                    let link = thanks.with(|t| t.2.clone());
+                    toggle_attr(e, "hidden", phase.get() != Phase::Thanks || link.is_none());
+                    match link {
+                        Some((href, text)) => {
+                            let _ = e.set_attribute("href", &href);
+                            e.set_text_content(Some(&text));
+                        }
+                        None => {
+                            let _ = e.remove_attribute("href");
+                            e.set_text_content(None);
+                        }
+                    }
+                }),
+        )
+        .child(
+            button("sayso-button", "button")
+                .text(strings.retry)
+                .bind(shown_when(Box::new(move || phase.get() == Phase::Failed)))
+                .on("click", move |_| {
+                    if let Some(pending) = sent.get_value() {
+                        delivery::queue(pending.clone());
+                        send.run(pending);
+                    }
+                }),
+        );
+    let live = el("div", "sayso-visually-hidden")
+        .attr("aria-live", "polite")
+        .bind(move |e| e.set_text_content(Some(&announcement.get())));
+
     // Move focus to the outcome so that keyboard and screen-reader users land on it.
     Effect::new(move |_| {
-        if !answering()
-            && let Some(h) = outcome_ref.get()
-        {
-            let _ = h.focus();
+        if !answering() {
+            let _ = outcome_element
+                .get_value()
+                .unchecked_into::<web_sys::HtmlElement>()
+                .focus();
         }
     });
 
-    view! {
-        <section class="sayso-card" aria-labelledby="sayso-title">
-            <div hidden=move || !answering()>
-                <h2 id="sayso-title" class="sayso-title">{title}</h2>
-                {description.map(|d| view! { <p class="sayso-text">{d}</p> })}
-                <div class="sayso-progress" hidden=!steps>
-                    <span>{progress_text}</span>
-                    <progress class="sayso-progress__bar" aria-hidden="true" value=progress_value max=progress_max></progress>
-                </div>
-                <form class="sayso-form" novalidate node_ref=form_ref on:submit=on_submit>
-                    <div class="sayso-questions" node_ref=questions_ref></div>
-                    <div class="sayso-actions">
-                        <button type="button" class="sayso-button sayso-button--secondary" hidden=move || !steps || first_step() on:click=back>
-                            {strings.back}
-                        </button>
-                        <button type="button" class="sayso-button" hidden=last_step on:click=move |_| next()>
-                            {strings.next}
-                        </button>
-                        <button type="submit" class="sayso-button" hidden=move || !last_step() aria-disabled=move || (phase.get() == Phase::Sending).to_string()>
-                            {move || if phase.get() == Phase::Sending { strings.sending } else { strings.submit }}
-                        </button>
-                    </div>
-                    <p class="sayso-note">{strings.privacy_note}</p>
-                </form>
-            </div>
-            <div class="sayso-outcome" hidden=answering>
-                <h2 class="sayso-title" tabindex="-1" node_ref=outcome_ref>
-                    {move || if phase.get() == Phase::Failed { strings.send_failed.to_owned() } else { thanks.get().0 }}
-                </h2>
-                <p class="sayso-text" hidden=move || phase.get() != Phase::Thanks || thanks.with(|t| t.1.is_none())>
-                    {move || thanks.get().1}
-                </p>
-                <a class="sayso-link" href=move || thanks.get().2.map(|l| l.0) target="_blank" rel="noopener noreferrer"
-                    hidden=move || phase.get() != Phase::Thanks || thanks.with(|t| t.2.is_none())>
-                    {move || thanks.get().2.map(|l| l.1)}
-                </a>
-                <button type="button" class="sayso-button" hidden=move || phase.get() != Phase::Failed on:click=retry>
-                    {strings.retry}
-                </button>
-            </div>
-            <div class="sayso-visually-hidden" aria-live="polite">{move || announcement.get()}</div>
-        </section>
-    }
+    // The frame is built with `dom.rs` too (one shape for tachys instead of fifteen); it is
+    // attached to the component's one element as soon as that exists.
+    let parts = [answering_part, outcome_part, live];
+    let card = NodeRef::<html::Section>::new();
+    card.on_load(move |section| {
+        for part in parts {
+            let _ = section.append_child(&part.0);
+        }
+    });
+    view! { <section class="sayso-card" aria-labelledby="sayso-title" node_ref=card></section> }
 }
 
 /// Focus the first input of question `id` (the first with an issue, after a failed submit).
-fn focus_first_input(form: NodeRef<html::Form>, id: &str) {
+fn focus_first_input(form: &Element, id: &str) {
     let input = form
-        .get_untracked()
-        .and_then(|f| {
-            f.query_selector(&format!("#sayso-q-{id} input, #sayso-q-{id} textarea"))
-                .ok()
-                .flatten()
-        })
+        .query_selector(&format!("#sayso-q-{id} input, #sayso-q-{id} textarea"))
+        .ok()
+        .flatten()
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(input) = input {
         let _ = input.focus();
