@@ -1,12 +1,13 @@
 //! `cargo xtask dist`: the widget as a site owner deploys it, in `dist/`.
 //!
-//! release wasm -> wasm-bindgen (locked version) -> wasm-opt -Oz -> minified glue -> hashed
+//! release wasm -> wasm-bindgen (locked version) -> wasm-opt -Oz (short import and export names) -> minified glue -> hashed
 //! names -> .br and .gz beside each file -> the size table and the budget verdict.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::minify;
 use crate::tools::{self, Result, root, run};
 
 /// Brotli budget of the loader alone.
@@ -121,18 +122,38 @@ pub fn dist() -> Result<Dist> {
         .arg(&work)
         .arg(root.join("target/wasm32-unknown-unknown/wasm-release/sayso.wasm")))?;
     // wasm-opt reads the enabled features from the module's target_features section (which is
-    // why the profile keeps `strip = false`), then drops the section.
+    // why the profile keeps `strip = false`); the second run drops the section. That one gives
+    // imports and exports short names and prints them, for the glue to follow (`minify.rs`);
+    // it runs apart because `--converge` would rename again what it already renamed.
     run(Command::new(npm.join("wasm-opt"))
-        .args([
-            "-Oz",
-            "--converge",
-            "--strip-debug",
-            "--strip-producers",
-            "--strip-target-features",
-        ])
+        .args(["-Oz", "--converge"])
         .arg(work.join("sayso_bg.wasm"))
         .arg("-o")
-        .arg(work.join("sayso.opt.wasm")))?;
+        .arg(work.join("sayso.Oz.wasm")))?;
+    let mut opt = Command::new(npm.join("wasm-opt"));
+    opt.args([
+        "--minify-imports-and-exports-and-modules",
+        "--strip-debug",
+        "--strip-producers",
+        "--strip-target-features",
+    ])
+    .arg(work.join("sayso.Oz.wasm"))
+    .arg("-o")
+    .arg(work.join("sayso.opt.wasm"));
+    eprintln!("$ {}", tools::describe(&opt));
+    let printed = opt
+        .output()
+        .map_err(|e| format!("could not start wasm-opt: {e}"))?;
+    if !printed.status.success() {
+        return Err(format!(
+            "wasm-opt failed: {}",
+            String::from_utf8_lossy(&printed.stderr)
+        ));
+    }
+    let renames = minify::parse(&String::from_utf8_lossy(&printed.stdout))?;
+    let glue_path = work.join("sayso.js");
+    let glue = std::fs::read_to_string(&glue_path).map_err(|e| e.to_string())?;
+    std::fs::write(&glue_path, minify::apply(&glue, &renames)?).map_err(|e| e.to_string())?;
     run(Command::new(npm.join("esbuild"))
         .args(["--minify", "--format=esm", "--log-level=warning"])
         .arg(work.join("sayso.js"))

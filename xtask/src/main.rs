@@ -8,6 +8,7 @@
 mod bench;
 mod demo;
 mod dist;
+mod minify;
 mod test;
 mod tools;
 

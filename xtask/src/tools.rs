@@ -36,7 +36,7 @@ pub fn output(command: &mut Command) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn describe(command: &Command) -> String {
+pub fn describe(command: &Command) -> String {
     let mut s = command.get_program().to_string_lossy().into_owned();
     for a in command.get_args() {
         s.push(' ');
