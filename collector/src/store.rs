@@ -262,7 +262,20 @@ impl ResponseStore {
                     .await
                     .map_err(database)?;
                 }
-                Some((stored,)) if same_definition(&stored, definition, &text) => {}
+                Some((stored,)) if stored == text => {}
+                Some((stored,)) if same_questions(&stored, definition) => {
+                    // Only how it shows changed: keep the latest for this version.
+                    sqlx::query(
+                        "UPDATE survey_versions SET definition = ?3
+                         WHERE survey_id = ?1 AND version = ?2",
+                    )
+                    .bind(&definition.id)
+                    .bind(i64::from(definition.version))
+                    .bind(&text)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(database)?;
+                }
                 Some(_) => lines.push(format!(
                     "survey {} version {} changed without a version bump: give it a higher \
                      \"version\" so that stored answers keep their meaning",
@@ -399,11 +412,25 @@ impl Snapshot {
     }
 }
 
-/// Whether a stored definition text means the same survey as `definition`. Texts are compared
-/// first; when they differ, the stored one is read back and compared as a definition, so that
-/// a change in how definitions are written out is not mistaken for a change of the survey.
-fn same_definition(stored: &str, definition: &SurveyDefinition, text: &str) -> bool {
-    stored == text || SurveyDefinition::from_json(stored).is_ok_and(|s| s == *definition)
+/// Whether the stored definition text asks what `definition` asks: texts, locales, questions
+/// and skip logic, what the stored answers mean. How, when and where the survey shows (display,
+/// trigger, targeting, theme, thank-you page, privacy settings, allowed origins) may change
+/// under the same version. Read back and compared as definitions, so that a change in how
+/// definitions are written out is not mistaken for a change of the survey either.
+fn same_questions(stored: &str, definition: &SurveyDefinition) -> bool {
+    SurveyDefinition::from_json(stored).is_ok_and(|s| {
+        let with_stored_presentation = SurveyDefinition {
+            display: s.display.clone(),
+            trigger: s.trigger.clone(),
+            targeting: s.targeting.clone(),
+            theme: s.theme.clone(),
+            thank_you: s.thank_you.clone(),
+            privacy: s.privacy.clone(),
+            allowed_origins: s.allowed_origins.clone(),
+            ..definition.clone()
+        };
+        with_stored_presentation == s
+    })
 }
 
 fn log_read_error(what: &str, e: sqlx::Error) -> Unavailable {

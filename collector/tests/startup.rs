@@ -93,6 +93,49 @@ async fn a_definition_changed_without_a_version_bump_stops_startup() {
     state.store.close().await;
 }
 
+#[tokio::test]
+async fn how_a_survey_shows_may_change_without_a_version_bump() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    AppState::open(&config).await.unwrap().store.close().await;
+
+    let file = config.surveys.join("patient-experience.json");
+    let mut survey: Value = serde_json::from_str(PATIENT_EXPERIENCE).unwrap();
+    survey["display"] = json!({ "mode": "modal" });
+    survey["trigger"] = json!({ "on": "delay", "delay_seconds": 20 });
+    survey["theme"] = json!({ "accent": "#0b6e4f" });
+    survey["thank_you"] = json!({ "title": "Thanks!" });
+    std::fs::write(&file, survey.to_string()).unwrap();
+    let state = AppState::open(&config)
+        .await
+        .expect("starts: the questions did not change");
+    state.store.close().await;
+
+    // The stored definition of version 1 is the latest one.
+    let mut db = open_database(&config.database).await;
+    let (stored,): (String,) = sqlx::query_as(
+        "SELECT definition FROM survey_versions WHERE survey_id = 'patient-experience' AND version = 1",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    let stored: Value = serde_json::from_str(&stored).unwrap();
+    assert_eq!(stored["trigger"]["delay_seconds"], json!(20));
+    assert_eq!(stored["display"]["mode"], json!("modal"));
+
+    // What a question asks is what its answers mean: that still needs a new version.
+    survey["questions"][1]["title"] = json!("How friendly were we?");
+    std::fs::write(&file, survey.to_string()).unwrap();
+    let error = AppState::open(&config)
+        .await
+        .err()
+        .expect("startup refused");
+    assert!(
+        error.to_string().contains("changed without a version bump"),
+        "{error}"
+    );
+}
+
 /// The built collector, started in `root` with `args`; its log lines arrive on the channel.
 struct Collector {
     child: std::process::Child,
