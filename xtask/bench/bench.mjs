@@ -7,7 +7,9 @@
 // Per page load it records: time from navigation until the first question is visible and can
 // be clicked, total blocking time (sum over long tasks of their length past 50 ms, until the
 // page is ready and the network is idle), bytes transferred (encoded), used JS heap, and
-// uncaught page errors. It prints medians and the ratios against the reference.
+// uncaught page errors; and, to show where the time went, when the page was parsed
+// (DOMContentLoaded) and when its last script or wasm file arrived. It prints medians and the
+// ratios against the reference.
 
 import { chromium } from "playwright-core";
 
@@ -53,11 +55,18 @@ async function measure(browser, page) {
   const ready = await (await tab.waitForFunction(READY[page.ready], null, { polling: "raf", timeout: 60_000 })).jsonValue();
   await tab.waitForLoadState("networkidle").catch(() => console.error(`${page.name}: network not idle after 30 s`));
   const longTasks = await tab.evaluate(() => window.__longTasks);
+  // Where the time went: the page parsed (DOMContentLoaded), and the last script or wasm file
+  // arrived (the widget's, or the reference's scripts).
+  const { parsed, files } = await tab.evaluate(() => ({
+    parsed: performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd,
+    files: Math.max(0, ...performance.getEntriesByType("resource")
+      .filter((r) => /\.(js|wasm)(\?|$)/.test(r.name)).map((r) => r.responseEnd)),
+  }));
   const tbt = longTasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0);
   const metrics = (await cdp.send("Performance.getMetrics")).metrics;
   const heap = metrics.find((m) => m.name === "JSHeapUsedSize").value;
   await context.close();
-  return { ready, tbt, bytes, heap, errors };
+  return { ready, parsed, files, tbt, bytes, heap, errors };
 }
 
 const median = (xs) => {
@@ -83,6 +92,8 @@ const summary = pages.map((p) => {
   return {
     name: p.name,
     ready: median(r.map((x) => x.ready)),
+    parsed: median(r.map((x) => x.parsed)),
+    files: median(r.map((x) => x.files)),
     tbt: median(r.map((x) => x.tbt)),
     bytes: median(r.map((x) => x.bytes)),
     heap: median(r.map((x) => x.heap)),
@@ -91,10 +102,10 @@ const summary = pages.map((p) => {
 });
 const pad = (s, n) => String(s).padStart(n);
 console.log(`\nbench: ${runs} runs per page, alternating, CPU throttled 4x, 390x844 viewport, fresh context per load`);
-console.log(`${"page".padEnd(28)}${pad("ready ms", 10)}${pad("TBT ms", 9)}${pad("KB", 9)}${pad("heap MB", 9)}${pad("errors", 8)}`);
+console.log(`${"page".padEnd(28)}${pad("ready ms", 10)}${pad("parsed", 8)}${pad("files", 7)}${pad("TBT ms", 9)}${pad("KB", 9)}${pad("heap MB", 9)}${pad("errors", 8)}`);
 for (const s of summary) {
   console.log(
-    `${s.name.padEnd(28)}${pad(s.ready.toFixed(0), 10)}${pad(s.tbt.toFixed(0), 9)}${pad((s.bytes / 1024).toFixed(1), 9)}${pad((s.heap / 1048576).toFixed(2), 9)}${pad(s.errors, 8)}`,
+    `${s.name.padEnd(28)}${pad(s.ready.toFixed(0), 10)}${pad(s.parsed.toFixed(0), 8)}${pad(s.files.toFixed(0), 7)}${pad(s.tbt.toFixed(0), 9)}${pad((s.bytes / 1024).toFixed(1), 9)}${pad((s.heap / 1048576).toFixed(2), 9)}${pad(s.errors, 8)}`,
   );
 }
 const reference = summary.find((s) => s.name === process.env.REFERENCE);
