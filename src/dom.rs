@@ -3,9 +3,9 @@
 //! Why not `view!` for the questions: tachys compiles each distinct element shape (tag,
 //! attributes, reactive parts) into its own code, measured at about 2.5 KB of wasm per shape;
 //! the controls of the eleven question kinds needed some twenty shapes, a third of the widget's
-//! size budget. Built with these few functions they cost a few KB. The survey's frame is still
-//! a Leptos component (see `ui.rs`), and every change still flows through Leptos signals: `bind`
-//! re-runs its closure, as an effect, whenever a signal it reads changes.
+//! size budget. Built with these few functions they cost a few KB; so is the survey's frame
+//! inside the `SurveyWidget` component (see `ui.rs`). Every change still flows through Leptos
+//! signals: `bind` re-runs its closure, as an effect, whenever a signal it reads changes.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
