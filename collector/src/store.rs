@@ -250,31 +250,11 @@ impl ResponseStore {
             .await
             .map_err(database)?;
             match stored {
-                None => {
-                    sqlx::query(
-                        "INSERT INTO survey_versions (survey_id, version, definition, first_seen)
-                         VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                    )
-                    .bind(&definition.id)
-                    .bind(i64::from(definition.version))
-                    .bind(&text)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(database)?;
-                }
                 Some((stored,)) if stored == text => {}
+                // New, or only how it shows changed: record the latest for this version.
+                None => record(&mut tx, definition, &text).await.map_err(database)?,
                 Some((stored,)) if same_questions(&stored, definition) => {
-                    // Only how it shows changed: keep the latest for this version.
-                    sqlx::query(
-                        "UPDATE survey_versions SET definition = ?3
-                         WHERE survey_id = ?1 AND version = ?2",
-                    )
-                    .bind(&definition.id)
-                    .bind(i64::from(definition.version))
-                    .bind(&text)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(database)?;
+                    record(&mut tx, definition, &text).await.map_err(database)?;
                 }
                 Some(_) => lines.push(format!(
                     "survey {} version {} changed without a version bump: give it a higher \
@@ -410,6 +390,25 @@ impl Snapshot {
             )
             .collect())
     }
+}
+
+/// Record `text` as the definition of its version (first seen now, unless it was seen before).
+async fn record(
+    tx: &mut sqlx::SqliteConnection,
+    definition: &SurveyDefinition,
+    text: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO survey_versions (survey_id, version, definition, first_seen)
+         VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+         ON CONFLICT (survey_id, version) DO UPDATE SET definition = excluded.definition",
+    )
+    .bind(&definition.id)
+    .bind(i64::from(definition.version))
+    .bind(text)
+    .execute(tx)
+    .await
+    .map(drop)
 }
 
 /// Whether the stored definition text asks what `definition` asks: texts, locales, questions

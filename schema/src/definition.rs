@@ -687,57 +687,21 @@ impl SurveyDefinition {
         let privacy = o.or("privacy", Privacy::default(), Privacy::read);
         let allowed_origins = o.or("allowed_origins", Vec::new(), crate::parse::strings);
         o.finish();
-        // One pattern rather than a `?` per field: each `?` compiled to its own clean-up of
-        // every other field, several KB of wasm for this function alone.
-        let (
-            Some(id),
-            Some(version),
-            Some(title),
-            Ok(description),
-            Some(locales),
-            Some(questions),
-            Some(logic),
-            Some(display),
-            Some(trigger),
-            Some(targeting),
-            Some(theme),
-            Some(thank_you),
-            Some(privacy),
-            Some(allowed_origins),
-        ) = (
-            id,
-            version,
-            title,
-            description,
-            locales,
-            questions,
-            logic,
-            display,
-            trigger,
-            targeting,
-            theme,
-            thank_you,
-            privacy,
-            allowed_origins,
-        )
-        else {
-            return None;
-        };
         Some(Self {
-            id,
-            version,
-            title,
-            description,
-            locales,
-            questions,
-            logic,
-            display,
-            trigger,
-            targeting,
-            theme,
-            thank_you,
-            privacy,
-            allowed_origins,
+            id: id?,
+            version: version?,
+            title: title?,
+            description: description.ok()?,
+            locales: locales?,
+            questions: questions?,
+            logic: logic?,
+            display: display?,
+            trigger: trigger?,
+            targeting: targeting?,
+            theme: theme?,
+            thank_you: thank_you?,
+            privacy: privacy?,
+            allowed_origins: allowed_origins?,
         })
     }
 }
