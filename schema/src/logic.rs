@@ -425,9 +425,9 @@ fn display_text(
     answer: Option<&Answer>,
     locale: &str,
 ) -> String {
-    let options = match &question.kind {
+    let options: &[crate::definition::ChoiceOption] = match &question.kind {
         QuestionKind::SingleChoice { options, .. } | QuestionKind::MultiChoice { options, .. } => {
-            &options[..]
+            options
         }
         _ => &[],
     };

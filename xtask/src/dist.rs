@@ -99,28 +99,73 @@ impl Dist {
 
 /// Build dist/ and return what is in it.
 pub fn dist() -> Result<Dist> {
+    let root = root();
+    let work = root.join("target/dist-work");
+    let (wasm, glue) = widget(&root, &root.join("target"), &work)?;
+    let wasm_name = format!("sayso-{}.wasm", content_hash(&wasm));
+    let glue_name = format!("sayso-{}.js", content_hash(&glue));
+
+    let npm = tools::npm_tools()?;
+    let loader_source =
+        std::fs::read_to_string(root.join("src/js/loader.js")).map_err(|e| e.to_string())?;
+    let loader_filled = loader_source
+        .replace("__SAYSO_JS__", &glue_name)
+        .replace("__SAYSO_WASM__", &wasm_name);
+    std::fs::write(work.join("loader.js"), loader_filled).map_err(|e| e.to_string())?;
+    run(Command::new(npm.join("esbuild"))
+        .args(["--minify", "--log-level=warning"])
+        .arg(work.join("loader.js"))
+        .arg(format!(
+            "--outfile={}",
+            work.join("loader.min.js").display()
+        )))?;
+    let loader = read(&work.join("loader.min.js"))?;
+
+    let dist = root.join("dist");
+    let _ = std::fs::remove_dir_all(&dist);
+    std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
+    let assets = vec![
+        write_asset(&dist, "sayso.js", "loader", &loader)?,
+        write_asset(&dist, &glue_name, "glue", &glue)?,
+        write_asset(&dist, &wasm_name, "wasm", &wasm)?,
+    ];
+    let css = read(&css_path()?)?;
+    let manifest = format!(
+        "{{\"loader\":\"sayso.js\",\"glue\":\"{glue_name}\",\"wasm\":\"{wasm_name}\",\"brotli_total\":{}}}\n",
+        assets.iter().map(|a| a.brotli).sum::<usize>()
+    );
+    std::fs::write(dist.join("manifest.json"), manifest).map_err(|e| e.to_string())?;
+    Ok(Dist {
+        assets,
+        css: (css.len(), brotli(&css).len()),
+    })
+}
+
+/// The optimised wasm and minified glue of the widget in workspace `ws`, built into cargo's
+/// `target` directory, with `work` as scratch space.
+pub fn widget(ws: &Path, target: &Path, work: &Path) -> Result<(Vec<u8>, Vec<u8>)> {
     tools::ensure_wasm_target()?;
     let bindgen = tools::wasm_bindgen_bin()?;
     let npm = tools::npm_tools()?;
-    let root = root();
-    run(tools::cargo().args([
-        "build",
-        "-p",
-        "sayso",
-        "--lib",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        "wasm-release",
-    ]))?;
-
-    let work = root.join("target/dist-work");
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    run(tools::cargo()
+        .current_dir(ws)
+        .env("CARGO_TARGET_DIR", target)
+        .args([
+            "build",
+            "-p",
+            "sayso",
+            "--lib",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+        ]))?;
+    let _ = std::fs::remove_dir_all(work);
+    std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
     run(Command::new(bindgen.join("wasm-bindgen"))
         .args(["--target", "web", "--no-typescript", "--out-dir"])
-        .arg(&work)
-        .arg(root.join("target/wasm32-unknown-unknown/wasm-release/sayso.wasm")))?;
+        .arg(work)
+        .arg(target.join("wasm32-unknown-unknown/wasm-release/sayso.wasm")))?;
     // wasm-opt reads the enabled features from the module's target_features section (which is
     // why the profile keeps `strip = false`); the second run drops the section. That one gives
     // imports and exports short names and prints them, for the glue to follow (`minify.rs`);
@@ -159,44 +204,10 @@ pub fn dist() -> Result<Dist> {
         .arg(work.join("sayso.js"))
         .arg(format!("--outfile={}", work.join("sayso.min.js").display())))?;
 
-    let wasm = read(&work.join("sayso.opt.wasm"))?;
-    let glue = read(&work.join("sayso.min.js"))?;
-    let wasm_name = format!("sayso-{}.wasm", content_hash(&wasm));
-    let glue_name = format!("sayso-{}.js", content_hash(&glue));
-
-    let loader_source =
-        std::fs::read_to_string(root.join("src/js/loader.js")).map_err(|e| e.to_string())?;
-    let loader_filled = loader_source
-        .replace("__SAYSO_JS__", &glue_name)
-        .replace("__SAYSO_WASM__", &wasm_name);
-    std::fs::write(work.join("loader.js"), loader_filled).map_err(|e| e.to_string())?;
-    run(Command::new(npm.join("esbuild"))
-        .args(["--minify", "--log-level=warning"])
-        .arg(work.join("loader.js"))
-        .arg(format!(
-            "--outfile={}",
-            work.join("loader.min.js").display()
-        )))?;
-    let loader = read(&work.join("loader.min.js"))?;
-
-    let dist = root.join("dist");
-    let _ = std::fs::remove_dir_all(&dist);
-    std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
-    let assets = vec![
-        write_asset(&dist, "sayso.js", "loader", &loader)?,
-        write_asset(&dist, &glue_name, "glue", &glue)?,
-        write_asset(&dist, &wasm_name, "wasm", &wasm)?,
-    ];
-    let css = read(&css_path()?)?;
-    let manifest = format!(
-        "{{\"loader\":\"sayso.js\",\"glue\":\"{glue_name}\",\"wasm\":\"{wasm_name}\",\"brotli_total\":{}}}\n",
-        assets.iter().map(|a| a.brotli).sum::<usize>()
-    );
-    std::fs::write(dist.join("manifest.json"), manifest).map_err(|e| e.to_string())?;
-    Ok(Dist {
-        assets,
-        css: (css.len(), brotli(&css).len()),
-    })
+    Ok((
+        read(&work.join("sayso.opt.wasm"))?,
+        read(&work.join("sayso.min.js"))?,
+    ))
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
@@ -251,7 +262,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     e.finish().expect("writing to memory")
 }
 
-fn brotli(bytes: &[u8]) -> Vec<u8> {
+pub fn brotli(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,

@@ -4,8 +4,10 @@
 //! - `demo`  build everything and run the demo: collector + clinic page + dashboard, SQLite
 //! - `test`  every check CI runs: fmt, clippy, unit, collector, browser, size, end-to-end
 //! - `bench` the side-by-side bench against the reference survey page, CPU throttled 4x
+//! - `cost`  what each question kind adds to the widget, in brotli bytes (one build per kind)
 
 mod bench;
+mod cost;
 mod demo;
 mod dist;
 mod minify;
@@ -21,8 +23,9 @@ fn main() -> ExitCode {
         Some("demo") => demo::demo(&args[1..]),
         Some("test") => test::test(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
+        Some("cost") => cost::cost(),
         _ => Err(
-            "usage: cargo xtask <dist | demo [--port N] | test [--only STEP] | bench [--runs N]>"
+            "usage: cargo xtask <dist | demo [--port N] | test [--only STEP] | bench [--runs N] | cost>"
                 .to_owned(),
         ),
     };
