@@ -63,7 +63,9 @@ pub fn start(config_json: &str, survey_request: Option<js_sys::Promise>, api: Js
             Ok(definition) => present::begin(definition, &config, &endpoint),
             Err(message) => api::error(&message),
         }
-        // Then the responses an earlier page could not deliver, whatever happened above.
+        // Then the responses an earlier page could not deliver, whatever happened above; a task
+        // later, after the survey's first question (whose task is queued first) has shown.
+        browser::yield_to_browser().await;
         delivery::flush().await;
     });
 }

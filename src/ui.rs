@@ -77,11 +77,14 @@ pub fn SurveyWidget(
 
     // One question per task: building the first runs much of the widget's code for the first
     // time, which the browser compiles as it goes; in one task it all came to a long task.
-    // Their effects belong to this component, whichever task builds them.
+    // Their effects belong to this component, whichever task builds them. In steps the survey
+    // shows as soon as its first question is there (it has no condition, so it is the first
+    // step); on one page it waits for all of them, or it would grow and move as they come.
     let owner = Owner::current().expect("a component runs under an owner");
     let list = questions.0.clone();
     spawn_local(async move {
         let count = session.with_untracked(|s| s.definition().questions.len());
+        let shown_with = if steps { 1 } else { count };
         for i in 0..count {
             yield_to_browser().await;
             let element = owner.with(|| {
@@ -92,9 +95,11 @@ pub fn SurveyWidget(
                 question(view, session, strings)
             });
             let _ = list.append_child(&element);
-        }
-        if let Some(ready) = &on_ready {
-            ready();
+            if i + 1 == shown_with
+                && let Some(ready) = &on_ready
+            {
+                ready();
+            }
         }
     });
 

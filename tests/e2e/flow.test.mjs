@@ -39,10 +39,20 @@ const keys = async (tab, ...sequence) => {
 };
 const repeat = (key, n) => Array(n).fill(key);
 
+/** Record how many questions the widget had built when it said it was shown. */
+const countQuestionsWhenShown = (tab) => tab.addInitScript(() => document.addEventListener("sayso:shown", (e) => {
+  window.questionsWhenShown = e.target.shadowRoot.querySelectorAll(".sayso-question").length;
+}));
+
 test("keyboard only: every question kind answered and sent, and the stored values are exactly those", async () => {
   const { tab, log } = await watchedPage(b);
+  await countQuestionsWhenShown(tab);
   await tab.goto(host.url("/every-kind"));
   await widgetReady(tab);
+  // On one page, the survey shows once every question is there, so that nothing moves.
+  const questions = await tab.locator("sayso-survey .sayso-question").count();
+  assert.ok(questions > 1);
+  assert.equal(await tab.evaluate(() => window.questionsWhenShown), questions);
   await tab.focus("#host-button");
   await keys(tab, "Tab");
   // Focus is visible where it lands: a 3px ring on the point's button.
@@ -109,8 +119,11 @@ test("keyboard only: every question kind answered and sent, and the stored value
 
 test("steps: a detractor's path, with progress, back, piping, consent-gated contact and its thank-you", async () => {
   const { tab, log } = await watchedPage(b);
+  await countQuestionsWhenShown(tab);
   await tab.goto(host.url("/clinic-visit"));
   await widgetReady(tab);
+  // In steps, it shows with its first question; the others are built in the tasks after.
+  assert.equal(await tab.evaluate(() => window.questionsWhenShown), 1);
   const progress = () => tab.locator("sayso-survey .sayso-progress span").innerText();
   const onScreen = () => tab.locator("sayso-survey fieldset.sayso-question:not([hidden]) legend > span").first().innerText();
   const next = () => tab.locator("sayso-survey button", { hasText: "Next" }).click();
