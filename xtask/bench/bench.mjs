@@ -8,8 +8,8 @@
 // be clicked, total blocking time (sum over long tasks of their length past 50 ms, until the
 // page is ready and the network is idle), bytes transferred (encoded), used JS heap, and
 // uncaught page errors; and, to show where the time went, when the page was parsed
-// (DOMContentLoaded) and when its last script or wasm file arrived. It prints medians and the
-// ratios against the reference.
+// (DOMContentLoaded) and when its last script or wasm file arrived. It prints medians (and the
+// fastest and slowest load until ready) and the ratios against the reference.
 
 import { chromium } from "playwright-core";
 
@@ -92,6 +92,8 @@ const summary = pages.map((p) => {
   return {
     name: p.name,
     ready: median(r.map((x) => x.ready)),
+    // The spread of one page's loads, to judge whether a difference is more than noise.
+    readyRange: [Math.min(...r.map((x) => x.ready)), Math.max(...r.map((x) => x.ready))],
     parsed: median(r.map((x) => x.parsed)),
     files: median(r.map((x) => x.files)),
     tbt: median(r.map((x) => x.tbt)),
@@ -102,10 +104,10 @@ const summary = pages.map((p) => {
 });
 const pad = (s, n) => String(s).padStart(n);
 console.log(`\nbench: ${runs} runs per page, alternating, CPU throttled 4x, 390x844 viewport, fresh context per load`);
-console.log(`${"page".padEnd(28)}${pad("ready ms", 10)}${pad("parsed", 8)}${pad("files", 7)}${pad("TBT ms", 9)}${pad("KB", 9)}${pad("heap MB", 9)}${pad("errors", 8)}`);
+console.log(`${"page".padEnd(28)}${pad("ready ms", 10)}${pad("min-max", 11)}${pad("parsed", 8)}${pad("files", 7)}${pad("TBT ms", 9)}${pad("KB", 9)}${pad("heap MB", 9)}${pad("errors", 8)}`);
 for (const s of summary) {
   console.log(
-    `${s.name.padEnd(28)}${pad(s.ready.toFixed(0), 10)}${pad(s.parsed.toFixed(0), 8)}${pad(s.files.toFixed(0), 7)}${pad(s.tbt.toFixed(0), 9)}${pad((s.bytes / 1024).toFixed(1), 9)}${pad((s.heap / 1048576).toFixed(2), 9)}${pad(s.errors, 8)}`,
+    `${s.name.padEnd(28)}${pad(s.ready.toFixed(0), 10)}${pad(s.readyRange.map((x) => x.toFixed(0)).join("-"), 11)}${pad(s.parsed.toFixed(0), 8)}${pad(s.files.toFixed(0), 7)}${pad(s.tbt.toFixed(0), 9)}${pad((s.bytes / 1024).toFixed(1), 9)}${pad((s.heap / 1048576).toFixed(2), 9)}${pad(s.errors, 8)}`,
   );
 }
 const reference = summary.find((s) => s.name === process.env.REFERENCE);

@@ -1,4 +1,5 @@
-//! `cargo xtask cost`: what each question kind adds to the widget, in brotli bytes.
+//! `cargo xtask cost`: what each question kind, and a few other parts, add to the widget, in
+//! brotli bytes.
 //!
 //! The widget is built once whole, then once per kind with that kind's code cut out. The cuts
 //! happen in a copy of the workspace (`target/cost/ws`, cargo's output in `target/cost/target`):
@@ -7,8 +8,9 @@
 //! instruction) for a body, so the compiler drops whatever only that arm used. Arms shared by
 //! several kinds (`Nps | Csat | Ces`) stay: each figure is what that one kind adds on top of the
 //! others, and the families are measured together too. Strings of the built-in translations
-//! stay. Brotli figures move by some tens of bytes with any change to the file, so small ones
-//! are rough. One release build per kind (about 30 s each) keeps this out of `cargo xtask test`.
+//! stay. Other parts (`PARTS`) are cut by replacing one snippet of one file. Brotli figures move
+//! by some tens of bytes with any change to the file, so small ones are rough. One release build
+//! per row (about 30 s each) keeps this out of `cargo xtask test`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -43,10 +45,26 @@ const FAMILIES: [(&str, &[&str]); 2] = [
     ),
 ];
 
+/// Other parts, each cut by replacing one snippet of one file: (label, file, snippet, stand-in).
+const PARTS: [(&str, &str, &str, &str); 2] = [
+    (
+        "definition checks beyond reading",
+        "schema/src/validate.rs",
+        "        c.definition_fields();\n        c.problems.into_result(())",
+        "        let _ = &mut c;\n        Ok(())",
+    ),
+    (
+        "the five languages besides en",
+        "src/i18n.rs",
+        "pub const ALL: [&Strings; 6] = [&EN, &ES, &FR, &DE, &PT, &AR];",
+        "pub const ALL: [&Strings; 1] = [&EN];",
+    ),
+];
+
 /// The source folders whose arms are cut: the widget's and the schema's.
 const SOURCES: [&str; 2] = ["src", "schema/src"];
 
-/// Build the widget whole and without each kind; print what each kind adds.
+/// Build the widget whole and without each kind or part; print what each adds.
 pub fn cost() -> Result<()> {
     let root = root();
     let base = root.join("target/cost");
@@ -63,22 +81,24 @@ pub fn cost() -> Result<()> {
     };
     let whole = size("whole widget")?;
     let mut rows = Vec::new();
-    let units = KINDS
-        .iter()
-        .map(|(_, name)| (name.to_string(), vec![*name]))
-        .chain(
-            FAMILIES
-                .iter()
-                .map(|(label, names)| (label.to_string(), names.to_vec())),
-        );
-    for (label, names) in units {
+    let mut units = Vec::new();
+    for (_, name) in KINDS {
+        units.push((name.to_owned(), cut_kinds(&root, &[name])?));
+    }
+    for (label, names) in FAMILIES {
+        units.push((label.to_owned(), cut_kinds(&root, names)?));
+    }
+    for (label, file, snippet, stand_in) in PARTS {
+        units.push((label.to_owned(), cut_part(&root, file, snippet, stand_in)?));
+    }
+    for (label, files) in units {
         let mut arms = 0;
-        for (file, cut, n) in cut_kinds(&root, &names)? {
+        for (file, cut, n) in files {
             arms += n;
             let copy = ws.join(file.strip_prefix(&root).expect("a file under the root"));
             std::fs::write(&copy, cut).map_err(|e| e.to_string())?;
         }
-        let without = size(&format!("without {label} ({arms} arms cut)"));
+        let without = size(&format!("without {label} ({arms} cuts)"));
         // Put the sources back before anything else can fail.
         copy_workspace(&root, &ws)?;
         let without = without?;
@@ -90,8 +110,11 @@ pub fn cost() -> Result<()> {
             added(whole.1, without.1),
         ));
     }
-    println!("\nwhat each question kind adds to the widget (glue + wasm), bytes");
-    println!("{:<34}{:>6}{:>10}{:>10}", "kind", "arms", "raw", "brotli");
+    println!("\nwhat each question kind or part adds to the widget (glue + wasm), bytes");
+    println!(
+        "{:<34}{:>6}{:>10}{:>10}",
+        "kind or part", "cuts", "raw", "brotli"
+    );
     for (label, arms, raw, br) in &rows {
         println!("{label:<34}{arms:>6}{raw:>10}{br:>10}");
     }
@@ -122,6 +145,23 @@ fn cut_kinds(root: &Path, names: &[&str]) -> Result<Vec<(PathBuf, String, usize)
         }
     }
     Ok(files)
+}
+
+/// `file` under `root` with its one `snippet` replaced by `stand_in`.
+fn cut_part(
+    root: &Path,
+    file: &str,
+    snippet: &str,
+    stand_in: &str,
+) -> Result<Vec<(PathBuf, String, usize)>> {
+    let path = root.join(file);
+    let source = std::fs::read_to_string(&path).map_err(|e| format!("{file}: {e}"))?;
+    if source.matches(snippet).count() != 1 {
+        return Err(format!(
+            "{file} no longer has this snippet exactly once (update PARTS in xtask/src/cost.rs):\n{snippet}"
+        ));
+    }
+    Ok(vec![(path, source.replacen(snippet, stand_in, 1), 1)])
 }
 
 /// Copy the files git tracks from `root` into `ws`, overwriting what a cut changed.
@@ -313,6 +353,14 @@ mod tests {
                 arms_in("schema/src") > 0,
                 "{name}: no arm of its own in the schema"
             );
+        }
+    }
+
+    #[test]
+    fn every_part_is_found_in_the_sources() {
+        for (label, file, snippet, stand_in) in PARTS {
+            let cut = cut_part(&root(), file, snippet, stand_in).unwrap();
+            assert!(cut[0].1.contains(stand_in), "{label}");
         }
     }
 
