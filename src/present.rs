@@ -137,15 +137,18 @@ impl Presentation {
                 p.show(false);
             }
         };
+        let after = |milliseconds: u32, fire| {
+            let once = Closure::once_into_js(fire);
+            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
+                once.unchecked_ref(),
+                milliseconds.min(i32::MAX as u32) as i32,
+            );
+        };
         match trigger.on {
-            TriggerKind::Load | TriggerKind::PageViews => fire(),
-            TriggerKind::Delay => {
-                let once = Closure::once_into_js(fire);
-                let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
-                    once.unchecked_ref(),
-                    (trigger.delay_seconds * 1000) as i32,
-                );
-            }
+            // A task later: reading the survey and deciding is one task and building it another,
+            // as together they made one long task on a slow phone.
+            TriggerKind::Load | TriggerKind::PageViews => after(0, fire),
+            TriggerKind::Delay => after(trigger.delay_seconds.saturating_mul(1000), fire),
             TriggerKind::Scroll => {
                 let percent = trigger.scroll_percent;
                 listen(&window(), "scroll", move |_| {
