@@ -1,5 +1,5 @@
 //! `cargo xtask cost`: what each question kind, and a few other parts, add to the widget, in
-//! brotli bytes.
+//! brotli bytes; and what the smallest Leptos widget of the same shape weighs (`xtask/floor`).
 //!
 //! The widget is built once whole, then once per kind with that kind's code cut out. The cuts
 //! happen in a copy of the workspace (`target/cost/ws`, cargo's output in `target/cost/target`):
@@ -71,15 +71,26 @@ pub fn cost() -> Result<()> {
     let ws = base.join("ws");
     let target = base.join("target");
     copy_workspace(&root, &ws)?;
-    let size = |label: &str| -> Result<(usize, usize)> {
-        eprintln!("\n==> cost: {label}");
-        let (wasm, glue) = dist::widget(&ws, &target, &base.join("work"))?;
-        Ok((
+    let sizes = |(wasm, glue): (Vec<u8>, Vec<u8>)| {
+        (
             wasm.len() + glue.len(),
             dist::brotli(&wasm).len() + dist::brotli(&glue).len(),
-        ))
+        )
+    };
+    let size = |label: &str| -> Result<(usize, usize)> {
+        eprintln!("\n==> cost: {label}");
+        Ok(sizes(dist::widget(&ws, &target, &base.join("work"))?))
     };
     let whole = size("whole widget")?;
+    eprintln!("\n==> cost: the Leptos floor (xtask/floor)");
+    let floor_ws = ws.join("xtask/floor");
+    std::fs::copy(ws.join("Cargo.lock"), floor_ws.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let floor = sizes(dist::wasm_library(
+        &floor_ws,
+        "floor",
+        &target,
+        &base.join("work"),
+    )?);
     let mut rows = Vec::new();
     let mut units = Vec::new();
     for (_, name) in KINDS {
@@ -118,6 +129,10 @@ pub fn cost() -> Result<()> {
     for (label, arms, raw, br) in &rows {
         println!("{label:<34}{arms:>6}{raw:>10}{br:>10}");
     }
+    println!(
+        "{:<34}{:>6}{:>10}{:>10}",
+        "Leptos floor (xtask/floor)", "", floor.0, floor.1
+    );
     println!(
         "{:<34}{:>6}{:>10}{:>10}",
         "whole widget", "", whole.0, whole.1
@@ -164,10 +179,16 @@ fn cut_part(
     Ok(vec![(path, source.replacen(snippet, stand_in, 1), 1)])
 }
 
-/// Copy the files git tracks from `root` into `ws`, overwriting what a cut changed.
+/// Copy the files git tracks, or would (not ignored), from `root` into `ws`, overwriting what a
+/// cut changed.
 fn copy_workspace(root: &Path, ws: &Path) -> Result<()> {
-    let listed = tools::output(Command::new("git").arg("-C").arg(root).args(["ls-files"]))
-        .ok_or("git ls-files failed: `cargo xtask cost` needs the project's git checkout")?;
+    let listed = tools::output(Command::new("git").arg("-C").arg(root).args([
+        "ls-files",
+        "--cached",
+        "--others",
+        "--exclude-standard",
+    ]))
+    .ok_or("git ls-files failed: `cargo xtask cost` needs the project's git checkout")?;
     for name in listed.lines() {
         let (from, to) = (root.join(name), ws.join(name));
         if !from.is_file() {
@@ -354,6 +375,22 @@ mod tests {
                 "{name}: no arm of its own in the schema"
             );
         }
+    }
+
+    #[test]
+    fn the_floor_is_built_like_the_widget() {
+        let profile = |manifest: &str| {
+            let text = std::fs::read_to_string(root().join(manifest)).unwrap();
+            let start = text
+                .find("[profile.wasm-release]")
+                .expect("a wasm-release profile");
+            text[start..]
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(profile("xtask/floor/Cargo.toml"), profile("Cargo.toml"));
     }
 
     #[test]

@@ -144,6 +144,16 @@ pub fn dist() -> Result<Dist> {
 /// The optimised wasm and minified glue of the widget in workspace `ws`, built into cargo's
 /// `target` directory, with `work` as scratch space.
 pub fn widget(ws: &Path, target: &Path, work: &Path) -> Result<(Vec<u8>, Vec<u8>)> {
+    wasm_library(ws, "sayso", target, work)
+}
+
+/// The same pipeline for any wasm-bindgen library `package` of workspace `ws`.
+pub fn wasm_library(
+    ws: &Path,
+    package: &str,
+    target: &Path,
+    work: &Path,
+) -> Result<(Vec<u8>, Vec<u8>)> {
     tools::ensure_wasm_target()?;
     let bindgen = tools::wasm_bindgen_bin()?;
     let npm = tools::npm_tools()?;
@@ -153,7 +163,7 @@ pub fn widget(ws: &Path, target: &Path, work: &Path) -> Result<(Vec<u8>, Vec<u8>
         .args([
             "build",
             "-p",
-            "sayso",
+            package,
             "--lib",
             "--target",
             "wasm32-unknown-unknown",
@@ -165,16 +175,18 @@ pub fn widget(ws: &Path, target: &Path, work: &Path) -> Result<(Vec<u8>, Vec<u8>
     run(Command::new(bindgen.join("wasm-bindgen"))
         .args(["--target", "web", "--no-typescript", "--out-dir"])
         .arg(work)
-        .arg(target.join("wasm32-unknown-unknown/wasm-release/sayso.wasm")))?;
+        .arg(target.join(format!(
+            "wasm32-unknown-unknown/wasm-release/{package}.wasm"
+        ))))?;
     // wasm-opt reads the enabled features from the module's target_features section (which is
     // why the profile keeps `strip = false`); the second run drops the section. That one gives
     // imports and exports short names and prints them, for the glue to follow (`minify.rs`);
     // it runs apart because `--converge` would rename again what it already renamed.
     run(Command::new(npm.join("wasm-opt"))
         .args(["-Oz", "--converge"])
-        .arg(work.join("sayso_bg.wasm"))
+        .arg(work.join(format!("{package}_bg.wasm")))
         .arg("-o")
-        .arg(work.join("sayso.Oz.wasm")))?;
+        .arg(work.join(format!("{package}.Oz.wasm"))))?;
     let mut opt = Command::new(npm.join("wasm-opt"));
     opt.args([
         "--minify-imports-and-exports-and-modules",
@@ -182,9 +194,9 @@ pub fn widget(ws: &Path, target: &Path, work: &Path) -> Result<(Vec<u8>, Vec<u8>
         "--strip-producers",
         "--strip-target-features",
     ])
-    .arg(work.join("sayso.Oz.wasm"))
+    .arg(work.join(format!("{package}.Oz.wasm")))
     .arg("-o")
-    .arg(work.join("sayso.opt.wasm"));
+    .arg(work.join(format!("{package}.opt.wasm")));
     eprintln!("$ {}", tools::describe(&opt));
     let printed = opt
         .output()
@@ -196,17 +208,20 @@ pub fn widget(ws: &Path, target: &Path, work: &Path) -> Result<(Vec<u8>, Vec<u8>
         ));
     }
     let renames = minify::parse(&String::from_utf8_lossy(&printed.stdout))?;
-    let glue_path = work.join("sayso.js");
+    let glue_path = work.join(format!("{package}.js"));
     let glue = std::fs::read_to_string(&glue_path).map_err(|e| e.to_string())?;
     std::fs::write(&glue_path, minify::apply(&glue, &renames)?).map_err(|e| e.to_string())?;
     run(Command::new(npm.join("esbuild"))
         .args(["--minify", "--format=esm", "--log-level=warning"])
-        .arg(work.join("sayso.js"))
-        .arg(format!("--outfile={}", work.join("sayso.min.js").display())))?;
+        .arg(work.join(format!("{package}.js")))
+        .arg(format!(
+            "--outfile={}",
+            work.join(format!("{package}.min.js")).display()
+        )))?;
 
     Ok((
-        read(&work.join("sayso.opt.wasm"))?,
-        read(&work.join("sayso.min.js"))?,
+        read(&work.join(format!("{package}.opt.wasm")))?,
+        read(&work.join(format!("{package}.min.js")))?,
     ))
 }
 
