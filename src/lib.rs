@@ -63,8 +63,8 @@ pub fn start(config_json: &str, survey_request: Option<js_sys::Promise>, api: Js
             Ok(definition) => present::begin(definition, &config, &endpoint),
             Err(message) => api::error(&message),
         }
-        // Then the responses an earlier page could not deliver, whatever happened above; a task
-        // later, after the survey's first question (whose task is queued first) has shown.
+        // Then the responses an earlier page could not deliver, whatever happened above; in a
+        // task of their own, so that the task which read the survey stays short.
         browser::yield_to_browser().await;
         delivery::flush().await;
     });
