@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: Sayso against the reference survey page (../shared/reference), side by
-//! side in one headless Chromium run with the CPU throttled 4x. Prints the size table too.
+//! side in one headless Chromium run with the CPU throttled 4x; then the collector's throughput
+//! (`xtask/bench/load.mjs`). Prints the size table too.
 //!
 //! Sayso pages are served by the collector (brotli from dist/); the reference page by a small
 //! static server in `xtask/bench/serve.mjs` that also answers brotli, so bytes compare fairly.
@@ -36,6 +37,9 @@ pub fn bench(args: &[String]) -> Result<()> {
 
     let collector = |page: &str, surveys: &Path, db: &str| -> Result<(Server, u16)> {
         let port = free_port()?;
+        // Its log (a line per response, as in production) goes to a file beside its database.
+        let log =
+            std::fs::File::create(work.join(format!("{db}.log"))).map_err(|e| e.to_string())?;
         let child = Command::new(root.join("target/release/sayso-collector"))
             .current_dir(&root)
             .args([
@@ -50,6 +54,8 @@ pub fn bench(args: &[String]) -> Result<()> {
             .arg(surveys)
             .arg("--database")
             .arg(work.join(db))
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log)
             .spawn()
             .map_err(|e| format!("could not start the collector: {e}"))?;
         let server = Server(child);
@@ -84,7 +90,12 @@ pub fn bench(args: &[String]) -> Result<()> {
         .env("PAGES", pages)
         .env("RUNS", runs)
         .env("REFERENCE", "reference (SurveyJS)")
-        .env("CHROMIUM", chromium))
+        .env("CHROMIUM", chromium))?;
+    // The collector that served the same-3 page takes its responses too.
+    run(Command::new("node")
+        .arg(root.join("xtask/bench/load.mjs"))
+        .env("ENDPOINT", format!("http://127.0.0.1:{three_port}/v1"))
+        .env("SURVEY", "clinic-three"))
 }
 
 /// Copy the reference page beside its npm dependencies (installed once) under target/bench.
