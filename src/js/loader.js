@@ -5,7 +5,7 @@
  * call queue, starts downloading the widget (sayso-<hash>.js + .wasm, next to this file) and the
  * survey definition in parallel, and runs the widget once the page has been parsed and the
  * browser is idle. It never blocks parsing and is safe to include twice. The widget checks
- * everything; the loader only saves round trips. `cargo xtask dist` fills in the hashed names
+ * everything; the loader only saves round trips. `cargo xtask dist` fills in the hashed name
  * and minifies it; its brotli size is checked against a 600 byte budget.
  */
 (function (w, d) {
@@ -22,7 +22,7 @@
   api = w.Sayso = { loaded: 1, q: queue };
   "open close setAttributes on".split(" ").forEach(function (method) {
     api[method] = function () {
-      queue.push([method, [].slice.call(arguments)]);
+      queue.push([method, arguments]);
     };
   });
   // A download started early. Its failure is the widget's to report (or the URL is asked
@@ -35,9 +35,14 @@
     } catch (e) {}
   }
   var base = (tag && tag.src) || d.baseURI;
-  var glue = new URL("__SAYSO_JS__", base).href;
-  var wasmUrl = new URL("__SAYSO_WASM__", base).href;
-  var wasm = get(wasmUrl);
+  var glue = new URL("__SAYSO__.js", base).href;
+  var wasmUrl = new URL("__SAYSO__.wasm", base).href;
+  // The wasm is compiled (off the main thread) as it arrives, while the page is still busy; if
+  // that fails (a server without the application/wasm type), the widget fetches it itself.
+  var wasm;
+  try {
+    (wasm = WebAssembly.compileStreaming(get(wasmUrl))).catch(function () {});
+  } catch (e) {}
   var survey;
   get(glue);
   try {
@@ -47,7 +52,13 @@
   function load() {
     import(glue)
       .then(function (widget) {
-        return widget.default({ module_or_path: wasm || wasmUrl }).then(function () {
+        return widget.default({
+          module_or_path: wasm
+            ? wasm.catch(function () {
+                return fetch(wasmUrl);
+              })
+            : wasmUrl,
+        }).then(function () {
           widget.start(JSON.stringify(config), survey, api);
         });
       })

@@ -72,3 +72,42 @@ test("a site owner's own endpoint receives the documented response v1, once, wit
     await assets.close();
   }
 });
+
+test("the widget's files load from any static host, even one that serves wasm untyped and uncompressed", async () => {
+  // The loader finds the widget next to itself, whatever the host; this one sends no
+  // application/wasm type, so the wasm cannot be compiled as it streams.
+  const dist = join(ROOT, "dist");
+  const manifest = JSON.parse(readFileSync(join(dist, "manifest.json"), "utf8"));
+  const file = (name, type) => ({ html: readFileSync(join(dist, name)), headers: { "content-type": type } });
+  const pages = {
+    [`/static/${manifest.loader}`]: file(manifest.loader, "text/javascript"),
+    [`/static/${manifest.glue}`]: file(manifest.glue, "text/javascript"),
+    [`/static/${manifest.wasm}`]: file(manifest.wasm, "application/octet-stream"),
+  };
+  const host = await hostPages(pages);
+  const own = await receiver();
+  pages["/"] = page({ loader: "/static/sayso.js", attrs: { endpoint: own.endpoint, survey: "patient-experience", target: "#feedback" } });
+  const b = await browser();
+  try {
+    const { tab, log } = await watchedPage(b);
+    const wasmRequests = [];
+    tab.on("request", (r) => r.url().endsWith(".wasm") && wasmRequests.push(r.url()));
+    await tab.goto(host.url("/"));
+    await widgetReady(tab);
+    await tab.locator("sayso-survey input[aria-label='9 out of 10']").click();
+    await tab.locator("sayso-survey input[aria-label='4 out of 5']").click();
+    await tab.locator("sayso-survey button[type=submit]").click();
+    assert.equal(await outcome(tab), "Thank you!");
+    assert.equal(own.received.length, 1);
+    assert.deepEqual(own.received[0].body.answers, { nps: 9, response_time: 4 });
+    // The streamed compile failed on the type, and the widget fell back to fetching it itself.
+    assert.equal(wasmRequests.length, 2);
+    assert.ok(log.warnings.some((w) => /application\/wasm/.test(w)), log.warnings.join("\n"));
+    assert.deepEqual(log.pageErrors, []);
+    assert.deepEqual(log.errors, []);
+  } finally {
+    await b.close();
+    await host.close();
+    await own.close();
+  }
+});

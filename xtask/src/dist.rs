@@ -102,15 +102,15 @@ pub fn dist() -> Result<Dist> {
     let root = root();
     let work = root.join("target/dist-work");
     let (wasm, glue) = widget(&root, &root.join("target"), &work)?;
-    let wasm_name = format!("sayso-{}.wasm", content_hash(&wasm));
-    let glue_name = format!("sayso-{}.js", content_hash(&glue));
+    // One hash for the pair, which is only ever used together: the loader then carries the 16
+    // incompressible digits once, not twice.
+    let name = format!("sayso-{}", content_hash(&[glue.as_slice(), &wasm].concat()));
+    let (glue_name, wasm_name) = (format!("{name}.js"), format!("{name}.wasm"));
 
     let npm = tools::npm_tools()?;
     let loader_source =
         std::fs::read_to_string(root.join("src/js/loader.js")).map_err(|e| e.to_string())?;
-    let loader_filled = loader_source
-        .replace("__SAYSO_JS__", &glue_name)
-        .replace("__SAYSO_WASM__", &wasm_name);
+    let loader_filled = loader_source.replace("__SAYSO__", &name);
     std::fs::write(work.join("loader.js"), loader_filled).map_err(|e| e.to_string())?;
     run(Command::new(npm.join("esbuild"))
         .args(["--minify", "--log-level=warning"])
