@@ -154,12 +154,23 @@ pub fn wasm_library(
     target: &Path,
     work: &Path,
 ) -> Result<(Vec<u8>, Vec<u8>)> {
-    tools::ensure_wasm_target()?;
     let bindgen = tools::wasm_bindgen_bin()?;
     let npm = tools::npm_tools()?;
-    run(tools::cargo()
+    // The standard library is rebuilt with the profile's size options, and a panic is a trap
+    // with no message (see `tools::WIDGET_TOOLCHAIN`). The flags apply to the wasm only, not to
+    // build scripts and proc macros.
+    run(tools::widget_cargo()?
         .current_dir(ws)
         .env("CARGO_TARGET_DIR", target)
+        .env(
+            "CARGO_ENCODED_RUSTFLAGS",
+            [
+                "-Zunstable-options",
+                "-Cpanic=immediate-abort",
+                "-Zlocation-detail=none",
+            ]
+            .join("\x1f"),
+        )
         .args([
             "build",
             "-p",
@@ -169,6 +180,8 @@ pub fn wasm_library(
             "wasm32-unknown-unknown",
             "--profile",
             "wasm-release",
+            "-Zbuild-std=std,panic_abort",
+            "-Zbuild-std-features=optimize_for_size",
         ]))?;
     let _ = std::fs::remove_dir_all(work);
     std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
