@@ -65,7 +65,7 @@ pub async fn post_response(url: &str, body: &str) -> Delivery {
         .body(body.to_owned());
     let response = match request {
         Ok(r) => r.send().await,
-        Err(e) => return Delivery::Failed(e.to_string()),
+        Err(e) => return Delivery::Failed(reason(e)),
     };
     match response {
         Ok(r) => {
@@ -80,7 +80,18 @@ pub async fn post_response(url: &str, body: &str) -> Delivery {
             };
             delivery_for_status(status, detail)
         }
-        Err(e) => Delivery::Failed(format!("could not reach {url} ({e})")),
+        Err(e) => Delivery::Failed(format!("could not reach {url} ({})", reason(e))),
+    }
+}
+
+/// What the browser said went wrong with a request. Not `gloo_net::Error`'s own `Display`: that
+/// one also formats JSON decoding errors, which we never ask for, and would bring serde_json's
+/// and std's I/O error texts into the wasm (1.5 KB).
+fn reason(e: gloo_net::Error) -> String {
+    match e {
+        gloo_net::Error::JsError(e) => e.to_string(),
+        gloo_net::Error::GlooError(e) => e,
+        _ => "the request failed".to_owned(),
     }
 }
 
@@ -106,7 +117,7 @@ pub async fn fetch_definition(
             .abort_signal(Some(&AbortSignal::timeout_with_u32(TIMEOUT_MS)))
             .send()
             .await
-            .map_err(|e| format!("could not load the survey from {url} ({e})"))?,
+            .map_err(|e| format!("could not load the survey from {url} ({})", reason(e)))?,
     };
     let status = response.status();
     let text = response.text().await.unwrap_or_default();

@@ -3,32 +3,24 @@
 // 320 px and at 200% zoom; reduced motion; forced colours (Windows high contrast).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, axe, browser, collector, hostPages, outcome, page, watchedPage, widgetReady } from "./harness.mjs";
+import { ROOT, axe, outcome, page, stage, watchedPage, widgetReady } from "./harness.mjs";
 
 const EVERY_KIND = readFileSync(join(ROOT, "schema/tests/fixtures/every-kind.json"), "utf8");
 const pages = {};
-let c, host, b;
+let staged, c, host, b;
 
 before(async () => {
-  const surveys = mkdtempSync(join(tmpdir(), "sayso-surveys-"));
-  copyFileSync(join(ROOT, "schema/tests/fixtures/every-kind.json"), join(surveys, "every-kind.json"));
-  host = await hostPages(pages);
-  c = await collector({ surveys, allowOrigins: [host.origin] });
-  b = await browser();
+  staged = await stage(pages, { "every-kind": join(ROOT, "schema/tests/fixtures/every-kind.json") });
+  ({ c, host, b } = staged);
   pages["/every-kind"] = page({
     loader: `${c.base}/sayso.js`,
     attrs: { endpoint: c.endpoint, "survey-inline": "#survey", target: "#feedback" },
     body: `<script type="application/json" id="survey">${EVERY_KIND}</script>`,
   });
 });
-after(async () => {
-  await b?.close();
-  await c?.close();
-  await host?.close();
-});
+after(() => staged?.close());
 
 async function open(options = {}) {
   const { tab, log, context } = await watchedPage(b, options);

@@ -3,21 +3,16 @@
 // own "Failed to load resource" lines for a 404 or a dead endpoint are its, not ours.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { browser, collector, freePort, hostPages, page, watchedPage } from "./harness.mjs";
+import { freePort, hostPages, page, stage, watchedPage } from "./harness.mjs";
 
 const pages = {};
-let c, host, b, deadEndpoint;
+let staged, c, host, b, deadEndpoint;
 before(async () => {
-  host = await hostPages(pages);
-  c = await collector({ allowOrigins: [host.origin] });
-  b = await browser();
+  staged = await stage(pages);
+  ({ c, host, b } = staged);
   deadEndpoint = `http://127.0.0.1:${await freePort()}/v1`;
 });
-after(async () => {
-  await b?.close();
-  await c?.close();
-  await host?.close();
-});
+after(() => staged?.close());
 
 const INVALID_INLINE = `<script type="application/json" id="survey">{"id": "x", "version": 1, "title": "T",
   "questions": [{"id": "q", "kind": "nps", "title": "?", "requird": true}]}</script>`;

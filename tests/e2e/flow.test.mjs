@@ -2,10 +2,9 @@
 // thank-you variants; partial responses completed in place; languages, right to left included.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, axe, browser, collector, hostPages, outcome, page, until, watchedPage, widgetReady } from "./harness.mjs";
+import { ROOT, axe, outcome, page, stage, until, watchedPage, widgetReady } from "./harness.mjs";
 
 const FIXTURES = {
   "every-kind": join(ROOT, "schema/tests/fixtures/every-kind.json"),
@@ -13,14 +12,11 @@ const FIXTURES = {
   "clinic-arabic": join(ROOT, "tests/e2e/fixtures/arabic.json"),
 };
 const pages = {};
-let c, host, b;
+let staged, c, host, b;
 
 before(async () => {
-  const surveys = mkdtempSync(join(tmpdir(), "sayso-surveys-"));
-  for (const [id, file] of Object.entries(FIXTURES)) copyFileSync(file, join(surveys, `${id}.json`));
-  host = await hostPages(pages);
-  c = await collector({ surveys, allowOrigins: [host.origin] });
-  b = await browser();
+  staged = await stage(pages, FIXTURES);
+  ({ c, host, b } = staged);
   for (const id of Object.keys(FIXTURES)) {
     pages[`/${id}`] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: id, target: "#feedback" } });
     pages[`/${id}/es`] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: id, target: "#feedback", locale: "es" } });
@@ -28,11 +24,7 @@ before(async () => {
   // The page's own language picks the survey's.
   pages["/clinic-arabic/page-lang"] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: "clinic-arabic", target: "#feedback" } }).replace('<html lang="en">', '<html lang="ar" dir="rtl">');
 });
-after(async () => {
-  await b?.close();
-  await c?.close();
-  await host?.close();
-});
+after(() => staged?.close());
 
 const keys = async (tab, ...sequence) => {
   for (const k of sequence) await tab.keyboard.press(k);

@@ -4,7 +4,7 @@
 
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -122,6 +122,35 @@ export function page({ loader, attrs = {}, head = "", body = "", tag = true }) {
 <div id="feedback"></div>${body}</main>
 ${tag ? `<script async src="${loader}"${data}></script>` : ""}
 </body></html>`;
+}
+
+/**
+ * What most suites share: host pages served from `pages`, a collector that accepts answers from
+ * them, and a browser. `surveys` maps a survey id to its definition (an object, or the path of a
+ * JSON file); without it the collector serves the demo surveys. `close()` stops all three.
+ */
+export async function stage(pages, surveys) {
+  let dir;
+  if (surveys) {
+    dir = mkdtempSync(join(tmpdir(), "sayso-surveys-"));
+    for (const [id, s] of Object.entries(surveys)) {
+      const file = join(dir, `${id}.json`);
+      typeof s === "string" ? copyFileSync(s, file) : writeFileSync(file, JSON.stringify(s));
+    }
+  }
+  const host = await hostPages(pages);
+  const c = await collector({ surveys: dir, allowOrigins: [host.origin] });
+  const b = await browser();
+  return {
+    c,
+    host,
+    b,
+    async close() {
+      await b.close();
+      await c.close();
+      await host.close();
+    },
+  };
 }
 
 /** Headless Chromium as this machine needs it. */

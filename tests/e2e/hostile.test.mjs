@@ -5,10 +5,7 @@
 // to anyone but the endpoint.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { browser, collector, hostPages, outcome, page, watchedPage, widgetReady } from "./harness.mjs";
+import { outcome, page, stage, watchedPage, widgetReady } from "./harness.mjs";
 
 const SURVEY = {
   id: "fb",
@@ -18,19 +15,12 @@ const SURVEY = {
   targeting: { once_per_session: false },
 };
 const pages = {};
-let c, host, b;
+let staged, c, host, b;
 before(async () => {
-  const surveys = mkdtempSync(join(tmpdir(), "sayso-surveys-"));
-  writeFileSync(join(surveys, "fb.json"), JSON.stringify(SURVEY));
-  host = await hostPages(pages);
-  c = await collector({ surveys, allowOrigins: [host.origin] });
-  b = await browser();
+  staged = await stage(pages, { fb: SURVEY });
+  ({ c, host, b } = staged);
 });
-after(async () => {
-  await b?.close();
-  await c?.close();
-  await host?.close();
-});
+after(() => staged?.close());
 
 const tag = (attrs = {}) => ({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: "fb", target: "#feedback", ...attrs } });
 

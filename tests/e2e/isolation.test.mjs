@@ -2,17 +2,16 @@
 // widget's styles change nothing on the host page. The tag included twice makes one widget.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { browser, collector, hostPages, page, watchedPage, widgetReady } from "./harness.mjs";
+import { page, stage, watchedPage, widgetReady } from "./harness.mjs";
 
 const HOSTILE = `<style>* { all: unset !important; } button { display: none !important; }
   input { width: 1px !important; height: 1px !important; } body { font-size: 40px; color: red; }</style>`;
 
-let c, host, b;
+let staged, c, host, b;
 const pages = {};
 before(async () => {
-  host = await hostPages(pages);
-  c = await collector({ allowOrigins: [host.origin] });
-  b = await browser();
+  staged = await stage(pages);
+  ({ c, host, b } = staged);
   const attrs = { endpoint: c.endpoint, survey: "patient-experience", target: "#feedback" };
   pages["/plain"] = page({ loader: `${c.base}/sayso.js`, attrs });
   pages["/hostile"] = page({ loader: `${c.base}/sayso.js`, attrs, head: HOSTILE });
@@ -20,11 +19,7 @@ before(async () => {
   pages["/no-widget"] = page({ loader: `${c.base}/sayso.js`, attrs, tag: false });
   pages["/twice"] = page({ loader: `${c.base}/sayso.js`, attrs, body: `<script async src="${c.base}/sayso.js" data-endpoint="${c.endpoint}" data-survey="patient-experience" data-target="#feedback"></script>` });
 });
-after(async () => {
-  await b?.close();
-  await c?.close();
-  await host?.close();
-});
+after(() => staged?.close());
 
 /** Boxes and key computed styles of the widget's parts. */
 const widgetLook = (tab) =>

@@ -2,10 +2,7 @@
 // redaction, against the real collector in Chromium.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { browser, collector, hostPages, outcome, page, until, watchedPage } from "./harness.mjs";
+import { outcome, page, stage, until, watchedPage } from "./harness.mjs";
 
 const base = (id, extra = {}) => ({
   id,
@@ -30,19 +27,12 @@ const SURVEYS = [
 ];
 
 const pages = {};
-let c, host, b;
+let staged, c, host, b;
 before(async () => {
-  const surveys = mkdtempSync(join(tmpdir(), "sayso-surveys-"));
-  for (const s of SURVEYS) writeFileSync(join(surveys, `${s.id}.json`), JSON.stringify(s));
-  host = await hostPages(pages);
-  c = await collector({ surveys, allowOrigins: [host.origin] });
-  b = await browser();
+  staged = await stage(pages, Object.fromEntries(SURVEYS.map((s) => [s.id, s])));
+  ({ c, host, b } = staged);
 });
-after(async () => {
-  await b?.close();
-  await c?.close();
-  await host?.close();
-});
+after(() => staged?.close());
 
 /** Serve a page with the tag for survey `id` and these data-* attributes; return its URL. */
 function serve(path, id, attrs = {}, extra = {}) {
