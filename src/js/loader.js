@@ -13,12 +13,7 @@
   if (api && api.loaded) return;
   var tag = d.currentScript || d.querySelector('script[src*="sayso.js"]');
   var queue = (api && api.q) || [];
-  var config = {};
-  var key;
-  var global = w.saysoConfig || {};
-  var data = (tag && tag.dataset) || {};
-  for (key in global) config[key] = global[key];
-  for (key in data) config[key] = data[key];
+  var config = Object.assign({}, w.saysoConfig, tag && tag.dataset);
   api = w.Sayso = { loaded: 1, q: queue };
   "open close setAttributes on".split(" ").forEach(function (method) {
     api[method] = function () {
@@ -47,7 +42,7 @@
   get(glue);
   try {
     if (config.survey && config.endpoint && !config.surveyInline)
-      survey = get(new URL(String(config.endpoint).replace(/\/$/, "") + "/surveys/" + config.survey, d.baseURI));
+      survey = get(new URL(config.endpoint.replace(/\/$/, "") + "/surveys/" + config.survey, d.baseURI));
   } catch (e) {}
   function load() {
     import(glue)
