@@ -242,12 +242,22 @@ fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// The minified stylesheet the widget's build script wrote.
+/// The minified stylesheet the widget's build script wrote last: in `build/sayso-<hash>/out`, or
+/// `build/sayso/<hash>/out` in cargo's newer build directory layout.
 fn css_path() -> Result<PathBuf> {
     let build = root().join("target/wasm32-unknown-unknown/wasm-release/build");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(&build)
-        .map_err(|e| e.to_string())?
-        .filter_map(|e| e.ok().map(|e| e.path().join("out/sayso.min.css")))
+    let subdirs = |dir: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(dir)
+            .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default()
+    };
+    let mut found: Vec<PathBuf> = subdirs(&build)
+        .into_iter()
+        .flat_map(|d| {
+            let nested = subdirs(&d);
+            std::iter::once(d).chain(nested)
+        })
+        .map(|d| d.join("out/sayso.min.css"))
         .filter(|p| p.exists())
         .collect();
     found.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
