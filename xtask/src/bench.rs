@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: Sayso against the reference survey page (../shared/reference), side by
-//! side in one headless Chromium run with the CPU throttled 4x; then the collector's throughput
+//! side in one headless Chromium run with the CPU throttled 4x; then where Sayso's time goes,
+//! from traces of its page (`xtask/bench/trace.mjs`); then the collector's throughput
 //! (`xtask/bench/load.mjs`). Prints the size table too.
 //!
 //! Sayso pages are served by the collector (brotli from dist/); the reference page by a small
@@ -90,7 +91,14 @@ pub fn bench(args: &[String]) -> Result<()> {
         .env("PAGES", pages)
         .env("RUNS", runs)
         .env("REFERENCE", "reference (SurveyJS)")
-        .env("CHROMIUM", chromium))?;
+        .env("CHROMIUM", &chromium))?;
+    // Where Sayso's time to ready goes, on the same-3 page.
+    run(Command::new("node")
+        .arg(root.join("xtask/bench/trace.mjs"))
+        .current_dir(&root)
+        .env("URL", format!("http://127.0.0.1:{three_port}/"))
+        .env("RUNS", runs)
+        .env("CHROMIUM", &chromium))?;
     // The collector that served the same-3 page takes its responses too.
     run(Command::new("node")
         .arg(root.join("xtask/bench/load.mjs"))
