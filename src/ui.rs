@@ -20,6 +20,11 @@ use crate::questions::{issue_text, question};
 use crate::session::SurveySession;
 use crate::transport::Delivery;
 
+/// How long (wall clock ms) a task building questions may go on before it gives the browser a
+/// turn. A task can overrun it by one question, and still stays well under the 50 ms that count
+/// as a long task on a phone-class CPU (the bench throttles 4x).
+const SLICE_MS: f64 = 20.0;
+
 /// What the visitor sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -75,8 +80,10 @@ pub fn SurveyWidget(
     let outcome = el("h2", "sayso-title").attr("tabindex", "-1");
     let outcome_element = StoredValue::new_local(outcome.0.clone());
 
-    // One question per task: building the first runs much of the widget's code for the first
-    // time, which the browser compiles as it goes; in one task it all came to a long task.
+    // Questions are built in tasks of their own, never for longer than SLICE_MS in one: building
+    // the first runs much of the widget's code for the first time, which the browser compiles
+    // as it goes, and in one task with the frame it all came to a long task; the later ones are
+    // quick, and a task each only added the browser's turns in between.
     // Their effects belong to this component, whichever task builds them. In steps the survey
     // shows as soon as its first question is there (it has no condition, so it is the first
     // step); on one page it waits for all of them, or it would grow and move as they come.
@@ -85,8 +92,12 @@ pub fn SurveyWidget(
     spawn_local(async move {
         let count = session.with_untracked(|s| s.definition().questions.len());
         let shown_with = if steps { 1 } else { count };
+        let mut slice_start = f64::NEG_INFINITY;
         for i in 0..count {
-            yield_to_browser().await;
+            if js_sys::Date::now() - slice_start > SLICE_MS {
+                yield_to_browser().await;
+                slice_start = js_sys::Date::now();
+            }
             let element = owner.with(|| {
                 let view = session.with_untracked(|s| {
                     let d = s.definition();
@@ -99,6 +110,8 @@ pub fn SurveyWidget(
                 && let Some(ready) = &on_ready
             {
                 ready();
+                // Let the browser show it before building on.
+                slice_start = f64::NEG_INFINITY;
             }
         }
     });
