@@ -66,7 +66,7 @@ pub fn ensure_wasm_target() -> Result<()> {
 }
 
 /// The toolchain that builds the widget's release wasm, pinned so that a build is repeatable.
-/// It is a nightly because two options that make the widget about 11 KB brotli smaller (a
+/// It is a nightly because two options that make the widget about 12 KB brotli smaller (a
 /// tenth) are unstable: rebuilding the standard library for size (`-Zbuild-std`), and
 /// `-Cpanic=immediate-abort`, which drops panic messages and their formatting code. Everything
 /// else (tests, the collector, clippy) uses the stable toolchain.
