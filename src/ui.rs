@@ -61,8 +61,14 @@ pub fn SurveyWidget(
     on_ready: Option<Rc<dyn Fn()>>,
 ) -> impl IntoView {
     let phase = RwSignal::new(Phase::Answering);
-    let announcement = RwSignal::new(String::new());
-    let thanks = RwSignal::new((strings.thank_you.to_owned(), None, None) as ThankYouPage);
+    // What a screen reader should say: written straight into the live region, with no signal
+    // of its own.
+    let live = el("div", "sayso-visually-hidden").attr("aria-live", "polite");
+    let live_element = StoredValue::new_local(live.0.clone());
+    let announce = move |text: String| live_element.with_value(|e| e.set_text_content(Some(&text)));
+    // The thank-you page of the last response sent. Not a signal either: it changes only
+    // before the phase does, and the outcome is redrawn when the phase changes.
+    let thanks = StoredValue::new((strings.thank_you.to_owned(), None, None) as ThankYouPage);
     let sent = StoredValue::new(None::<Pending>);
     let responses_url = StoredValue::new(responses_url);
     let (title, description, steps) = session.with_untracked(|s| {
@@ -130,7 +136,7 @@ pub fn SurveyWidget(
 
     // After a step change: say where we are and put the focus on the new question.
     let arrived = move || {
-        announcement.set(progress_text());
+        announce(progress_text());
         let id = session.with_untracked(|s| s.current().to_owned());
         // The new step is shown by an effect: focus it once effects have run.
         spawn_local(async move {
@@ -138,14 +144,15 @@ pub fn SurveyWidget(
             focus_first_input(&form_element.get_value(), &id);
         });
     };
+    // Focus first, then the live region: a focus change cuts off speech in progress.
     let refused = move |id: String| {
-        announcement.set(
+        focus_first_input(&form_element.get_value(), &id);
+        announce(
             session
                 .with_untracked(|s| s.issue(&id))
                 .map(|i| issue_text(i, strings))
                 .unwrap_or_default(),
         );
-        focus_first_input(&form_element.get_value(), &id);
     };
     let next = move || {
         if session
@@ -165,8 +172,8 @@ pub fn SurveyWidget(
                 Delivery::Stored => Phase::Thanks,
                 Delivery::Rejected(_) | Delivery::Failed(_) => Phase::Failed,
             };
-            announcement.set(if next == Phase::Thanks {
-                thanks.get_untracked().0
+            announce(if next == Phase::Thanks {
+                thanks.with_value(|t| t.0.clone())
             } else {
                 strings.send_failed.to_owned()
             });
@@ -191,7 +198,7 @@ pub fn SurveyWidget(
         }
         let ((title, message, link), response) =
             session.with_untracked(|s| (s.thank_you(), s.response(page_context(s), false)));
-        thanks.set((
+        thanks.set_value((
             title.unwrap_or_else(|| strings.thank_you.to_owned()),
             message,
             link,
@@ -229,7 +236,7 @@ pub fn SurveyWidget(
         if phase.get_untracked() == Phase::Failed
             && sent.with_value(|s| s.as_ref().is_some_and(|p| p.response.id == id))
         {
-            announcement.set(thanks.get_untracked().0);
+            announce(thanks.with_value(|t| t.0.clone()));
             phase.set(Phase::Thanks);
         }
     });
@@ -304,12 +311,12 @@ pub fn SurveyWidget(
             let text = if phase.get() == Phase::Failed {
                 strings.send_failed.to_owned()
             } else {
-                thanks.get().0
+                thanks.with_value(|t| t.0.clone())
             };
             e.set_text_content(Some(&text));
         }))
         .child(el("p", "sayso-text").bind(move |e| {
-            let message = thanks.with(|t| t.1.clone());
+            let message = thanks.with_value(|t| t.1.clone());
             toggle_attr(
                 e,
                 "hidden",
@@ -322,7 +329,7 @@ pub fn SurveyWidget(
                 .attr("target", "_blank")
                 .attr("rel", "noopener noreferrer")
                 .bind(move |e| {
-                    let link = thanks.with(|t| t.2.clone());
+                    let link = thanks.with_value(|t| t.2.clone());
                     toggle_attr(e, "hidden", phase.get() != Phase::Thanks || link.is_none());
                     match link {
                         Some((href, text)) => {
@@ -347,9 +354,6 @@ pub fn SurveyWidget(
                     }
                 }),
         );
-    let live = el("div", "sayso-visually-hidden")
-        .attr("aria-live", "polite")
-        .bind(move |e| e.set_text_content(Some(&announcement.get())));
 
     // Move focus to the outcome so that keyboard and screen-reader users land on it.
     Effect::new(move |_| {
