@@ -165,7 +165,7 @@ pub fn SurveyWidget(
         }
     };
 
-    let send = Callback::new(move |pending: Pending| {
+    let send = move |pending: Pending| {
         phase.set(Phase::Sending);
         spawn_local(async move {
             let next = match delivery::deliver(&pending).await {
@@ -179,7 +179,7 @@ pub fn SurveyWidget(
             });
             phase.set(next);
         });
-    });
+    };
 
     let on_submit = move |ev: web_sys::Event| {
         ev.prevent_default();
@@ -212,7 +212,7 @@ pub fn SurveyWidget(
         };
         delivery::queue(pending.clone());
         sent.set_value(Some(pending.clone()));
-        send.run(pending);
+        send(pending);
     };
 
     // A visitor who leaves after answering something leaves a partial response; finishing later
@@ -350,7 +350,7 @@ pub fn SurveyWidget(
                 .on("click", move |_| {
                     if let Some(pending) = sent.get_value() {
                         delivery::queue(pending.clone());
-                        send.run(pending);
+                        send(pending);
                     }
                 }),
         );
