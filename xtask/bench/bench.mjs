@@ -11,26 +11,10 @@
 // (DOMContentLoaded) and when its last script or wasm file arrived. It prints medians (and the
 // fastest and slowest load until ready) and the ratios against the reference.
 
-import { chromium } from "playwright-core";
+import { READY, launch } from "./common.mjs";
 
 const pages = JSON.parse(process.env.PAGES);
 const runs = Number(process.env.RUNS || 5);
-const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
-
-const READY = {
-  // The first answer option inside the widget's shadow root, visible and enabled.
-  sayso: () => {
-    const host = document.querySelector("sayso-survey");
-    const input = host && host.shadowRoot && host.shadowRoot.querySelector("input");
-    const box = input && input.parentElement.getBoundingClientRect();
-    return box && box.width > 0 && box.height > 0 && !input.disabled ? performance.now() : false;
-  },
-  surveyjs: () => {
-    const item = document.querySelector("#survey .sd-rating__item, #survey input[type=radio]");
-    const box = item && item.getBoundingClientRect();
-    return box && box.width > 0 && box.height > 0 ? performance.now() : false;
-  },
-};
 
 const OBSERVE_LONG_TASKS = () => {
   window.__longTasks = [];
@@ -74,13 +58,7 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const browser = await chromium.launch({
-  executablePath,
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 const results = Object.fromEntries(pages.map((p) => [p.name, []]));
 for (let run = 0; run < runs; run++) {
   for (const page of pages) results[page.name].push(await measure(browser, page));

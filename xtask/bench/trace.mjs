@@ -10,16 +10,16 @@
 // script through the DevTools protocol, not with the test driver's injected helpers, whose own
 // script would run on the page's main thread while it loads.
 
-import { chromium } from "playwright-core";
+import { READY, launch } from "./common.mjs";
 
 const url = process.env.URL;
 const runs = Number(process.env.RUNS || 5);
-const READY = `new Promise((resolve) => {
+// The bench's ready check, polled once a frame.
+const POLL_READY = `new Promise((resolve) => {
+  const ready = ${READY.sayso};
   const check = () => {
-    const host = document.querySelector("sayso-survey");
-    const input = host && host.shadowRoot && host.shadowRoot.querySelector("input");
-    const box = input && input.parentElement.getBoundingClientRect();
-    box && box.width > 0 && box.height > 0 && !input.disabled ? resolve(performance.now()) : requestAnimationFrame(check);
+    const at = ready();
+    at ? resolve(at) : requestAnimationFrame(check);
   };
   check();
 })`;
@@ -34,7 +34,7 @@ async function load(browser) {
   const complete = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
   await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,v8.wasm,blink.user_timing,loading", transferMode: "ReportEvents" });
   await tab.goto(url, { waitUntil: "commit" });
-  const ready = (await cdp.send("Runtime.evaluate", { expression: READY, awaitPromise: true, returnByValue: true })).result.value;
+  const ready = (await cdp.send("Runtime.evaluate", { expression: POLL_READY, awaitPromise: true, returnByValue: true })).result.value;
   await cdp.send("Tracing.end");
   await complete;
   await context.close();
@@ -67,13 +67,7 @@ const median = (xs) => {
   return s.length ? s[Math.floor(s.length / 2)] : NaN;
 };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 const loads = [];
 for (let i = 0; i < runs; i++) loads.push(await load(browser));
 await browser.close();

@@ -10,7 +10,7 @@
 //! others, and the families are measured together too. Strings of the built-in translations
 //! stay. Other parts (`PARTS`) are cut by replacing one snippet of one file. Brotli figures move
 //! by some tens of bytes with any change to the file, so small ones are rough. One release build
-//! per row (about 30 s each) keeps this out of `cargo xtask test`.
+//! per row (one to three minutes each on two cores) keeps this out of `cargo xtask test`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
