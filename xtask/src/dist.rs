@@ -7,8 +7,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::minify;
 use crate::tools::{self, Result, root, run};
+use crate::{minify, unused};
 
 /// Brotli budget of the loader alone.
 pub const LOADER_BUDGET: usize = 600;
@@ -194,8 +194,10 @@ pub fn wasm_library(
     // wasm-opt reads the enabled features from the module's target_features section (which is
     // why the profile keeps `strip = false`); the second run drops the section. That one gives
     // imports and exports short names and prints them, for the glue to follow (`minify.rs`);
-    // it runs apart because `--converge` would rename again what it already renamed.
+    // it runs apart because `--converge` would rename again what it already renamed. The first
+    // also drops the stream adapters nothing calls (`unused.rs`).
     run(Command::new(npm.join("wasm-opt"))
+        .args(unused::REMOVE_EXPORTS)
         .args(["-Oz", "--converge"])
         .arg(work.join(format!("{package}_bg.wasm")))
         .arg("-o")
@@ -223,6 +225,7 @@ pub fn wasm_library(
     let renames = minify::parse(&String::from_utf8_lossy(&printed.stdout))?;
     let glue_path = work.join(format!("{package}.js"));
     let glue = std::fs::read_to_string(&glue_path).map_err(|e| e.to_string())?;
+    let glue = unused::drop_classes(&glue, &unused::CLASSES)?;
     std::fs::write(&glue_path, minify::apply(&glue, &renames)?).map_err(|e| e.to_string())?;
     run(Command::new(npm.join("esbuild"))
         .args(["--minify", "--format=esm", "--log-level=warning"])

@@ -13,6 +13,7 @@ mod dist;
 mod minify;
 mod test;
 mod tools;
+mod unused;
 
 use std::process::ExitCode;
 
