@@ -80,7 +80,9 @@ pub async fn deliver(pending: &Pending) -> Delivery {
 
 /// Send every response still in the outbox, oldest first, one at a time: those an earlier page
 /// left unacknowledged (called once the survey is mounted), and those waiting for a retry.
-/// Stops at the first failure, which schedules the next retry.
+/// A failure schedules the next retry and passes over the rest for that endpoint in this
+/// round, not those for others: one endpoint that is down (or gone, after a site moved its
+/// collector) must not hold back responses to another.
 pub async fn flush() {
     listen();
     if state(|s| std::mem::replace(&mut s.flushing, true)) {
@@ -91,16 +93,17 @@ pub async fn flush() {
     for _pass in 0..3 {
         state(|s| s.again = false);
         let mut tried: Vec<String> = Vec::new();
+        let mut down: Vec<String> = Vec::new();
         // The queue is read again before every send: another tab may have sent (and removed)
         // an entry, or queued one, meanwhile.
         while tried.len() < OUTBOX_CAPACITY {
             let next = outbox(|o| o.pending())
                 .into_iter()
-                .find(|p| !tried.contains(&p.response.id));
+                .find(|p| !tried.contains(&p.response.id) && !down.contains(&p.url));
             let Some(pending) = next else { break };
             tried.push(pending.response.id.clone());
             if let Delivery::Failed(_) = send(&pending).await {
-                break;
+                down.push(pending.url);
             }
         }
         if !state(|s| s.again) {

@@ -42,16 +42,26 @@ impl Pending {
     }
 }
 
-fn parse_queue(text: &str) -> Option<Vec<Pending>> {
+/// The stored queue: the entries this version reads, and the others as they were stored.
+#[derive(Default)]
+struct Stored {
+    queue: Vec<Pending>,
+    /// Entries this version cannot read: written by an older or newer widget (in another tab,
+    /// while a site updates it), which will send them. They are written back untouched, never
+    /// dropped, except as the oldest when the outbox is full.
+    foreign: Vec<Json>,
+}
+
+fn parse_queue(text: &str) -> Option<Stored> {
     let items = Json::parse(text).ok()?;
-    // An entry an older version wrote differently is skipped, not fatal to the rest.
-    Some(
-        items
-            .as_array()?
-            .iter()
-            .filter_map(Pending::from_json)
-            .collect(),
-    )
+    let mut stored = Stored::default();
+    for item in items.as_array()? {
+        match Pending::from_json(item) {
+            Some(p) => stored.queue.push(p),
+            None => stored.foreign.push(item.clone()),
+        }
+    }
+    Some(stored)
 }
 
 /// The queue of unacknowledged responses, oldest first.
@@ -75,34 +85,45 @@ impl<S: TextStore> Outbox<S> {
     }
 
     /// The queue as stored now: another tab may have changed it since this one last looked.
-    fn read(&self) -> Vec<Pending> {
+    fn read(&self) -> Stored {
         if !self.durable {
-            return self.memory.clone();
+            return Stored {
+                queue: self.memory.clone(),
+                foreign: Vec::new(),
+            };
         }
-        // What another tab or an older version wrote badly is ignored rather than fatal.
+        // A store that is not a JSON array at all is ignored rather than fatal.
         self.store
             .load()
             .and_then(|t| parse_queue(&t))
             .unwrap_or_default()
     }
 
-    fn write(&mut self, queue: Vec<Pending>) -> bool {
-        let text = Json::Array(queue.iter().map(Pending::to_json).collect()).to_string();
-        self.durable = self.store.save(&text);
-        self.memory = queue;
+    fn write(&mut self, stored: Stored) -> bool {
+        let entries = stored
+            .foreign
+            .into_iter()
+            .chain(stored.queue.iter().map(Pending::to_json));
+        self.durable = self.store.save(&Json::Array(entries.collect()).to_string());
+        self.memory = stored.queue;
         self.durable
     }
 
     /// Queue `pending` (replacing an entry with the same response id). Returns whether it is
     /// durably stored; when not, it is still kept in memory for this page.
     pub fn put(&mut self, pending: Pending) -> bool {
-        let mut queue = self.read();
-        queue.retain(|p| p.response.id != pending.response.id);
-        queue.push(pending);
-        if queue.len() > OUTBOX_CAPACITY {
-            queue.drain(..queue.len() - OUTBOX_CAPACITY);
-        }
-        self.write(queue)
+        let mut stored = self.read();
+        stored
+            .queue
+            .retain(|p| p.response.id != pending.response.id);
+        stored.queue.push(pending);
+        // Past capacity the oldest go, the foreign ones (stored first) before this version's.
+        let mut over = (stored.foreign.len() + stored.queue.len()).saturating_sub(OUTBOX_CAPACITY);
+        let foreign = over.min(stored.foreign.len());
+        stored.foreign.drain(..foreign);
+        over -= foreign;
+        stored.queue.drain(..over);
+        self.write(stored)
     }
 
     /// Forget the response with this id (it was acknowledged).
@@ -122,17 +143,17 @@ impl<S: TextStore> Outbox<S> {
     /// so that a tab with nothing to say does not write back what it read over another tab's
     /// change.
     fn forget(&mut self, gone: impl Fn(&Pending) -> bool) {
-        let mut queue = self.read();
-        let before = queue.len();
-        queue.retain(|p| !gone(p));
-        if queue.len() != before {
-            self.write(queue);
+        let mut stored = self.read();
+        let before = stored.queue.len();
+        stored.queue.retain(|p| !gone(p));
+        if stored.queue.len() != before {
+            self.write(stored);
         }
     }
 
-    /// Every response still waiting, oldest first.
+    /// Every response still waiting that this version can send, oldest first.
     pub fn pending(&self) -> Vec<Pending> {
-        self.read()
+        self.read().queue
     }
 }
 
@@ -293,6 +314,30 @@ pub(crate) mod tests {
         assert_eq!(Outbox::new(store.clone()).pending(), [p.clone()]);
         outbox.settle(&Outbox::new(store.clone()).pending()[0]);
         assert!(Outbox::new(store).pending().is_empty());
+    }
+
+    #[test]
+    fn entries_another_version_wrote_are_kept_untouched() {
+        let store = MemoryStore::default();
+        let newer =
+            r#"{"url":"https://a.example/v1/responses","response":{"schema":"sayso.response/v2"}}"#;
+        *store.text.borrow_mut() = Some(format!("[{newer}, 7]"));
+        let mut outbox = Outbox::new(store.clone());
+        assert!(outbox.pending().is_empty());
+        outbox.put(pending(1));
+        outbox.remove(&pending(1).response.id);
+        outbox.put(pending(2));
+        assert_eq!(
+            Json::parse(store.text.borrow().as_deref().unwrap()).unwrap(),
+            Json::parse(&format!("[{newer}, 7, {}]", pending(2).to_json())).unwrap()
+        );
+        // Past capacity, they are the first to go.
+        for n in 3..=(OUTBOX_CAPACITY as u32 + 1) {
+            outbox.put(pending(n));
+        }
+        let text = store.text.borrow().clone().unwrap();
+        assert!(!text.contains("v2") && !text.starts_with("[7"), "{text}");
+        assert_eq!(outbox.pending().len(), OUTBOX_CAPACITY);
     }
 
     #[test]

@@ -238,13 +238,17 @@ impl SurveySession {
         self.definition.thank_you_for(self, &self.locale)
     }
 
-    /// Whether any shown question has a non-blank answer (a partial response must have one).
+    /// Whether a response would carry any answer (a partial response must have one).
     pub fn has_answers(&self) -> bool {
-        let shown = self.definition.shown(self);
-        self.answers
-            .iter()
-            .zip(shown)
-            .any(|(a, shown)| shown && a.as_ref().is_some_and(|a| !a.is_blank()))
+        (0..self.answers.len()).any(|i| self.sendable(i).is_some())
+    }
+
+    /// The answer to question `i` as a response carries it: given, not blank, to a shown
+    /// question, and finished (no issue).
+    fn sendable(&self, i: usize) -> Option<&Answer> {
+        let answer = self.answers[i].as_ref().filter(|a| !a.is_blank())?;
+        let id = &self.definition.questions[i].id;
+        (self.visible(id) && self.issue_of(i).is_none()).then_some(answer)
     }
 
     /// Check every question, recording the issues to show; `true` when there are none.
@@ -262,13 +266,17 @@ impl SurveySession {
     }
 
     fn check_question(&mut self, i: usize) {
+        self.issues[i] = self.issue_of(i);
+    }
+
+    /// What keeps the answer to question `i` from being sent, if anything.
+    fn issue_of(&self, i: usize) -> Option<Issue> {
         let question = &self.definition.questions[i];
         if !self.visible(&question.id) {
-            self.issues[i] = None;
-            return;
+            return None;
         }
         let answer = self.answers[i].as_ref().filter(|a| !a.is_blank());
-        let issue = match (answer, &question.kind) {
+        match (answer, &question.kind) {
             (None, _) if question.required => Some(Issue::Required),
             (None, _) => None,
             (Some(Answer::Choice(Choice::Other(text))), _) if text.trim().is_empty() => {
@@ -302,12 +310,13 @@ impl SurveySession {
                 Some(Issue::InvalidPhone)
             }
             _ => None,
-        };
-        self.issues[i] = issue;
+        }
     }
 
-    /// The response to send (`partial` when the visitor leaves before finishing): non-blank
-    /// answers to shown questions only, free text redacted when the survey says so. After a successful [`SurveySession::check`] (or, for a
+    /// The response to send (`partial` when the visitor leaves before finishing): the answers
+    /// to shown questions that are neither blank nor unfinished (an e-mail address half typed,
+    /// "other" picked but left empty: the collector would refuse the whole partial response
+    /// for them), free text redacted when the survey says so. After a successful [`SurveySession::check`] (or, for a
     /// partial response, with at least one answer) the collector accepts it: the tests hold
     /// every response built here to the schema's `validate_against`. The widget does not run
     /// that check itself: a refusal would lose the response either way, and the check is a
@@ -318,9 +327,8 @@ impl SurveySession {
             .definition
             .questions
             .iter()
-            .zip(&self.answers)
-            .filter_map(|(q, a)| Some((q, a.as_ref()?)))
-            .filter(|(q, a)| !a.is_blank() && self.visible(&q.id))
+            .enumerate()
+            .filter_map(|(i, q)| Some((q, self.sendable(i)?)))
             .map(|(q, a)| {
                 let value = if redact {
                     redact_answer(a).to_value()
@@ -470,6 +478,28 @@ mod tests {
         assert_eq!(s.issue("c"), Some(Issue::OtherEmpty));
         s.set_answer("c", Some(Answer::Choice(Choice::Other("By post".into()))));
         assert_eq!(s.issue("c"), None);
+    }
+
+    #[test]
+    fn a_partial_response_leaves_unfinished_answers_out() {
+        let text = r#"{"id":"s","version":1,"title":"t","questions":[{"id":"n","kind":"nps","title":"?"},
+            {"id":"c","kind":"single_choice","title":"?","allow_other":true,
+             "options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}]}"#;
+        let mut s = SurveySession::new(
+            Arc::new(SurveyDefinition::from_json(text).unwrap()),
+            "en".into(),
+            "2026-11-24T10:00:00.000Z".into(),
+            ID.into(),
+        );
+        // "Other" picked and nothing typed yet: nothing to send.
+        s.set_answer("c", Some(Answer::Choice(Choice::Other(String::new()))));
+        assert!(!s.has_answers());
+        // With a finished answer beside it, the partial response carries that one only, and
+        // the collector accepts it (it would refuse the whole response for the empty "other").
+        s.set_answer("n", Some(Answer::Score(7)));
+        assert!(s.has_answers());
+        let r = accepted(&s, true);
+        assert!(r.answers.get("n").is_some() && r.answers.get("c").is_none());
     }
 
     fn branching(locale: &str) -> SurveySession {

@@ -10,6 +10,18 @@ use web_sys::{AbortSignal, RequestCredentials};
 /// How long a request may take before it counts as failed (and the response stays queued).
 const TIMEOUT_MS: u32 = 15_000;
 
+/// A signal that aborts a request after [`TIMEOUT_MS`], where the browser has
+/// `AbortSignal.timeout` (Safari 16, Chrome 103, Firefox 100); older ones wait as long as their
+/// network stack does. Looked up, not called blindly: the call would throw into the page there.
+fn timeout() -> Option<AbortSignal> {
+    let class = js_sys::Reflect::get(&js_sys::global(), &"AbortSignal".into()).ok()?;
+    let make = js_sys::Reflect::get(&class, &"timeout".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    make.call1(&class, &TIMEOUT_MS.into()).ok()?.dyn_into().ok()
+}
+
 /// What became of one attempt to deliver a response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
@@ -61,7 +73,7 @@ pub async fn post_response(url: &str, body: &str) -> Delivery {
     let request = Request::post(url)
         .header("content-type", "text/plain;charset=UTF-8")
         .credentials(RequestCredentials::Omit)
-        .abort_signal(Some(&AbortSignal::timeout_with_u32(TIMEOUT_MS)))
+        .abort_signal(timeout().as_ref())
         .body(body.to_owned());
     let response = match request {
         Ok(r) => r.send().await,
@@ -114,7 +126,7 @@ pub async fn fetch_definition(
         Some(r) => Response::from(r),
         None => Request::get(url)
             .credentials(RequestCredentials::Omit)
-            .abort_signal(Some(&AbortSignal::timeout_with_u32(TIMEOUT_MS)))
+            .abort_signal(timeout().as_ref())
             .send()
             .await
             .map_err(|e| format!("could not load the survey from {url} ({})", reason(e)))?,

@@ -36,6 +36,8 @@ pub enum Phase {
     Thanks,
     /// It could not be sent; it stays queued and a retry button is offered.
     Failed,
+    /// The endpoint refused it for good (a 4xx other than 408 and 429): nothing to retry.
+    Refused,
 }
 
 /// Hears of each response the visitor sends, by its id.
@@ -70,6 +72,12 @@ pub fn SurveyWidget(
     // before the phase does, and the outcome is redrawn when the phase changes.
     let thanks = StoredValue::new((strings.thank_you.to_owned(), None, None) as ThankYouPage);
     let sent = StoredValue::new(None::<Pending>);
+    // The heading once the questions are done.
+    let outcome_text = move |p: Phase| match p {
+        Phase::Failed => strings.send_failed.to_owned(),
+        Phase::Refused => strings.send_refused.to_owned(),
+        _ => thanks.with_value(|t| t.0.clone()),
+    };
     let responses_url = StoredValue::new(responses_url);
     let (title, description, steps) = session.with_untracked(|s| {
         let d = s.definition();
@@ -170,13 +178,10 @@ pub fn SurveyWidget(
         spawn_local(async move {
             let next = match delivery::deliver(&pending).await {
                 Delivery::Stored => Phase::Thanks,
-                Delivery::Rejected(_) | Delivery::Failed(_) => Phase::Failed,
+                Delivery::Failed(_) => Phase::Failed,
+                Delivery::Rejected(_) => Phase::Refused,
             };
-            announce(if next == Phase::Thanks {
-                thanks.with_value(|t| t.0.clone())
-            } else {
-                strings.send_failed.to_owned()
-            });
+            announce(outcome_text(next));
             phase.set(next);
         });
     };
@@ -307,14 +312,7 @@ pub fn SurveyWidget(
         );
     let outcome_part = el("div", "sayso-outcome")
         .bind(shown_when(Box::new(move || !answering())))
-        .child(outcome.bind(move |e| {
-            let text = if phase.get() == Phase::Failed {
-                strings.send_failed.to_owned()
-            } else {
-                thanks.with_value(|t| t.0.clone())
-            };
-            e.set_text_content(Some(&text));
-        }))
+        .child(outcome.bind(move |e| e.set_text_content(Some(&outcome_text(phase.get())))))
         .child(el("p", "sayso-text").bind(move |e| {
             let message = thanks.with_value(|t| t.1.clone());
             toggle_attr(

@@ -116,6 +116,57 @@ test("b) the endpoint answers 503, then 201: the widget retries by itself and it
   });
 });
 
+test("b) an older response for an endpoint that is gone does not hold back the retry of a new one", async () => {
+  await withSetup(async ({ c, p, b, url }) => {
+    const { tab, log } = await watchedPage(b);
+    await tab.goto(url);
+    await widgetReady(tab);
+    // Left by a page whose site has since moved its collector: it can never be sent (the port
+    // is one browsers refuse), and it stays first in the outbox, oldest first.
+    const gone = "00000000-0000-4000-8000-000000000001";
+    await tab.evaluate((id) => localStorage.setItem("sayso:outbox", JSON.stringify([{
+      url: "http://127.0.0.1:1/v1/responses",
+      response: { schema: "sayso.response/v1", id, survey: { id: "patient-experience", version: 1 }, answers: { nps: 3 },
+        context: { url: "https://old.example/", locale: "en", started_at: "2026-11-24T10:00:00Z", submitted_at: "2026-11-24T10:00:01Z" } },
+    }])), gone);
+    p.faults.push("503");
+    const start = Date.now();
+    await answer(tab);
+    assert.match(await outcome(tab), /could not send/);
+    const rows = await until(async () => {
+      const r = await c.stored(SURVEY);
+      return r.length > 0 && r;
+    }, 10_000, "the retry to store the new response");
+    const id = p.posts[0].id;
+    assert.deepEqual(rows.map((r) => r.id), [id]);
+    await until(async () => (await outboxIds(tab)).length === 1, 5_000, "the outbox to keep only the old one");
+    assert.deepEqual(await outboxIds(tab), [gone]);
+    const n = report("b) behind a response for a gone endpoint", p, id, rows, Date.now() - start);
+    assert.deepEqual([n.sent, n.duplicates], [1, 0]);
+    assert.deepEqual(log.pageErrors, []);
+  });
+});
+
+test("b) the endpoint refuses the response (422): the visitor is told it was not saved, and nothing retries it", async () => {
+  await withSetup(async ({ c, p, b, url }) => {
+    const { tab, log } = await watchedPage(b);
+    await tab.goto(url);
+    await widgetReady(tab);
+    p.faults.push("422");
+    const start = Date.now();
+    await answer(tab);
+    assert.match(await outcome(tab), /refused your answers/);
+    assert.equal(await tab.locator("sayso-survey .sayso-outcome button").isVisible(), false, "no retry button");
+    await until(async () => (await outboxIds(tab)).length === 0, 5_000, "the outbox to let it go");
+    // The refusal is the site owner's to see, once, in the console.
+    assert.equal(log.errors.filter((e) => /refused the response \(422\)/.test(e)).length, 1, log.errors.join("\n"));
+    assert.deepEqual(await c.stored(SURVEY), []);
+    report("b) refused with 422", p, p.posts[0].id, [], Date.now() - start);
+    assert.equal(p.posts.length, 1, "not sent again");
+    assert.deepEqual(log.pageErrors, []);
+  });
+});
+
 test("c) the collector is killed mid-request and restarted: the retry stores the response once", async () => {
   await withSetup(async ({ c, p, b, url }) => {
     const { tab, log } = await watchedPage(b);

@@ -64,6 +64,8 @@ const HOSTILE_SCRIPTS = {
   "an AMD loader present": `<script>window.define = function () { throw new Error("anonymous define"); }; window.define.amd = { jQuery: true };
     window.require = function () { throw new Error("require"); };</script>`,
   "a page already running wasm-bindgen code": `<script>window.wasm_bindgen = function () { throw new Error("not ours"); }; window.__wbindgen_placeholder__ = {};</script>`,
+  // As in Safari 15 and Chrome 102: requests go without a timeout rather than throw.
+  "no AbortSignal.timeout (an older browser)": `<script>delete AbortSignal.timeout;</script>`,
 };
 
 for (const [name, script] of Object.entries(HOSTILE_SCRIPTS)) {

@@ -10,8 +10,9 @@ import { freePort } from "./harness.mjs";
 /**
  * A proxy in front of `target` (the collector's base URL).
  *
- * - `faults`: what to do with the next POSTs of a response, consumed in order: `"503"` (answer
- *   503 with CORS headers, as a collector in trouble would) or `"hold"` (send the headers and
+ * - `faults`: what to do with the next POSTs of a response, consumed in order: a status such as
+ *   `"503"` (answered with CORS headers and a problem, as a collector in trouble would, or
+ *   `"422"` as one refusing the response) or `"hold"` (send the headers and
  *   half of the body to the collector, then wait for `release()`, or fail with a socket reset
  *   if the collector goes away meanwhile). Empty: forward.
  * - `posts`: every POST of a response, in arrival order: `{ id, kind, at, status }`, where
@@ -73,15 +74,15 @@ export async function proxy(target) {
       const post = { id, kind, at: Date.now(), status: null };
       p.posts.push(post);
       const fault = p.faults.shift();
-      if (fault === "503") {
-        post.status = 503;
+      if (/^\d{3}$/.test(fault ?? "")) {
+        post.status = Number(fault);
         const origin = req.headers.origin;
-        res.writeHead(503, {
+        res.writeHead(post.status, {
           "content-type": "application/problem+json",
           vary: "origin",
           ...(origin ? { "access-control-allow-origin": origin } : {}),
         });
-        res.end(JSON.stringify({ type: "about:blank", title: "Service Unavailable", status: 503 }));
+        res.end(JSON.stringify({ type: "about:blank", title: "Injected by the proxy", status: post.status }));
         return;
       }
       const up = forward(req, res, post);
