@@ -13,7 +13,8 @@
 use sayso_schema::{Corner, Mode, Theme};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    CssStyleSheet, Element, HtmlDialogElement, HtmlElement, ShadowRootInit, ShadowRootMode,
+    CssStyleSheet, Element, HtmlDialogElement, HtmlElement, HtmlInputElement, ShadowRootInit,
+    ShadowRootMode,
 };
 
 use crate::browser::{js_error_text, window};
@@ -70,6 +71,8 @@ pub struct Frame {
     close: HtmlElement,
     launcher: Option<HtmlElement>,
     mode: Mode,
+    /// What had the focus when the survey took it, to give it back on closing.
+    return_to: std::cell::RefCell<Option<HtmlElement>>,
 }
 
 impl Frame {
@@ -96,18 +99,40 @@ impl Frame {
     }
 
     fn open(&self, focus: bool) {
+        let before = self.focused_outside();
         match self.mode {
             Mode::Inline => toggle_attr(&self.panel, "hidden", false),
             Mode::Modal => {
                 let _ = self.panel.unchecked_ref::<HtmlDialogElement>().show_modal();
             }
             Mode::Launcher | Mode::SlideIn => {
+                // Opened by the page (`Sayso.open()`, a click trigger), the launcher shows
+                // too: it is the way back in, and where the focus returns on closing.
+                if let Some(launcher) = &self.launcher {
+                    let _ = launcher.show_popover();
+                }
                 let _ = self.panel.show_popover();
             }
         }
         if focus || self.mode == Mode::Modal {
+            *self.return_to.borrow_mut() = before;
             let _ = self.panel.focus();
         }
+    }
+
+    /// The page's focused element, when the focus is not in the survey.
+    fn focused_outside(&self) -> Option<HtmlElement> {
+        window()
+            .document()?
+            .active_element()?
+            .dyn_into::<HtmlElement>()
+            .ok()
+            .filter(|e| e != &self.host)
+    }
+
+    /// Whether the launcher is there.
+    pub fn has_launcher(&self) -> bool {
+        self.launcher.is_some()
     }
 
     /// Whether the survey is showing.
@@ -119,8 +144,14 @@ impl Frame {
         }
     }
 
-    /// Hide the survey (the launcher stays); focus goes back to the launcher.
+    /// Hide the survey (the launcher stays). If the focus was in it, it goes back to the
+    /// launcher, or else to what had it before the survey took it; focus elsewhere on the page
+    /// stays where it is.
     pub fn close(&self) {
+        let had_focus = window()
+            .document()
+            .and_then(|d| d.active_element())
+            .is_some_and(|e| e == *self.host);
         match self.mode {
             Mode::Inline => toggle_attr(&self.panel, "hidden", true),
             Mode::Modal => self.panel.unchecked_ref::<HtmlDialogElement>().close(),
@@ -128,8 +159,17 @@ impl Frame {
                 let _ = self.panel.hide_popover();
             }
         }
-        if let Some(launcher) = &self.launcher {
-            let _ = launcher.focus();
+        let back = self.return_to.borrow_mut().take();
+        if had_focus {
+            match (&self.launcher, back) {
+                (Some(launcher), _) => {
+                    let _ = launcher.focus();
+                }
+                (None, Some(element)) => {
+                    let _ = element.focus();
+                }
+                (None, None) => {}
+            }
         }
     }
 
@@ -141,26 +181,35 @@ impl Frame {
         }
     }
 
-    /// Call `closed` when the visitor closes the survey: the close button, Escape.
+    /// Call `closed` when the visitor closes the survey: the close button, or Escape in a
+    /// dialog or a panel over the page (not in an inline survey, which is part of the page).
     pub fn on_close(&self, closed: impl Fn() + 'static) {
         let closed = std::rc::Rc::new(closed);
         let (by_button, by_escape) = (closed.clone(), closed);
         Node(self.close.clone().into()).on("click", move |_| by_button());
         let modal = self.mode == Mode::Modal;
+        if self.mode == Mode::Inline {
+            return;
+        }
         Node(self.panel.clone().into()).on(if modal { "cancel" } else { "keydown" }, move |ev| {
             let escape = modal
                 || ev
                     .dyn_ref::<web_sys::KeyboardEvent>()
                     .is_some_and(|k| k.key() == "Escape");
             if escape {
+                // Ours: the page's own Escape handlers (its menus, its dialogs) do not see it.
                 ev.prevent_default();
+                ev.stop_propagation();
                 by_escape();
             }
         });
     }
 
-    /// Keep Tab and Shift+Tab inside a modal dialog: past the last control, back to the first
-    /// (the browser alone would let the focus leave for its own toolbar).
+    /// Keep Tab and Shift+Tab inside a modal dialog: past the last tab stop, back to the first,
+    /// and before the first, on to the last (the browser alone would let the focus leave for
+    /// its own toolbar). The focus may be on something that is no tab stop (the dialog, the
+    /// thank-you heading) or on a radio button of a group that is one stop: what counts is
+    /// whether any stop lies ahead of it in the direction of travel.
     fn trap_focus(&self) {
         let dialog = self.panel.clone();
         Node(self.panel.clone().into()).on("keydown", move |ev| {
@@ -170,25 +219,54 @@ impl Frame {
             else {
                 return;
             };
-            let Ok(list) = dialog.query_selector_all("input, textarea, button, a[href]") else {
+            let (Some(target), Ok(list)) = (
+                ev.target().and_then(|t| t.dyn_into::<Element>().ok()),
+                dialog.query_selector_all("input, textarea, button, a[href]"),
+            ) else {
                 return;
             };
-            let visible: Vec<HtmlElement> = (0..list.length())
+            let elements: Vec<HtmlElement> = (0..list.length())
                 .filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok())
-                .filter(|e| e.get_client_rects().length() > 0)
+                .filter(|e| e.get_client_rects().length() > 0 && e.tab_index() >= 0)
                 .collect();
-            let (Some(first), Some(last)) = (visible.first(), visible.last()) else {
+            let radio_group = |e: &HtmlElement| {
+                e.dyn_ref::<HtmlInputElement>()
+                    .filter(|i| i.type_() == "radio")
+                    .map(|i| i.name())
+            };
+            let target_group = target.dyn_ref::<HtmlElement>().and_then(radio_group);
+            // A radio button is a stop when it is checked or none of its group is; the
+            // target's own group does not count (Tab leaves it whichever button has focus).
+            let stops: Vec<&HtmlElement> = elements
+                .iter()
+                .filter(|e| match radio_group(e) {
+                    None => true,
+                    Some(name) if Some(&name) == target_group.as_ref() => false,
+                    Some(name) => {
+                        e.unchecked_ref::<HtmlInputElement>().checked()
+                            || !elements.iter().any(|o| {
+                                radio_group(o).as_ref() == Some(&name)
+                                    && o.unchecked_ref::<HtmlInputElement>().checked()
+                            })
+                    }
+                })
+                .collect();
+            let (Some(first), Some(last)) = (stops.first(), stops.last()) else {
                 return;
             };
-            let target = ev.target().and_then(|t| t.dyn_into::<HtmlElement>().ok());
-            let wrap = match (key.shift_key(), target) {
-                (false, Some(t)) if &t == last => Some(first),
-                (true, Some(t)) if &t == first || t == dialog => Some(last),
-                _ => None,
+            let backwards = key.shift_key();
+            // Whether `a` comes before `b` in the document.
+            let before = |a: &Element, b: &Element| {
+                b.compare_document_position(a) & web_sys::Node::DOCUMENT_POSITION_PRECEDING != 0
             };
-            if let Some(to) = wrap {
+            let ahead = if backwards {
+                stops.iter().any(|s| before(s, &target))
+            } else {
+                stops.iter().any(|s| before(&target, s))
+            };
+            if !ahead {
                 ev.prevent_default();
-                let _ = to.focus();
+                let _ = if backwards { last } else { first }.focus();
             }
         });
     }
@@ -266,6 +344,7 @@ fn build(parent: &Element, spec: &FrameSpec) -> Result<Frame, JsValue> {
         close: close_element.unchecked_into(),
         launcher: launcher_element,
         mode: spec.mode,
+        return_to: Default::default(),
     };
     if spec.mode == Mode::Modal {
         frame.trap_focus();

@@ -437,12 +437,24 @@ pub fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
     out
 }
 
-/// `n` as the browser's `Intl.NumberFormat` writes it for the language of `locale` (grouping
-/// separators and when to group). Written here rather than by `Intl`: the first
+/// Language tags with a region whose numbers are written as their language's are; any other
+/// tag with a region (`ar-SA` with Arabic-Indic digits, `de-CH`, `pt-PT`...) is left to `Intl`.
+pub const SAME_AS_LANGUAGE: [&str; 11] = [
+    "en-us", "en-gb", "en-au", "en-ca", "en-ie", "es-es", "fr-fr", "fr-be", "de-de", "pt-br",
+    "ar-ae",
+];
+
+/// `n` as the browser's `Intl.NumberFormat` writes it for `locale`. For the six languages (and
+/// [`SAME_AS_LANGUAGE`]) it is written here rather than by `Intl`: the first
 /// `Intl.NumberFormat` of a page loads locale data, measured at 70 ms of main thread on a phone
 /// class CPU, a long task for a few digits. The browser test `numbers_match_intl` holds this to
-/// `Intl` for every language.
+/// `Intl` for every one of them.
 pub fn number(locale: &str, n: u32) -> String {
+    let regional =
+        locale.contains('-') && !SAME_AS_LANGUAGE.contains(&locale.to_ascii_lowercase().as_str());
+    if regional && let Some(text) = intl_number(locale, n) {
+        return text;
+    }
     let digits = n.to_string();
     // (group separator, fewest digits of the leading group before grouping starts)
     let (separator, min_grouping) = match strings(locale).locale {
@@ -462,6 +474,29 @@ pub fn number(locale: &str, n: u32) -> String {
         out.push(d);
     }
     out
+}
+
+/// `n.toLocaleString(locale)`; `None` where that throws (a tag `Intl` does not take).
+#[cfg(target_arch = "wasm32")]
+fn intl_number(locale: &str, n: u32) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    // A Number object, which `Number::new` makes (and `Number::from`, a primitive, is not):
+    // `Reflect.get` takes no primitive.
+    #[allow(deprecated)]
+    let n = js_sys::Number::new(&n.into());
+    let format = js_sys::Reflect::get(&n, &"toLocaleString".into()).ok()?;
+    format
+        .dyn_into::<js_sys::Function>()
+        .ok()?
+        .call1(&n, &locale.into())
+        .ok()?
+        .as_string()
+}
+
+/// Off the browser (unit tests) there is no `Intl`: the language's way.
+#[cfg(not(target_arch = "wasm32"))]
+fn intl_number(_: &str, _: u32) -> Option<String> {
+    None
 }
 
 #[cfg(test)]

@@ -34,6 +34,8 @@ struct Presentation {
     frame: RefCell<Option<Frame>>,
     shown: Cell<bool>,
     sent: Cell<bool>,
+    /// The visitor closed it without sending: a route change does not bring it back.
+    dismissed: Cell<bool>,
 }
 
 thread_local! {
@@ -80,6 +82,7 @@ pub fn begin(definition: SurveyDefinition, config: &WidgetConfig, endpoint: &str
         frame: RefCell::new(None),
         shown: Cell::new(false),
         sent: Cell::new(false),
+        dismissed: Cell::new(false),
     });
     CURRENT.with(|c| *c.borrow_mut() = Some(p.clone()));
     p.capture_hidden_fields();
@@ -212,6 +215,9 @@ impl Presentation {
 
     /// Show the survey (or, in launcher mode, its launcher; `by_visitor` opens it at once).
     fn show(self: &Rc<Self>, by_visitor: bool) {
+        if by_visitor {
+            self.dismissed.set(false);
+        }
         if self.frame.borrow().is_some() {
             return self.present(by_visitor);
         }
@@ -301,6 +307,7 @@ impl Presentation {
             f.close();
         }
         if !self.sent.get() {
+            self.dismissed.set(true);
             self.remember(|m, id, now| m.dismissed(id, now));
             api::emit("dismissed", &api::detail(&self.definition.id, &[]));
         }
@@ -350,7 +357,15 @@ impl Presentation {
         let frame = self.frame.borrow();
         match (url_ok, frame.as_ref()) {
             (false, Some(f)) => f.hide_all(),
-            (true, Some(f)) if self.shown.get() && !self.sent.get() => f.present(false),
+            // Back on a page it is for: shown again unless answered or dismissed (the launcher,
+            // the visitor's own way back in, returns either way).
+            (true, Some(f))
+                if self.shown.get()
+                    && !self.sent.get()
+                    && (!self.dismissed.get() || f.has_launcher()) =>
+            {
+                f.present(false)
+            }
             (true, None) => {
                 drop(frame);
                 if self.allowed(false) {

@@ -34,14 +34,11 @@ pub fn question(
     let q: Rc<str> = id.as_str().into();
     let issue_id = format!("sayso-{id}-issue");
     let description_id = format!("sayso-{id}-description");
+    let title_id = format!("sayso-{id}-title");
 
-    let mut title = el("legend", "sayso-question__title").child(piped(
-        el("span", ""),
-        &legend,
-        q.clone(),
-        session,
-        false,
-    ));
+    let mut title = el("legend", "sayso-question__title")
+        .attr("id", &title_id)
+        .child(piped(el("span", ""), &legend, q.clone(), session, false));
     if required {
         title = title
             .child(
@@ -55,7 +52,7 @@ pub fn question(
     }
     let fields: Vec<Node> = fields
         .into_iter()
-        .map(|f| field(f, q.clone(), &legend, session, strings))
+        .map(|f| field(f, q.clone(), [&title_id, &issue_id], session, strings))
         .collect();
     let (before, after) = if fields_first {
         (fields, Vec::new())
@@ -235,11 +232,13 @@ fn option(
         })
 }
 
-/// One text field: a line or an area, with its label and the characters left.
+/// One text field: a line or an area, with its label (or the question's title, `title_id`, as
+/// its name), the characters left, and while the question has an issue (`issue_id`) marked
+/// invalid and described by it.
 fn field(
     view: FieldView,
     q: Rc<str>,
-    legend: &str,
+    [title_id, issue_id]: [&str; 2],
     session: RwSignal<SurveySession>,
     strings: &'static Strings,
 ) -> Node {
@@ -265,6 +264,7 @@ fn field(
     .filter_map(|(on, id)| on.then_some(id))
     .collect();
     let described_by = described_by.join(" ");
+    let issue_id = issue_id.to_owned();
     let input = if long {
         el("textarea", "sayso-input sayso-input--long").attr("rows", "4")
     } else {
@@ -278,11 +278,23 @@ fn field(
             .attr("id", &input_id)
             .attr("maxlength", &max.to_string())
             .maybe_attr("placeholder", placeholder.as_deref())
-            .maybe_attr("aria-label", label.is_none().then_some(legend))
-            .maybe_attr(
-                "aria-describedby",
-                Some(described_by.as_str()).filter(|d| !d.is_empty()),
-            )
+            .maybe_attr("aria-labelledby", label.is_none().then_some(title_id))
+            .bind({
+                let q = q.clone();
+                move |e| {
+                    let invalid = session.with(|s| s.issue(&q).is_some());
+                    toggle_attr(e, "aria-invalid", false);
+                    toggle_attr(e, "aria-describedby", false);
+                    if invalid {
+                        let _ = e.set_attribute("aria-invalid", "true");
+                    }
+                    let described = [described_by.as_str(), if invalid { &issue_id } else { "" }];
+                    let described = described.join(" ");
+                    if !described.trim().is_empty() {
+                        let _ = e.set_attribute("aria-describedby", described.trim());
+                    }
+                }
+            })
             .on("input", move |ev| {
                 let text = ev
                     .target()

@@ -144,12 +144,13 @@ pub fn SurveyWidget(
 
     // After a step change: say where we are and put the focus on the new question.
     let arrived = move || {
-        announce(progress_text());
         let id = session.with_untracked(|s| s.current().to_owned());
-        // The new step is shown by an effect: focus it once effects have run.
+        // The new step is shown by an effect: focus it once effects have run, then speak (a
+        // focus change cuts off speech in progress).
         spawn_local(async move {
             leptos::task::tick().await;
             focus_first_input(&form_element.get_value(), &id);
+            announce(progress_text());
         });
     };
     // Focus first, then the live region: a focus change cuts off speech in progress.
@@ -173,16 +174,35 @@ pub fn SurveyWidget(
         }
     };
 
+    // Show the outcome and say it. The focus moves to it only from inside the survey (the
+    // visitor pressed Send or Retry): a response delivered later, once they have moved on to
+    // the page, does not pull them back.
+    let settle = move |next: Phase| {
+        let heading: web_sys::HtmlElement = outcome_element.get_value().unchecked_into();
+        let had_focus = heading
+            .get_root_node()
+            .dyn_into::<web_sys::ShadowRoot>()
+            .ok()
+            .and_then(|r| r.active_element())
+            .is_some();
+        phase.set(next);
+        spawn_local(async move {
+            // Once effects have shown it; focus first, as a focus change cuts off speech.
+            leptos::task::tick().await;
+            if had_focus {
+                let _ = heading.focus();
+            }
+            announce(outcome_text(next));
+        });
+    };
     let send = move |pending: Pending| {
         phase.set(Phase::Sending);
         spawn_local(async move {
-            let next = match delivery::deliver(&pending).await {
+            settle(match delivery::deliver(&pending).await {
                 Delivery::Stored => Phase::Thanks,
                 Delivery::Failed(_) => Phase::Failed,
                 Delivery::Rejected(_) => Phase::Refused,
-            };
-            announce(outcome_text(next));
-            phase.set(next);
+            });
         });
     };
 
@@ -241,8 +261,7 @@ pub fn SurveyWidget(
         if phase.get_untracked() == Phase::Failed
             && sent.with_value(|s| s.as_ref().is_some_and(|p| p.response.id == id))
         {
-            announce(thanks.with_value(|t| t.0.clone()));
-            phase.set(Phase::Thanks);
+            settle(Phase::Thanks);
         }
     });
     let answering = move || matches!(phase.get(), Phase::Answering | Phase::Sending);
@@ -349,19 +368,14 @@ pub fn SurveyWidget(
                     if let Some(pending) = sent.get_value() {
                         delivery::queue(pending.clone());
                         send(pending);
+                        // The button goes with the outcome; the focus goes to "Sending…".
+                        spawn_local(async move {
+                            leptos::task::tick().await;
+                            focus_in(&form_element.get_value(), "button[type=submit]");
+                        });
                     }
                 }),
         );
-
-    // Move focus to the outcome so that keyboard and screen-reader users land on it.
-    Effect::new(move |_| {
-        if !answering() {
-            let _ = outcome_element
-                .get_value()
-                .unchecked_into::<web_sys::HtmlElement>()
-                .focus();
-        }
-    });
 
     // The frame is built with `dom.rs` too (one shape for tachys instead of fifteen); it is
     // attached to the component's one element as soon as that exists.
@@ -377,13 +391,21 @@ pub fn SurveyWidget(
 
 /// Focus the first input of question `id` (the first with an issue, after a failed submit).
 fn focus_first_input(form: &Element, id: &str) {
-    let input = form
-        .query_selector(&format!("#sayso-q-{id} input, #sayso-q-{id} textarea"))
+    focus_in(
+        form,
+        &format!("#sayso-q-{id} input, #sayso-q-{id} textarea"),
+    );
+}
+
+/// Focus the first element under `root` that `selector` finds.
+fn focus_in(root: &Element, selector: &str) {
+    let found = root
+        .query_selector(selector)
         .ok()
         .flatten()
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(input) = input {
-        let _ = input.focus();
+    if let Some(element) = found {
+        let _ = element.focus();
     }
 }
 

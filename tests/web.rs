@@ -214,7 +214,15 @@ async fn other_reveals_its_text_field() {
 
 #[wasm_bindgen_test]
 fn numbers_match_intl() {
-    for locale in ["en", "es", "fr", "de", "pt", "ar"] {
+    let regional = [
+        "ar-SA", "ar-EG", "pt-PT", "de-CH", "es-MX", "fr-CA", "en-IN",
+    ];
+    let languages = ["en", "es", "fr", "de", "pt", "ar"];
+    let tags = languages
+        .into_iter()
+        .chain(sayso::i18n::SAME_AS_LANGUAGE)
+        .chain(regional);
+    for locale in tags {
         let locales = js_sys::Array::of1(&locale.into());
         let format = js_sys::Intl::NumberFormat::new(&locales, &js_sys::Object::new()).format();
         for n in [0u32, 7, 10, 999, 1000, 1234, 10_000, 12_345, 1_234_567] {

@@ -19,12 +19,18 @@ before(async () => {
     attrs: { endpoint: c.endpoint, "survey-inline": "#survey", target: "#feedback" },
     body: `<script type="application/json" id="survey">${EVERY_KIND}</script>`,
   });
+  const stars = { id: "stars", version: 1, title: "Stars", questions: [{ id: "csat", kind: "csat", title: "Satisfied?", style: "stars" }] };
+  pages["/stars"] = page({
+    loader: `${c.base}/sayso.js`,
+    attrs: { endpoint: c.endpoint, "survey-inline": "#survey", target: "#feedback" },
+    body: `<script type="application/json" id="survey">${JSON.stringify(stars)}</script>`,
+  });
 });
 after(() => staged?.close());
 
-async function open(options = {}) {
+async function open(options = {}, path = "/every-kind") {
   const { tab, log, context } = await watchedPage(b, options);
-  await tab.goto(host.url("/every-kind"));
+  await tab.goto(host.url(path));
   await widgetReady(tab);
   return { tab, log, context };
 }
@@ -113,5 +119,23 @@ test("forced colours: the chosen scale point stays distinguishable", async () =>
   });
   assert.equal(looks.forced, true);
   assert.notEqual(looks.chosen, looks.other);
+  await context.close();
+});
+
+test("forced colours: the chosen star and those before it stand out, in the system's colours", async () => {
+  const { tab, context } = await open({ forcedColors: "active", colorScheme: "dark" }, "/stars");
+  await tab.locator("sayso-survey input[aria-label='4 out of 5']").click();
+  const stars = await tab.evaluate(() => {
+    const root = document.querySelector("sayso-survey").shadowRoot;
+    const color = (label) => getComputedStyle(root.querySelector(`input[aria-label='${label}']`).parentElement).color;
+    const probe = document.body.appendChild(document.createElement("span"));
+    probe.style.color = "Highlight";
+    const highlight = getComputedStyle(probe).color;
+    probe.remove();
+    return { chosen: color("4 out of 5"), lit: color("2 out of 5"), other: color("5 out of 5"), highlight };
+  });
+  assert.equal(stars.chosen, stars.highlight);
+  assert.equal(stars.lit, stars.highlight);
+  assert.notEqual(stars.other, stars.highlight);
   await context.close();
 });

@@ -64,6 +64,9 @@ test("a) offline, then online: the `online` event sends the queued response at o
     assert.match(await outcome(tab), /could not send/);
     const [id] = await outboxIds(tab);
     assert.ok(id, "the response waits in the outbox");
+    // The visitor moves on to the page meanwhile; the thanks that comes later must not pull
+    // the focus back into the survey.
+    await tab.focus("#host-button");
     // The first retry (backoff: 1 to 2 s) fails too; the next one is at least 2 s away.
     await until(() => failed.length >= 2, 10_000, "the first retry, still offline");
     const retried = failed[1] - failed[0];
@@ -82,6 +85,8 @@ test("a) offline, then online: the `online` event sends the queued response at o
     assert.deepEqual(rows.map((r) => r.id), [id]);
     assert.deepEqual(rows[0].answers, { nps: 9, response_time: 4 });
     await until(async () => (await outcome(tab)) === "Thank you!", 5_000, "the visitor to be thanked once it is sent");
+    await tab.locator("sayso-survey [aria-live]", { hasText: "Thank you!" }).waitFor();
+    assert.equal(await tab.evaluate(() => document.activeElement.id), "host-button");
     const n = report("a) offline then online", p, id, rows, Date.now() - start);
     assert.equal(n.sent, 1);
     assert.equal(n.duplicates, 0);

@@ -127,8 +127,10 @@ test("steps: a detractor's path, with progress, back, piping, consent-gated cont
   await next();
   assert.equal(await onScreen(), "You gave us 4. What is the main reason?");
   // The step change is announced, and the focus moved to the new question.
-  assert.match(await tab.locator("sayso-survey [aria-live]").innerText(), /^Question 2 of \d+$/);
+  await tab.locator("sayso-survey [aria-live]", { hasText: /^Question 2 of \d+$/ }).waitFor();
   await tab.waitForFunction(() => document.querySelector("sayso-survey").shadowRoot.activeElement?.tagName === "TEXTAREA", null, { timeout: 5_000 });
+  // The field is named by the title as shown, with the answer piped in (not "{nps}").
+  await tab.getByRole("textbox", { name: "You gave us 4. What is the main reason?", exact: true }).waitFor();
   await tab.locator("sayso-survey textarea").fill("The wait.");
   await next();
   await tab.locator("sayso-survey label", { hasText: "A check-up" }).click();
@@ -145,8 +147,17 @@ test("steps: a detractor's path, with progress, back, piping, consent-gated cont
   await next();
   await tab.locator("sayso-survey label.sayso-option", { hasText: "Phone number" }).click();
   assert.deepEqual(await axe(tab, "steps, contact step"), []);
-  await tab.locator("sayso-survey input[type=tel]").fill("+44 20 7946 0958");
+  // A number that is not one: the field itself is marked invalid and described by the issue.
+  const phone = tab.locator("sayso-survey input[type=tel]");
+  await phone.fill("call me");
   await next();
+  await tab.locator("sayso-survey #sayso-contact-issue").waitFor({ state: "visible" });
+  assert.equal(await phone.getAttribute("aria-invalid"), "true");
+  assert.match(await phone.getAttribute("aria-describedby"), /\bsayso-contact-issue\b/);
+  assert.deepEqual(await axe(tab, "steps, contact step with an issue"), []);
+  await phone.fill("+44 20 7946 0958");
+  await next();
+  assert.equal(await phone.getAttribute("aria-invalid"), null);
   assert.equal(await progress(), "Question 7 of 7");
   await tab.locator("sayso-survey input[aria-label='3 out of 7']").click();
   await tab.locator("sayso-survey button[type=submit]").click();

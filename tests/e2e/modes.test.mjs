@@ -73,6 +73,59 @@ test("launcher: a corner button opens the survey, Escape closes it, focus return
   assert.deepEqual(log.pageErrors, []);
 });
 
+test("launcher opened by Sayso.open(): the launcher shows too, Escape gives it the focus; Sayso.close() leaves the page's focus alone", async () => {
+  const url = serve("/launcher-api", "fb", { mode: "launcher", trigger: "manual" });
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(url);
+  await tab.waitForFunction(() => window.Sayso && typeof window.Sayso.open === "function" && !window.Sayso.q.length);
+  await tab.evaluate(() => window.Sayso.open());
+  await tab.locator("sayso-survey .sayso-frame--panel input").first().waitFor({ state: "visible" });
+  assert.equal(await tab.locator("sayso-survey .sayso-launcher").isVisible(), true, "the way back in");
+  await tab.keyboard.press("Escape");
+  await tab.locator("sayso-survey .sayso-frame--panel").waitFor({ state: "hidden" });
+  assert.equal(await activeInWidget(tab), "sayso-launcher");
+  // Open again, then the visitor goes back to the page and the page closes the survey.
+  await tab.locator("sayso-survey .sayso-launcher").click();
+  await tab.locator("sayso-survey .sayso-frame--panel input").first().waitFor({ state: "visible" });
+  await tab.focus("#host-button");
+  await tab.evaluate(() => window.Sayso.close());
+  await tab.locator("sayso-survey .sayso-frame--panel").waitFor({ state: "hidden" });
+  assert.equal(await tab.evaluate(() => document.activeElement.id), "host-button");
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("slide-in opened from the page: Escape closes it and the focus goes back where it was", async () => {
+  const url = serve("/slide-api", "fb", { mode: "slide_in", trigger: "click", selector: "#host-button" });
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(url);
+  await tab.waitForFunction(() => window.Sayso && typeof window.Sayso.open === "function" && !window.Sayso.q.length);
+  await tab.focus("#host-button");
+  await tab.keyboard.press("Enter");
+  await tab.locator("sayso-survey .sayso-frame--panel input").first().waitFor({ state: "visible" });
+  assert.match(await activeInWidget(tab), /sayso-frame--panel/);
+  await tab.keyboard.press("Escape");
+  await tab.locator("sayso-survey .sayso-frame--panel").waitFor({ state: "hidden" });
+  assert.equal(await tab.evaluate(() => document.activeElement.id), "host-button");
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("inline: Escape is the page's, not a way to dismiss a survey that is part of it", async () => {
+  const url = serve("/inline-escape", "fb", { target: "#feedback" });
+  const { tab, log } = await watchedPage(b);
+  await tab.addInitScript(() => {
+    window.seen = [];
+    document.addEventListener("keydown", (e) => window.seen.push(e.key));
+    document.addEventListener("sayso:dismissed", () => window.seen.push("dismissed"));
+  });
+  await tab.goto(url);
+  await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
+  await tab.locator("sayso-survey input[aria-label='6 out of 10']").focus();
+  await tab.keyboard.press("Escape");
+  assert.deepEqual(await tab.evaluate(() => window.seen), ["Escape"]);
+  assert.equal(await tab.locator("sayso-survey input").first().isVisible(), true);
+  assert.deepEqual(log.pageErrors, []);
+});
+
 test("modal on exit intent: focus is trapped inside, Escape closes it", async () => {
   const url = serve("/modal", "fb", { mode: "modal", trigger: "exit_intent" }, { body: '<p style="height:2000px">Long page.</p>' });
   const { tab, log } = await watchedPage(b);
@@ -89,6 +142,10 @@ test("modal on exit intent: focus is trapped inside, Escape closes it", async ()
   assert.equal(await shadow(tab, (root) => root.querySelector("dialog").open), true);
   for (let i = 0; i < 20; i++) await tab.keyboard.press("Tab");
   assert.equal(await shadow(tab, (root) => root.querySelector("dialog").contains(root.activeElement)), true, "focus stays in the dialog");
+  // Back from the first stop, which is a chosen point in the middle of its scale: to the last.
+  await dialog.locator("input[aria-label='7 out of 10']").check();
+  await tab.keyboard.press("Shift+Tab");
+  assert.equal(await activeInWidget(tab), "sayso-close");
   await tab.keyboard.press("Escape");
   assert.equal(await shadow(tab, (root) => root.querySelector("dialog").open), false);
   assert.deepEqual(log.pageErrors, []);
@@ -236,6 +293,15 @@ test("single-page app: the URL rules are applied again when the route changes wi
   await tab.locator("sayso-survey .sayso-frame--panel").waitFor({ state: "visible" });
   await tab.evaluate(() => history.pushState({}, "", "/app/home"));
   await tab.locator("sayso-survey .sayso-frame--panel").waitFor({ state: "hidden" });
+  // Back on a page it is for, it shows again; once dismissed, it does not.
+  await tab.evaluate(() => history.pushState({}, "", "/app/support"));
+  await tab.locator("sayso-survey .sayso-frame--panel").waitFor({ state: "visible" });
+  await tab.locator("sayso-survey .sayso-close").click();
+  await tab.locator("sayso-survey .sayso-frame--panel").waitFor({ state: "hidden" });
+  await tab.evaluate(() => history.pushState({}, "", "/app/home"));
+  // The route change is handled as pushState returns (the Navigation API's event).
+  await tab.evaluate(() => history.pushState({}, "", "/app/support"));
+  assert.equal(await tab.locator("sayso-survey .sayso-frame--panel").isVisible(), false);
   assert.deepEqual(log.pageErrors, []);
 });
 
