@@ -4,7 +4,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Storage, Window};
 
-use crate::outbox::{OUTBOX_KEY, TextStore};
+use crate::outbox::KeyStore;
 
 /// The window. The widget only ever runs in one.
 pub fn window() -> Window {
@@ -100,16 +100,30 @@ pub fn store(key: &str, text: &str) {
     }
 }
 
-/// The outbox's place in `localStorage`.
+/// The outbox's place: `localStorage`.
 pub struct LocalStore;
 
-impl TextStore for LocalStore {
-    fn load(&self) -> Option<String> {
-        local_storage()?.get_item(OUTBOX_KEY).ok().flatten()
+impl KeyStore for LocalStore {
+    fn keys(&self) -> Vec<String> {
+        let Some(s) = local_storage() else {
+            return Vec::new();
+        };
+        let count = s.length().unwrap_or(0);
+        (0..count).filter_map(|i| s.key(i).ok().flatten()).collect()
     }
 
-    fn save(&self, text: &str) -> bool {
-        local_storage().is_some_and(|s| s.set_item(OUTBOX_KEY, text).is_ok())
+    fn get(&self, key: &str) -> Option<String> {
+        local_storage()?.get_item(key).ok().flatten()
+    }
+
+    fn set(&self, key: &str, text: &str) -> bool {
+        local_storage().is_some_and(|s| s.set_item(key, text).is_ok())
+    }
+
+    fn remove(&self, key: &str) {
+        if let Some(s) = local_storage() {
+            let _ = s.remove_item(key);
+        }
     }
 }
 

@@ -1,21 +1,33 @@
 //! Responses not yet acknowledged by the endpoint. A response is written here before it is
 //! sent and removed only after a 2xx answer, so a crash, a closed tab or a dead network never
 //! loses it: the next page load sends it again, and its id makes that idempotent.
+//!
+//! Each response has a key of its own (`sayso:outbox:<id>`). Tabs of one site share
+//! `localStorage`, and a browser may show one tab another's writes a moment late: with the
+//! whole queue under one key, a tab writing back what it had read could erase a response
+//! another tab had just queued. Per-response keys are only ever written by a tab that has
+//! that response, and only ever deleted once the endpoint answered for it.
 
 use sayso_schema::{Json, JsonObject, Response};
 
-/// Storage key of the outbox (in `localStorage`).
-pub const OUTBOX_KEY: &str = "sayso:outbox";
+/// Prefix of the outbox's keys (in `localStorage`); the response id follows.
+pub const OUTBOX_PREFIX: &str = "sayso:outbox:";
+/// Where versions before per-response keys kept the whole queue; read once and moved.
+pub const OLD_OUTBOX_KEY: &str = "sayso:outbox";
 /// Most responses kept; past this the oldest is dropped (a visitor cannot produce this many
 /// unsent responses without something being badly wrong).
 pub const OUTBOX_CAPACITY: usize = 50;
 
-/// Durable text storage for one key. `localStorage` in the browser; any map in tests.
-pub trait TextStore {
-    /// The stored text, if any.
-    fn load(&self) -> Option<String>;
-    /// Store `text`; `false` when the store refused (full, disabled, private mode).
-    fn save(&self, text: &str) -> bool;
+/// Durable text storage under string keys. `localStorage` in the browser; a map in tests.
+pub trait KeyStore {
+    /// Every key in the store.
+    fn keys(&self) -> Vec<String>;
+    /// The text under `key`, if any.
+    fn get(&self, key: &str) -> Option<String>;
+    /// Store `text` under `key`; `false` when the store refused (full, disabled, private mode).
+    fn set(&self, key: &str, text: &str) -> bool;
+    /// Delete `key`.
+    fn remove(&self, key: &str);
 }
 
 /// A response waiting for its acknowledgement.
@@ -28,53 +40,38 @@ pub struct Pending {
 }
 
 impl Pending {
-    fn to_json(&self) -> Json {
+    fn to_json(&self, order: u64) -> Json {
         let mut o = JsonObject::new();
         o.insert("url", self.url.as_str());
+        o.insert("order", order);
         o.insert("response", self.response.to_json());
         Json::Object(o)
     }
 
-    fn from_json(value: &Json) -> Option<Self> {
+    /// The entry and its place in the queue (entries of the old single-key queue have none).
+    fn from_json(value: &Json) -> Option<(Self, u64)> {
         let url = value.get("url")?.as_str()?.to_owned();
         let response = Response::from_value(value.get("response")?).ok()?;
-        Some(Self { url, response })
+        let order = value.get("order").and_then(Json::as_u64).unwrap_or(0);
+        Some((Self { url, response }, order))
     }
 }
 
-/// The stored queue: the entries this version reads, and the others as they were stored.
-#[derive(Default)]
-struct Stored {
-    queue: Vec<Pending>,
-    /// Entries this version cannot read: written by an older or newer widget (in another tab,
-    /// while a site updates it), which will send them. They are written back untouched, never
-    /// dropped, except as the oldest when the outbox is full.
-    foreign: Vec<Json>,
-}
-
-fn parse_queue(text: &str) -> Option<Stored> {
-    let items = Json::parse(text).ok()?;
-    let mut stored = Stored::default();
-    for item in items.as_array()? {
-        match Pending::from_json(item) {
-            Some(p) => stored.queue.push(p),
-            None => stored.foreign.push(item.clone()),
-        }
-    }
-    Some(stored)
+fn key(id: &str) -> String {
+    format!("{OUTBOX_PREFIX}{id}")
 }
 
 /// The queue of unacknowledged responses, oldest first.
-pub struct Outbox<S: TextStore> {
+pub struct Outbox<S: KeyStore> {
     store: S,
-    /// Copy of the queue, the truth while the store refuses writes: sending still works, only
+    /// Copy of the queue, the truth once the store refuses writes: sending still works, only
     /// retry across page loads is lost.
     memory: Vec<Pending>,
     /// Whether the last write reached the store.
     durable: bool,
 }
 
-impl<S: TextStore> Outbox<S> {
+impl<S: KeyStore> Outbox<S> {
     /// An outbox over `store`.
     pub fn new(store: S) -> Self {
         Self {
@@ -84,51 +81,85 @@ impl<S: TextStore> Outbox<S> {
         }
     }
 
-    /// The queue as stored now: another tab may have changed it since this one last looked.
-    fn read(&self) -> Stored {
+    /// The queue as stored now, with each entry's place: another tab may have changed it since
+    /// this one last looked. An entry this version cannot read (an older or newer widget's, in
+    /// another tab while a site updates it) is left alone for that version to send.
+    fn read(&self) -> Vec<(Pending, u64)> {
         if !self.durable {
-            return Stored {
-                queue: self.memory.clone(),
-                foreign: Vec::new(),
-            };
+            return self.memory.iter().cloned().zip(1..).collect();
         }
-        // A store that is not a JSON array at all is ignored rather than fatal.
-        self.store
-            .load()
-            .and_then(|t| parse_queue(&t))
-            .unwrap_or_default()
-    }
-
-    fn write(&mut self, stored: Stored) -> bool {
-        let entries = stored
-            .foreign
+        self.move_old_queue();
+        let mut queue: Vec<(Pending, u64)> = self
+            .store
+            .keys()
             .into_iter()
-            .chain(stored.queue.iter().map(Pending::to_json));
-        self.durable = self.store.save(&Json::Array(entries.collect()).to_string());
-        self.memory = stored.queue;
-        self.durable
+            .filter(|k| k.starts_with(OUTBOX_PREFIX))
+            .filter_map(|k| {
+                let entry = Pending::from_json(&Json::parse(&self.store.get(&k)?).ok()?)?;
+                // Under its own id's key only: anything else is not ours to send.
+                (k == key(&entry.0.response.id)).then_some(entry)
+            })
+            .collect();
+        queue.sort_by(|a, b| (a.1, &a.0.response.id).cmp(&(b.1, &b.0.response.id)));
+        queue
     }
 
-    /// Queue `pending` (replacing an entry with the same response id). Returns whether it is
-    /// durably stored; when not, it is still kept in memory for this page.
+    /// Give each response of the old single-key queue its own key, in the same order; what
+    /// cannot be read stays under the old key.
+    fn move_old_queue(&self) {
+        let Some(text) = self.store.get(OLD_OUTBOX_KEY) else {
+            return;
+        };
+        let items = match Json::parse(&text) {
+            Ok(Json::Array(items)) => items,
+            _ => return,
+        };
+        let mut unread = Vec::new();
+        for (item, order) in items.iter().zip(1..) {
+            let moved = Pending::from_json(item).is_some_and(|(p, _)| {
+                let key = key(&p.response.id);
+                self.store.get(&key).is_some()
+                    || self.store.set(&key, &p.to_json(order).to_string())
+            });
+            if !moved {
+                unread.push(item.clone());
+            }
+        }
+        if unread.is_empty() {
+            self.store.remove(OLD_OUTBOX_KEY);
+        } else if unread.len() < items.len() {
+            self.store
+                .set(OLD_OUTBOX_KEY, &Json::Array(unread).to_string());
+        }
+    }
+
+    /// Queue `pending` (replacing an entry with the same response id), after every other.
+    /// Returns whether it is durably stored; when not, it is still kept in memory for this page.
     pub fn put(&mut self, pending: Pending) -> bool {
-        let mut stored = self.read();
-        stored
-            .queue
-            .retain(|p| p.response.id != pending.response.id);
-        stored.queue.push(pending);
-        // Past capacity the oldest go, the foreign ones (stored first) before this version's.
-        let mut over = (stored.foreign.len() + stored.queue.len()).saturating_sub(OUTBOX_CAPACITY);
-        let foreign = over.min(stored.foreign.len());
-        stored.foreign.drain(..foreign);
-        over -= foreign;
-        stored.queue.drain(..over);
-        self.write(stored)
+        let mut queue = self.read();
+        let order = queue.iter().map(|e| e.1).max().unwrap_or(0) + 1;
+        queue.retain(|e| e.0.response.id != pending.response.id);
+        let written = self.durable
+            && self.store.set(
+                &key(&pending.response.id),
+                &pending.to_json(order).to_string(),
+            );
+        queue.push((pending, order));
+        // Past capacity the oldest go.
+        let over = queue.len().saturating_sub(OUTBOX_CAPACITY);
+        for (old, _) in queue.drain(..over) {
+            if written {
+                self.store.remove(&key(&old.response.id));
+            }
+        }
+        self.durable = written;
+        self.memory = queue.into_iter().map(|e| e.0).collect();
+        written
     }
 
     /// Forget the response with this id (it was acknowledged).
     pub fn remove(&mut self, id: &str) {
-        self.forget(|p| p.response.id == id);
+        self.forget(id, |_| true);
     }
 
     /// Forget `sent`: the endpoint answered it for good (stored, or refused). What was queued
@@ -136,24 +167,23 @@ impl<S: TextStore> Outbox<S> {
     /// partial one, a later partial one.
     pub fn settle(&mut self, sent: &Pending) {
         let sent = &sent.response;
-        self.forget(|p| p.response.id == sent.id && (!sent.partial || p.response == *sent));
+        self.forget(&sent.id, |p| !sent.partial || p.response == *sent);
     }
 
-    /// Drop the entries `gone` selects; the store is written only when that changes something,
-    /// so that a tab with nothing to say does not write back what it read over another tab's
-    /// change.
-    fn forget(&mut self, gone: impl Fn(&Pending) -> bool) {
-        let mut stored = self.read();
-        let before = stored.queue.len();
-        stored.queue.retain(|p| !gone(p));
-        if stored.queue.len() != before {
-            self.write(stored);
+    /// Drop the entry for `id` if `gone` says so of what is queued under it now.
+    fn forget(&mut self, id: &str, gone: impl Fn(&Pending) -> bool) {
+        let queued = self.read().into_iter().find(|e| e.0.response.id == id);
+        if queued.is_some_and(|e| gone(&e.0)) {
+            self.memory.retain(|p| p.response.id != id);
+            if self.durable {
+                self.store.remove(&key(id));
+            }
         }
     }
 
     /// Every response still waiting that this version can send, oldest first.
     pub fn pending(&self) -> Vec<Pending> {
-        self.read().queue
+        self.read().into_iter().map(|e| e.0).collect()
     }
 }
 
@@ -161,24 +191,32 @@ impl<S: TextStore> Outbox<S> {
 pub(crate) mod tests {
     use super::*;
     use std::cell::RefCell;
+    use std::collections::BTreeMap;
     use std::rc::Rc;
 
-    /// An in-memory store; `full` makes it refuse writes like a full or disabled localStorage.
+    /// An in-memory store shared by its clones (the tabs of one site); `full` makes it refuse
+    /// writes like a full or disabled localStorage.
     #[derive(Clone, Default)]
     pub struct MemoryStore {
-        pub text: Rc<RefCell<Option<String>>>,
+        pub map: Rc<RefCell<BTreeMap<String, String>>>,
         pub full: bool,
     }
 
-    impl TextStore for MemoryStore {
-        fn load(&self) -> Option<String> {
-            self.text.borrow().clone()
+    impl KeyStore for MemoryStore {
+        fn keys(&self) -> Vec<String> {
+            self.map.borrow().keys().cloned().collect()
         }
-        fn save(&self, text: &str) -> bool {
+        fn get(&self, key: &str) -> Option<String> {
+            self.map.borrow().get(key).cloned()
+        }
+        fn set(&self, key: &str, text: &str) -> bool {
             if !self.full {
-                *self.text.borrow_mut() = Some(text.to_owned());
+                self.map.borrow_mut().insert(key.into(), text.into());
             }
             !self.full
+        }
+        fn remove(&self, key: &str) {
+            self.map.borrow_mut().remove(key);
         }
     }
 
@@ -294,10 +332,23 @@ pub(crate) mod tests {
         let store = MemoryStore::default();
         let mut outbox = Outbox::new(store.clone());
         outbox.put(pending(1));
-        let before = store.text.borrow().clone();
+        let before = store.map.borrow().clone();
         outbox.settle(&pending(9));
         outbox.remove(&pending(9).response.id);
-        assert_eq!(*store.text.borrow(), before);
+        assert_eq!(*store.map.borrow(), before);
+    }
+
+    #[test]
+    fn two_tabs_queueing_at_once_lose_nothing() {
+        // Each tab has read the (empty) queue before the other wrote: with one key for the
+        // whole queue, the second write would have erased the first.
+        let store = MemoryStore::default();
+        let (mut one, mut two) = (Outbox::new(store.clone()), Outbox::new(store.clone()));
+        assert!(one.pending().is_empty() && two.pending().is_empty());
+        one.put(pending(1));
+        two.put(pending(2));
+        two.remove(&pending(2).response.id);
+        assert_eq!(Outbox::new(store).pending(), [pending(1)]);
     }
 
     #[test]
@@ -319,34 +370,44 @@ pub(crate) mod tests {
     #[test]
     fn entries_another_version_wrote_are_kept_untouched() {
         let store = MemoryStore::default();
+        let id = "00000000-0000-4000-8000-000000000077";
         let newer =
             r#"{"url":"https://a.example/v1/responses","response":{"schema":"sayso.response/v2"}}"#;
-        *store.text.borrow_mut() = Some(format!("[{newer}, 7]"));
+        store.set(&key(id), newer);
+        store.set("sayso:outbox:not-json", "{oops");
         let mut outbox = Outbox::new(store.clone());
         assert!(outbox.pending().is_empty());
-        outbox.put(pending(1));
-        outbox.remove(&pending(1).response.id);
-        outbox.put(pending(2));
-        assert_eq!(
-            Json::parse(store.text.borrow().as_deref().unwrap()).unwrap(),
-            Json::parse(&format!("[{newer}, 7, {}]", pending(2).to_json())).unwrap()
-        );
-        // Past capacity, they are the first to go.
-        for n in 3..=(OUTBOX_CAPACITY as u32 + 1) {
+        for n in 1..=(OUTBOX_CAPACITY as u32 + 1) {
             outbox.put(pending(n));
         }
-        let text = store.text.borrow().clone().unwrap();
-        assert!(!text.contains("v2") && !text.starts_with("[7"), "{text}");
-        assert_eq!(outbox.pending().len(), OUTBOX_CAPACITY);
+        outbox.remove(&pending(2).response.id);
+        assert_eq!(store.get(&key(id)).as_deref(), Some(newer));
+        assert_eq!(store.get("sayso:outbox:not-json").as_deref(), Some("{oops"));
+        assert_eq!(outbox.pending().len(), OUTBOX_CAPACITY - 1);
     }
 
     #[test]
-    fn a_corrupt_store_is_ignored() {
+    fn the_queue_of_older_versions_moves_to_a_key_per_response() {
         let store = MemoryStore::default();
-        *store.text.borrow_mut() = Some("{not json".into());
+        let old = |p: &Pending| {
+            let mut o = JsonObject::new();
+            o.insert("url", p.url.as_str());
+            o.insert("response", p.response.to_json());
+            Json::Object(o).to_string()
+        };
+        store.set(
+            OLD_OUTBOX_KEY,
+            &format!("[{}, 7, {}]", old(&pending(2)), old(&pending(1))),
+        );
         let mut outbox = Outbox::new(store.clone());
-        assert!(outbox.pending().is_empty());
-        outbox.put(pending(1));
-        assert_eq!(Outbox::new(store).pending(), [pending(1)]);
+        // In the old order, each under its own key now; what could not be read stays.
+        assert_eq!(outbox.pending(), [pending(2), pending(1)]);
+        assert!(store.get(&key(&pending(1).response.id)).is_some());
+        assert_eq!(store.get(OLD_OUTBOX_KEY).as_deref(), Some("[7]"));
+        outbox.put(pending(3));
+        assert_eq!(
+            Outbox::new(store).pending(),
+            [pending(2), pending(1), pending(3)]
+        );
     }
 }

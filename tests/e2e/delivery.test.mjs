@@ -8,13 +8,11 @@
 // request): such pairs of "fetch reset" a few ms apart are one attempt of the widget.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browser, collector, hostPages, outcome, page, until, watchedPage, widgetReady } from "./harness.mjs";
+import { browser, collector, hostPages, outboxIds, outcome, page, until, watchedPage, widgetReady } from "./harness.mjs";
 import { proxy } from "./proxy.mjs";
 
 const SURVEY = "patient-experience";
 
-const outboxIds = (tab) =>
-  tab.evaluate(() => JSON.parse(localStorage.getItem("sayso:outbox") || "[]").map((p) => p.response.id));
 
 async function answer(tab) {
   await tab.locator("sayso-survey input[aria-label='9 out of 10']").click();
@@ -129,11 +127,12 @@ test("b) an older response for an endpoint that is gone does not hold back the r
     // Left by a page whose site has since moved its collector: it can never be sent (the port
     // is one browsers refuse), and it stays first in the outbox, oldest first.
     const gone = "00000000-0000-4000-8000-000000000001";
-    await tab.evaluate((id) => localStorage.setItem("sayso:outbox", JSON.stringify([{
+    await tab.evaluate((id) => localStorage.setItem(`sayso:outbox:${id}`, JSON.stringify({
       url: "http://127.0.0.1:1/v1/responses",
+      order: 1,
       response: { schema: "sayso.response/v1", id, survey: { id: "patient-experience", version: 1 }, answers: { nps: 3 },
         context: { url: "https://old.example/", locale: "en", started_at: "2026-11-24T10:00:00Z", submitted_at: "2026-11-24T10:00:01Z" } },
-    }])), gone);
+    })), gone);
     p.faults.push("503");
     const start = Date.now();
     await answer(tab);

@@ -164,6 +164,17 @@ export async function browser() {
   });
 }
 
+/** The ids of the responses in the page's outbox (one `sayso:outbox:<id>` key each), oldest first. */
+export function outboxIds(tab) {
+  return tab.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.startsWith("sayso:outbox:"))
+      .map((k) => JSON.parse(localStorage.getItem(k)))
+      .sort((a, b) => a.order - b.order)
+      .map((p) => p.response.id),
+  );
+}
+
 /** A new page that records console messages and uncaught errors. */
 export async function watchedPage(b, options = {}) {
   const context = await b.newContext(options);

@@ -3,10 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT, browser, collector, outcome, until, watchedPage, widgetReady } from "./harness.mjs";
+import { ROOT, browser, collector, outboxIds, outcome, until, watchedPage, widgetReady } from "./harness.mjs";
 
-const outboxIds = (tab) =>
-  tab.evaluate(() => JSON.parse(localStorage.getItem("sayso:outbox") || "[]").map((p) => p.response.id));
 
 async function answer(tab) {
   await tab.locator("sayso-survey input[aria-label='9 out of 10']").click();
