@@ -39,6 +39,19 @@ async function withSetup(run) {
   }
 }
 
+/** A new page of the survey, answered and sent after `prepare(tab)` and with `faults` queued at
+ * the proxy; returns the page, its log and when the answer was sent. */
+async function answered(b, url, p, { faults = [], prepare = async () => {} } = {}) {
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(url);
+  await widgetReady(tab);
+  await prepare(tab);
+  p.faults.push(...faults);
+  const start = Date.now();
+  await answer(tab);
+  return { tab, log, start };
+}
+
 /** The one line each case reports; the stored rows are asserted by the caller. */
 function report(name, p, id, rows, ms) {
   const n = p.counts(id);
@@ -94,12 +107,7 @@ test("a) offline, then online: the `online` event sends the queued response at o
 
 test("b) the endpoint answers 503, then 201: the widget retries by itself and it is stored once", async () => {
   await withSetup(async ({ c, p, b, url }) => {
-    const { tab, log } = await watchedPage(b);
-    await tab.goto(url);
-    await widgetReady(tab);
-    p.faults.push("503");
-    const start = Date.now();
-    await answer(tab);
+    const { tab, log, start } = await answered(b, url, p, { faults: ["503"] });
     assert.match(await outcome(tab), /could not send/);
     // Equal jitter: the first retry comes 1 to 2 s after the failure.
     const rows = await until(async () => {
@@ -121,21 +129,16 @@ test("b) the endpoint answers 503, then 201: the widget retries by itself and it
 
 test("b) an older response for an endpoint that is gone does not hold back the retry of a new one", async () => {
   await withSetup(async ({ c, p, b, url }) => {
-    const { tab, log } = await watchedPage(b);
-    await tab.goto(url);
-    await widgetReady(tab);
     // Left by a page whose site has since moved its collector: it can never be sent (the port
     // is one browsers refuse), and it stays first in the outbox, oldest first.
     const gone = "00000000-0000-4000-8000-000000000001";
-    await tab.evaluate((id) => localStorage.setItem(`sayso:outbox:${id}`, JSON.stringify({
+    const prepare = (tab) => tab.evaluate((id) => localStorage.setItem(`sayso:outbox:${id}`, JSON.stringify({
       url: "http://127.0.0.1:1/v1/responses",
       order: 1,
       response: { schema: "sayso.response/v1", id, survey: { id: "patient-experience", version: 1 }, answers: { nps: 3 },
         context: { url: "https://old.example/", locale: "en", started_at: "2026-11-24T10:00:00Z", submitted_at: "2026-11-24T10:00:01Z" } },
     })), gone);
-    p.faults.push("503");
-    const start = Date.now();
-    await answer(tab);
+    const { tab, log, start } = await answered(b, url, p, { faults: ["503"], prepare });
     assert.match(await outcome(tab), /could not send/);
     const rows = await until(async () => {
       const r = await c.stored(SURVEY);
@@ -153,12 +156,7 @@ test("b) an older response for an endpoint that is gone does not hold back the r
 
 test("b) the endpoint refuses the response (422): the visitor is told it was not saved, and nothing retries it", async () => {
   await withSetup(async ({ c, p, b, url }) => {
-    const { tab, log } = await watchedPage(b);
-    await tab.goto(url);
-    await widgetReady(tab);
-    p.faults.push("422");
-    const start = Date.now();
-    await answer(tab);
+    const { tab, log, start } = await answered(b, url, p, { faults: ["422"] });
     assert.match(await outcome(tab), /refused your answers/);
     assert.equal(await tab.locator("sayso-survey .sayso-outcome button").isVisible(), false, "no retry button");
     await until(async () => (await outboxIds(tab)).length === 0, 5_000, "the outbox to let it go");
@@ -173,12 +171,7 @@ test("b) the endpoint refuses the response (422): the visitor is told it was not
 
 test("c) the collector is killed mid-request and restarted: the retry stores the response once", async () => {
   await withSetup(async ({ c, p, b, url }) => {
-    const { tab, log } = await watchedPage(b);
-    await tab.goto(url);
-    await widgetReady(tab);
-    p.faults.push("hold");
-    const start = Date.now();
-    await answer(tab);
+    const { tab, log, start } = await answered(b, url, p, { faults: ["hold"] });
     // The collector has the headers and half of the body when it dies.
     const [held] = await until(() => p.held.length === 1 && p.held, 10_000, "the POST to be held");
     await c.kill();
@@ -200,12 +193,7 @@ test("c) the collector is killed mid-request and restarted: the retry stores the
 
 test("d) the tab is closed while its POST is held: the beacon stores it, the late POST is a duplicate", async () => {
   await withSetup(async ({ c, p, b, url }) => {
-    const { tab, log } = await watchedPage(b);
-    await tab.goto(url);
-    await widgetReady(tab);
-    p.faults.push("hold");
-    const start = Date.now();
-    await answer(tab);
+    const { tab, log, start } = await answered(b, url, p, { faults: ["hold"] });
     const [held] = await until(() => p.held.length === 1 && p.held, 10_000, "the POST to be held");
     await tab.close({ runBeforeUnload: true });
     // pagehide: the response whose fetch is under way goes out again by beacon.
