@@ -172,8 +172,15 @@ impl<S: KeyStore> Outbox<S> {
 
     /// Drop the entry for `id` if `gone` says so of what is queued under it now.
     fn forget(&mut self, id: &str, gone: impl Fn(&Pending) -> bool) {
-        let queued = self.read().into_iter().find(|e| e.0.response.id == id);
-        if queued.is_some_and(|e| gone(&e.0)) {
+        // Its own key only, not the whole queue: this runs on every acknowledgement.
+        let queued = if self.durable {
+            let text = self.store.get(&key(id));
+            text.and_then(|t| Pending::from_json(&Json::parse(&t).ok()?))
+                .map(|e| e.0)
+        } else {
+            self.memory.iter().find(|p| p.response.id == id).cloned()
+        };
+        if queued.is_some_and(|p| gone(&p)) {
             self.memory.retain(|p| p.response.id != id);
             if self.durable {
                 self.store.remove(&key(id));
