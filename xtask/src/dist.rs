@@ -156,18 +156,22 @@ pub fn wasm_library(
 ) -> Result<(Vec<u8>, Vec<u8>)> {
     let bindgen = tools::wasm_bindgen_bin()?;
     let npm = tools::npm_tools()?;
+    let xtask = std::env::current_exe().map_err(|e| format!("where is xtask: {e}"))?;
     // The standard library is rebuilt with the profile's size options, and a panic is a trap
-    // with no message (see `tools::WIDGET_TOOLCHAIN`). The flags apply to the wasm only, not to
-    // build scripts and proc macros.
+    // with no message (see `tools::WIDGET_TOOLCHAIN`). xtask links, to leave out exports
+    // nothing calls (`unused.rs`). The flags apply to the wasm only, not to build scripts and
+    // proc macros.
     run(tools::widget_cargo()?
         .current_dir(ws)
         .env("CARGO_TARGET_DIR", target)
+        .env(unused::LINKER_ENV, tools::widget_rust_lld()?)
         .env(
             "CARGO_ENCODED_RUSTFLAGS",
             [
                 "-Zunstable-options",
                 "-Cpanic=immediate-abort",
                 "-Zlocation-detail=none",
+                &format!("-Clinker={}", xtask.display()),
             ]
             .join("\x1f"),
         )
@@ -194,10 +198,8 @@ pub fn wasm_library(
     // wasm-opt reads the enabled features from the module's target_features section (which is
     // why the profile keeps `strip = false`); the second run drops the section. That one gives
     // imports and exports short names and prints them, for the glue to follow (`minify.rs`);
-    // it runs apart because `--converge` would rename again what it already renamed. The first
-    // also drops the stream adapters nothing calls (`unused.rs`).
+    // it runs apart because `--converge` would rename again what it already renamed.
     run(Command::new(npm.join("wasm-opt"))
-        .args(unused::REMOVE_EXPORTS)
         .args(["-Oz", "--converge"])
         .arg(work.join(format!("{package}_bg.wasm")))
         .arg("-o")

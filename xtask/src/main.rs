@@ -19,6 +19,16 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // `dist` links the widget's wasm through xtask (see `unused.rs`).
+    if let Some(lld) = std::env::var_os(unused::LINKER_ENV) {
+        return match unused::link(lld.as_ref(), &args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("xtask (linking): {message}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let result = match args.first().map(String::as_str) {
         Some("dist") => dist::dist().map(|d| print!("{}", d.report())),
         Some("demo") => demo::demo(&args[1..]),

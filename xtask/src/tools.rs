@@ -107,6 +107,33 @@ pub fn widget_cargo() -> Result<Command> {
     Ok(c)
 }
 
+/// The `rust-lld` of the widget's toolchain (installed by [`widget_cargo`]), which links wasm.
+pub fn widget_rust_lld() -> Result<PathBuf> {
+    let sysroot = output(Command::new("rustup").args([
+        "run",
+        WIDGET_TOOLCHAIN,
+        "rustc",
+        "--print",
+        "sysroot",
+    ]))
+    .ok_or_else(|| format!("rustc {WIDGET_TOOLCHAIN} did not tell its sysroot"))?;
+    let host = output(Command::new("rustup").args(["run", WIDGET_TOOLCHAIN, "rustc", "-vV"]))
+        .and_then(|v| {
+            v.lines()
+                .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
+        })
+        .ok_or_else(|| format!("rustc {WIDGET_TOOLCHAIN} did not tell its host"))?;
+    let lld = Path::new(sysroot.trim())
+        .join("lib/rustlib")
+        .join(host.trim())
+        .join("bin/rust-lld");
+    if lld.is_file() {
+        Ok(lld)
+    } else {
+        Err(format!("{} is missing", lld.display()))
+    }
+}
+
 /// The version of the `wasm-bindgen` crate in Cargo.lock: the CLI must match it exactly.
 pub fn wasm_bindgen_version() -> Result<String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock"))

@@ -2,25 +2,80 @@
 //!
 //! Leptos' `csr` feature turns on server_fn's browser support, which brings in wasm-streams.
 //! Its `#[wasm_bindgen]` classes (`IntoUnderlyingSource`, `IntoUnderlyingSink`,
-//! `IntoUnderlyingByteSource`) are exports of the module, so the linker keeps them, and
-//! wasm-bindgen writes a JS class for each, although the widget makes no server function call
-//! and never builds a stream. About 1.7 KB brotli. The build removes the exports from the module
-//! (`wasm-opt --remove-exports`, before it optimises, so that what only they reached goes too)
-//! and the classes from the glue ([`drop_classes`]).
+//! `IntoUnderlyingByteSource`) are exports of the module, so the linker keeps them with all
+//! they reach, and wasm-bindgen writes a JS class for each, although the widget makes no server
+//! function call and never builds a stream. About 5.3 KB brotli. The build links the wasm through
+//! [`link`], which leaves their exports out, so the linker drops them with what only they
+//! reached (their futures sit in vtables, which no optimiser after the linker can prove unused),
+//! and [`drop_classes`] removes the classes from the glue.
+
+use std::path::Path;
+use std::process::Command;
 
 use crate::tools::Result;
+
+/// Set by `dist` for the wasm build: the real linker, `rust-lld`. When set, xtask is the
+/// linker (`-Clinker`), and runs [`link`].
+pub const LINKER_ENV: &str = "SAYSO_RUST_LLD";
+
+/// Whether an exported symbol belongs to a stream adapter (method, `__wbg_*_free`, or
+/// `__wbindgen_describe_*`).
+fn is_stream_export(symbol: &str) -> bool {
+    symbol.to_ascii_lowercase().contains("intounderlying")
+}
+
+/// Linker arguments without the exports of the stream adapters: `--export NAME`,
+/// `--export=NAME`, or the same as lines of a response file.
+pub fn without_stream_exports(args: &[String]) -> Vec<String> {
+    let mut kept = Vec::with_capacity(args.len());
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--export" {
+            match args.next() {
+                Some(symbol) if is_stream_export(symbol) => {}
+                Some(symbol) => kept.extend([arg.clone(), symbol.clone()]),
+                None => kept.push(arg.clone()),
+            }
+        } else if !arg.strip_prefix("--export=").is_some_and(is_stream_export) {
+            kept.push(arg.clone());
+        }
+    }
+    kept
+}
+
+/// Run `rust-lld` with `args` less the stream adapters' exports; a response file (`@path`,
+/// one argument per line) is filtered the same way into `path.kept`.
+pub fn link(lld: &Path, args: &[String]) -> Result<()> {
+    let mut kept = Vec::new();
+    for arg in without_stream_exports(args) {
+        match arg.strip_prefix('@') {
+            Some(file) => {
+                let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+                let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+                let filtered = format!("{file}.kept");
+                std::fs::write(&filtered, without_stream_exports(&lines).join("\n"))
+                    .map_err(|e| format!("{filtered}: {e}"))?;
+                kept.push(format!("@{filtered}"));
+            }
+            None => kept.push(arg),
+        }
+    }
+    let status = Command::new(lld)
+        .args(&kept)
+        .status()
+        .map_err(|e| format!("could not start {}: {e}", lld.display()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{} failed ({status})", lld.display()))
+    }
+}
 
 /// The wasm-streams classes, as wasm-bindgen names them in the glue.
 pub const CLASSES: [&str; 3] = [
     "IntoUnderlyingByteSource",
     "IntoUnderlyingSink",
     "IntoUnderlyingSource",
-];
-
-/// wasm-opt arguments that remove these classes' exports (methods and `__wbg_*_free`).
-pub const REMOVE_EXPORTS: [&str; 2] = [
-    "--remove-exports",
-    "--pass-arg=remove-exports@*intounderlying*",
 ];
 
 /// Remove from the wasm-bindgen glue each class in `classes`: its `export class` block, its
@@ -102,6 +157,42 @@ const SourceFinalization = (typeof FinalizationRegistry === 'undefined')
     : new FinalizationRegistry(ptr => wasm.__wbg_intounderlyingsource_free(ptr, 1));
 function f() { return __wbindgen_enum_ShadowRootMode[0]; }
 "#;
+
+    fn strings(args: &[&str]) -> Vec<String> {
+        args.iter().map(|a| (*a).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_linker_is_not_asked_to_export_the_stream_adapters() {
+        let args = strings(&[
+            "-flavor",
+            "wasm",
+            "--export",
+            "start_ea88",
+            "--export",
+            "intounderlyingsource_pull_58a9",
+            "--export=__wbg_intounderlyingsink_free_58a9",
+            "--export=__wbindgen_malloc",
+            "--export",
+            "__wbindgen_describe_IntoUnderlyingByteSource_58a9",
+            "--gc-sections",
+            "-o",
+            "sayso.wasm",
+        ]);
+        assert_eq!(
+            without_stream_exports(&args),
+            strings(&[
+                "-flavor",
+                "wasm",
+                "--export",
+                "start_ea88",
+                "--export=__wbindgen_malloc",
+                "--gc-sections",
+                "-o",
+                "sayso.wasm",
+            ])
+        );
+    }
 
     #[test]
     fn drops_the_class_its_registry_and_its_enum_only() {
