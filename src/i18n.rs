@@ -68,6 +68,9 @@ pub struct Strings {
     pub invalid_email: &'static str,
     /// Not a phone number.
     pub invalid_phone: &'static str,
+    /// "Please shorten this answer by at least {n} characters." (the answers are too long to
+    /// send together).
+    pub too_long: &'static str,
     /// The launcher button.
     pub launcher: &'static str,
     /// The close button's accessible name.
@@ -129,6 +132,7 @@ pub const EN: Strings = Strings {
     select_at_most: "Please select at most {n}.",
     invalid_email: "Please enter an e-mail address such as name@example.org.",
     invalid_phone: "Please enter a phone number, with the country code if you are abroad.",
+    too_long: "Your answers are too long to send together. Please shorten this one by at least {n} characters.",
     launcher: "Feedback",
     close: "Close",
     redaction_note: "E-mail addresses and phone numbers you type here are removed before sending.",
@@ -187,6 +191,7 @@ pub const ES: Strings = Strings {
     select_at_most: "Seleccione como máximo {n}.",
     invalid_email: "Introduzca un correo electrónico, por ejemplo nombre@ejemplo.org.",
     invalid_phone: "Introduzca un número de teléfono, con el prefijo del país si está en el extranjero.",
+    too_long: "Sus respuestas son demasiado largas para enviarlas juntas. Acorte esta en al menos {n} caracteres.",
     launcher: "Opinión",
     close: "Cerrar",
     redaction_note: "Los correos electrónicos y números de teléfono que escriba aquí se eliminan antes del envío.",
@@ -245,6 +250,7 @@ pub const FR: Strings = Strings {
     select_at_most: "Veuillez en choisir au plus {n}.",
     invalid_email: "Veuillez saisir une adresse e-mail, par exemple nom@exemple.org.",
     invalid_phone: "Veuillez saisir un numéro de téléphone, avec l’indicatif du pays si vous êtes à l’étranger.",
+    too_long: "Vos réponses sont trop longues pour être envoyées ensemble. Veuillez raccourcir celle-ci d’au moins {n} caractères.",
     launcher: "Votre avis",
     close: "Fermer",
     redaction_note: "Les adresses e-mail et numéros de téléphone saisis ici sont retirés avant l’envoi.",
@@ -303,6 +309,7 @@ pub const DE: Strings = Strings {
     select_at_most: "Bitte wählen Sie höchstens {n} aus.",
     invalid_email: "Bitte geben Sie eine E-Mail-Adresse ein, zum Beispiel name@beispiel.de.",
     invalid_phone: "Bitte geben Sie eine Telefonnummer ein, im Ausland mit Ländervorwahl.",
+    too_long: "Ihre Antworten sind zu lang, um sie zusammen zu senden. Bitte kürzen Sie diese um mindestens {n} Zeichen.",
     launcher: "Feedback geben",
     close: "Schließen",
     redaction_note: "Hier eingegebene E-Mail-Adressen und Telefonnummern werden vor dem Senden entfernt.",
@@ -361,6 +368,7 @@ pub const PT: Strings = Strings {
     select_at_most: "Selecione no máximo {n}.",
     invalid_email: "Digite um endereço de e-mail, por exemplo nome@exemplo.org.",
     invalid_phone: "Digite um número de telefone, com o código do país se estiver no exterior.",
+    too_long: "Suas respostas são longas demais para serem enviadas juntas. Encurte esta em pelo menos {n} caracteres.",
     launcher: "Sua opinião",
     close: "Fechar",
     redaction_note: "Endereços de e-mail e números de telefone digitados aqui são removidos antes do envio.",
@@ -407,6 +415,7 @@ pub const AR: Strings = Strings {
     select_at_most: "يرجى اختيار {n} على الأكثر.",
     invalid_email: "يرجى إدخال بريد إلكتروني مثل name@example.org.",
     invalid_phone: "يرجى إدخال رقم هاتف، مع رمز الدولة إذا كنت في الخارج.",
+    too_long: "إجاباتك أطول من أن تُرسل معًا. يرجى تقصير هذه الإجابة بما لا يقل عن {n} حرفًا.",
     launcher: "رأيك",
     close: "إغلاق",
     redaction_note: "تُحذف عناوين البريد الإلكتروني وأرقام الهواتف التي تكتبها هنا قبل الإرسال.",
@@ -560,6 +569,8 @@ mod tests {
                 (EN.select_at_least, t.select_at_least),
                 (EN.select_at_most, t.select_at_most),
                 (EN.invalid_email, t.invalid_email),
+                (EN.invalid_phone, t.invalid_phone),
+                (EN.too_long, t.too_long),
                 (EN.privacy_note, t.privacy_note),
                 (EN.launcher, t.launcher),
                 (EN.close, t.close),

@@ -155,6 +155,7 @@ pub fn issue_text(issue: Issue, strings: &Strings) -> String {
         Issue::SelectAtMost(k) => n(strings.select_at_most, k),
         Issue::InvalidEmail => strings.invalid_email.to_owned(),
         Issue::InvalidPhone => strings.invalid_phone.to_owned(),
+        Issue::TooLong(k) => n(strings.too_long, k),
     }
 }
 

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use sayso_schema::{
-    Answer, Answers, Choice, ContactAnswer, Context, Layout, LocalizedText, QuestionKind,
-    RESPONSE_SCHEMA, Response, SurveyDefinition, SurveyRef, is_email, is_phone, pipe,
+    Answer, Answers, Choice, ContactAnswer, Context, Layout, LocalizedText, MAX_RESPONSE_BYTES,
+    QuestionKind, RESPONSE_SCHEMA, Response, SurveyDefinition, SurveyRef, is_email, is_phone, pipe,
 };
 
 use crate::form::{self, Control, Field};
@@ -26,6 +26,9 @@ pub enum Issue {
     InvalidEmail,
     /// Not a phone number.
     InvalidPhone,
+    /// The answers together are too long for one response: this one, the longest, should lose
+    /// at least this many characters.
+    TooLong(u32),
 }
 
 /// The state of one visitor's answers.
@@ -259,6 +262,23 @@ impl SurveySession {
         self.issues.iter().all(Option::is_none)
     }
 
+    /// Whether the response with `context` fits in [`MAX_RESPONSE_BYTES`] (the collector
+    /// refuses more). When it does not, the longest answer gets an issue asking the visitor to
+    /// shorten it by the excess; each character cut is at least a byte less.
+    pub fn fits(&mut self, context: Context) -> bool {
+        let response = self.untrimmed(context, false);
+        let Some(excess) = excess(&response) else {
+            return true;
+        };
+        if let Some(i) = longest(&response).and_then(|id| self.index(id)) {
+            self.issues[i] = Some(Issue::TooLong(excess.try_into().unwrap_or(u32::MAX)));
+            if self.in_steps() {
+                self.step = i;
+            }
+        }
+        false
+    }
+
     /// The id of the first question with an issue, to move focus to.
     pub fn first_issue(&self) -> Option<&str> {
         let i = self.issues.iter().position(Option::is_some)?;
@@ -316,12 +336,26 @@ impl SurveySession {
     /// The response to send (`partial` when the visitor leaves before finishing): the answers
     /// to shown questions that are neither blank nor unfinished (an e-mail address half typed,
     /// "other" picked but left empty: the collector would refuse the whole partial response
-    /// for them), free text redacted when the survey says so. After a successful [`SurveySession::check`] (or, for a
-    /// partial response, with at least one answer) the collector accepts it: the tests hold
-    /// every response built here to the schema's `validate_against`. The widget does not run
-    /// that check itself: a refusal would lose the response either way, and the check is a
-    /// tenth of the widget's code.
+    /// for them), free text redacted when the survey says so. After a successful
+    /// [`SurveySession::check`] and [`SurveySession::fits`] (or, for a partial response, with
+    /// at least one answer) the collector accepts it: the tests hold every response built here
+    /// to the schema's `validate_against`. The widget does not run that check itself: a refusal
+    /// would lose the response either way, and the check is a tenth of the widget's code.
+    ///
+    /// A partial response over [`MAX_RESPONSE_BYTES`] leaves out its longest answers until it
+    /// fits: the visitor is gone and cannot shorten them, and the rest can still be stored.
     pub fn response(&self, context: Context, partial: bool) -> Response {
+        let mut response = self.untrimmed(context, partial);
+        while excess(&response).is_some() {
+            let Some(id) = longest(&response).map(str::to_owned) else {
+                break;
+            };
+            response.answers.remove(&id);
+        }
+        response
+    }
+
+    fn untrimmed(&self, context: Context, partial: bool) -> Response {
         let redact = self.definition.privacy.redact;
         let answers = self
             .definition
@@ -354,6 +388,21 @@ impl SurveySession {
             partial,
         }
     }
+}
+
+/// By how many bytes `response` is over [`MAX_RESPONSE_BYTES`], if it is.
+fn excess(response: &Response) -> Option<usize> {
+    let bytes = response.to_json().to_string().len();
+    (bytes > MAX_RESPONSE_BYTES).then(|| bytes - MAX_RESPONSE_BYTES)
+}
+
+/// The question whose answer takes the most bytes in `response`.
+fn longest(response: &Response) -> Option<&str> {
+    response
+        .answers
+        .iter()
+        .max_by_key(|(_, value)| value.to_string().len())
+        .map(|(id, _)| id)
 }
 
 /// Conditions, piping and thank-you variants read the answers through this.
@@ -478,6 +527,83 @@ mod tests {
         assert_eq!(s.issue("c"), Some(Issue::OtherEmpty));
         s.set_answer("c", Some(Answer::Choice(Choice::Other("By post".into()))));
         assert_eq!(s.issue("c"), None);
+    }
+
+    /// Five long-text questions of up to 10,000 characters: more than one response may carry.
+    fn long_texts(layout: &str) -> SurveySession {
+        let questions: Vec<String> = (1..=5)
+            .map(|i| format!(r#"{{"id":"t{i}","kind":"text","max_length":10000,"title":"?"}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"id":"s","version":1,"title":"t","display":{{"layout":"{layout}"}},"questions":[{}]}}"#,
+            questions.join(",")
+        );
+        SurveySession::new(
+            Arc::new(SurveyDefinition::from_json(&text).unwrap()),
+            "en".into(),
+            "2026-11-24T10:00:00.000Z".into(),
+            ID.into(),
+        )
+    }
+
+    fn body_bytes(r: &Response) -> usize {
+        r.to_json().to_string().len()
+    }
+
+    #[test]
+    fn answers_too_long_for_one_response_ask_to_shorten_the_longest() {
+        for layout in ["page", "steps"] {
+            let mut s = long_texts(layout);
+            // Valid one by one (10,000 characters at most each), too many bytes together:
+            // 'é' is two bytes in UTF-8.
+            for (i, n) in [(1, 9_000), (2, 10_000), (3, 8_000), (4, 9_500)] {
+                s.set_answer(&format!("t{i}"), Some(Answer::Text("é".repeat(n))));
+            }
+            assert!(s.check(), "{layout}: each answer is within its limit");
+            assert!(!s.fits(context()), "{layout}");
+            let over = body_bytes(&s.response(context(), false));
+            let Some(Issue::TooLong(cut)) = s.issue("t2") else {
+                panic!(
+                    "{layout}: the longest answer, t2, must be flagged: {:?}",
+                    s.issue("t2")
+                );
+            };
+            assert_eq!(s.first_issue(), Some("t2"));
+            if layout == "steps" {
+                assert_eq!(s.current(), "t2", "the visitor is taken back to it");
+            }
+            assert!(cut > 0 && over > 0);
+            // Shortened by what it asks for: it fits, and the collector accepts it whole.
+            let shorter = "é".repeat(10_000 - cut as usize);
+            s.type_into("t2", Field::Text, shorter.clone());
+            assert_eq!(s.issue("t2"), None, "{layout}: editing clears the issue");
+            assert!(s.check() && s.fits(context()), "{layout}");
+            let r = accepted(&s, false);
+            assert!(body_bytes(&r) <= MAX_RESPONSE_BYTES);
+            assert_eq!(
+                r.answers.get("t2"),
+                Some(&sayso_schema::Json::from(shorter))
+            );
+            assert_eq!(r.answers.len(), 4);
+        }
+    }
+
+    #[test]
+    fn a_partial_response_too_long_leaves_out_its_longest_answers() {
+        let mut s = long_texts("page");
+        for (i, n) in [(1, 9_000), (2, 10_000), (3, 8_000), (4, 9_500), (5, 20)] {
+            s.set_answer(&format!("t{i}"), Some(Answer::Text("é".repeat(n))));
+        }
+        let r = accepted(&s, true);
+        assert!(body_bytes(&r) <= MAX_RESPONSE_BYTES);
+        // t2 (20,000 bytes) goes; the other four fit.
+        assert_eq!(
+            r.answers.keys().collect::<Vec<_>>(),
+            ["t1", "t3", "t4", "t5"]
+        );
+        // Under the limit, nothing is left out.
+        s.set_answer("t2", Some(Answer::Text("short".into())));
+        assert_eq!(accepted(&s, true).answers.len(), 5);
     }
 
     #[test]

@@ -215,7 +215,11 @@ pub fn SurveyWidget(
         if !last_step() {
             return next();
         }
-        if !session.try_update(SurveySession::check).unwrap_or(false) {
+        let sendable = session.try_update(|s| {
+            let context = page_context(s);
+            s.check() && s.fits(context)
+        });
+        if !sendable.unwrap_or(false) {
             if let Some(id) = session.with_untracked(|s| s.first_issue().map(str::to_owned)) {
                 refused(id);
             }

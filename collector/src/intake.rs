@@ -19,9 +19,10 @@ use crate::cors;
 use crate::problem::ApiError;
 use crate::store::Outcome;
 
-/// Largest response body accepted: far above any real response (a long text answer is a few
-/// KB), small enough that nobody can fill the database or memory with one request.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest response body accepted: far above a usual response (a long text answer is a few
+/// KB), small enough that nobody can fill the database or memory with one request. The widget
+/// keeps every response under it (see `MAX_RESPONSE_BYTES`).
+pub const MAX_BODY_BYTES: usize = sayso_schema::MAX_RESPONSE_BYTES;
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {

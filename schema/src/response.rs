@@ -14,6 +14,10 @@ pub const RESPONSE_SCHEMA: &str = "sayso.response/v1";
 pub const MAX_ATTRIBUTES: usize = 20;
 /// Most characters of a URL or referrer in the context.
 pub const MAX_URL_LENGTH: usize = 2048;
+/// Most bytes of a response's JSON: the collector's body limit. Free-text limits allow more in
+/// total, so the widget asks the visitor to shorten an answer rather than send a response the
+/// collector would refuse.
+pub const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 
 const NOT_SHOWN: &str =
     "this question was not shown: its condition is false, or a skip rule passed over it";

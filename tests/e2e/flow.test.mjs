@@ -4,12 +4,17 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, axe, outcome, page, stage, until, watchedPage, widgetReady } from "./harness.mjs";
+import { ROOT, axe, outboxIds, outcome, page, stage, until, watchedPage, widgetReady } from "./harness.mjs";
 
 const FIXTURES = {
   "every-kind": join(ROOT, "schema/tests/fixtures/every-kind.json"),
   "clinic-visit": join(ROOT, "schema/tests/fixtures/branching.json"),
   "clinic-arabic": join(ROOT, "tests/e2e/fixtures/arabic.json"),
+  // Four answers of up to 10,000 characters: each valid, together over the 64 KiB a response may be.
+  "long-answers": {
+    id: "long-answers", version: 1, title: "Tell us more",
+    questions: ["First", "Second", "Third", "Fourth"].map((title, i) => ({ id: `t${i + 1}`, kind: "text", title, max_length: 10000 })),
+  },
 };
 const pages = {};
 let staged, c, host, b;
@@ -231,6 +236,44 @@ test("partial: closing the tab after answering leaves a partial response", async
   const row = await until(async () => (await c.stored("clinic-visit")).at(before), 10_000, "the partial response");
   assert.equal(row.partial, true);
   assert.deepEqual(row.answers, { nps: 7 });
+});
+
+test("answers too long to send together: the longest is to be shortened; a partial response leaves it out", async () => {
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(host.url("/long-answers"));
+  const field = (name) => tab.getByRole("textbox", { name, exact: true });
+  await field("First").waitFor({ timeout: 20_000 }); // text areas only, no <input>
+  const lengths = { First: 9000, Second: 10000, Third: 8000, Fourth: 9500 };
+  for (const [name, n] of Object.entries(lengths)) await field(name).fill("é".repeat(n)); // 2 bytes each
+  await tab.locator("sayso-survey button[type=submit]").click();
+  // Beside the longest answer, announced, and that answer has the focus and is marked invalid.
+  const issue = tab.locator("sayso-survey #sayso-t2-issue");
+  const asks = /^Your answers are too long to send together\. Please shorten this one by at least ([\d,]+) characters\.$/;
+  const said = await until(async () => (await issue.innerText()).match(asks), 5_000, "the issue");
+  await until(async () => (await tab.locator("sayso-survey [aria-live]").innerText()) === said[0], 5_000, "the announcement");
+  const cut = Number(said[1].replace(/,/g, ""));
+  assert.ok(cut > 0 && cut < 10000, `cut ${cut}`);
+  assert.equal(await field("Second").getAttribute("aria-invalid"), "true");
+  assert.equal(await field("Second").evaluate((e) => e.getRootNode().activeElement === e), true);
+  assert.deepEqual(await outboxIds(tab), [], "nothing queued that the collector would refuse");
+  // Leaving now: the partial response leaves out the longest answer, and is stored.
+  await tab.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pagehide", { persisted: true })));
+  const partial = await until(async () => (await c.stored("long-answers"))[0], 10_000, "the partial response");
+  assert.equal(partial.partial, true);
+  assert.deepEqual(Object.keys(partial.answers).sort(), ["t1", "t3", "t4"]);
+  assert.equal(partial.answers.t1, "é".repeat(9000));
+  // Shortened by what it asked for, the whole response is sent and completes the partial one.
+  await field("Second").fill("é".repeat(10000 - cut));
+  assert.equal(await field("Second").getAttribute("aria-invalid"), null);
+  await tab.locator("sayso-survey button[type=submit]").click();
+  assert.equal(await outcome(tab), "Thank you!");
+  const rows = await c.stored("long-answers");
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].id, partial.id);
+  assert.equal(rows[0].partial, false);
+  assert.deepEqual(Object.values(rows[0].answers).map((a) => a.length), [9000, 10000 - cut, 8000, 9500]);
+  assert.deepEqual(log.errors, []);
+  assert.deepEqual(log.pageErrors, []);
 });
 
 test("languages: Spanish strings and texts, numbers and a missing translation falling back", async () => {
