@@ -221,7 +221,11 @@ pub fn SurveyWidget(
         });
         if !sendable.unwrap_or(false) {
             if let Some(id) = session.with_untracked(|s| s.first_issue().map(str::to_owned)) {
-                refused(id);
+                // In steps, an answer too long brings back its step: focus once it is shown.
+                spawn_local(async move {
+                    leptos::task::tick().await;
+                    refused(id);
+                });
             }
             return;
         }

@@ -16,6 +16,7 @@ const FIXTURES = {
     questions: ["First", "Second", "Third", "Fourth"].map((title, i) => ({ id: `t${i + 1}`, kind: "text", title, max_length: 10000 })),
   },
 };
+FIXTURES["long-answers-steps"] = { ...FIXTURES["long-answers"], id: "long-answers-steps", display: { layout: "steps" } };
 const pages = {};
 let staged, c, host, b;
 
@@ -273,6 +274,22 @@ test("answers too long to send together: the longest is to be shortened; a parti
   assert.equal(rows[0].partial, false);
   assert.deepEqual(Object.values(rows[0].answers).map((a) => a.length), [9000, 10000 - cut, 8000, 9500]);
   assert.deepEqual(log.errors, []);
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("answers too long to send together, in steps: sending goes back to the longest answer's step", async () => {
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(host.url("/long-answers-steps"));
+  const field = (name) => tab.getByRole("textbox", { name, exact: true });
+  for (const [name, n, button] of [["First", 9000, "Next"], ["Second", 10000, "Next"], ["Third", 8000, "Next"], ["Fourth", 9500, "Send"]]) {
+    await field(name).fill("é".repeat(n));
+    await tab.locator("sayso-survey").getByRole("button", { name: button, exact: true }).click();
+  }
+  await until(() => field("Second").evaluate((e) => e.getRootNode().activeElement === e), 5_000, "focus on the second step's answer");
+  assert.equal(await field("Fourth").isVisible(), false);
+  assert.match(await tab.locator("sayso-survey #sayso-t2-issue").innerText(), /Please shorten this one by at least [\d,]+ characters\./);
+  assert.equal(await tab.locator("sayso-survey .sayso-progress").innerText(), "Question 2 of 4");
+  assert.deepEqual(await c.stored("long-answers-steps"), []);
   assert.deepEqual(log.pageErrors, []);
 });
 
