@@ -32,16 +32,25 @@ struct Presentation {
     locale: String,
     strings: &'static Strings,
     frame: RefCell<Option<Frame>>,
+    /// The frame has been presented on this page (for a launcher: the button).
     shown: Cell<bool>,
+    /// `sayso:shown` was emitted and the session recorded: the survey itself was shown.
+    announced: Cell<bool>,
     sent: Cell<bool>,
     /// The visitor closed it without sending: a route change does not bring it back.
     dismissed: Cell<bool>,
+    /// A route change to a page it is not for hid it: coming back shows it again.
+    hidden_by_route: Cell<bool>,
+    /// The trigger's listeners are in place (once per page).
+    armed: Cell<bool>,
+    /// Bumped by each route change: a timer set before one does not fire after it.
+    route: Cell<u32>,
 }
 
 thread_local! {
     static CURRENT: RefCell<Option<Rc<Presentation>>> = const { RefCell::new(None) };
-    /// `Sayso.open()` called before the survey was ready.
-    static OPEN_ASKED: Cell<bool> = const { Cell::new(false) };
+    /// `Sayso.open(id?)` called before the survey was ready (and not closed since).
+    static OPEN_ASKED: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
 }
 
 /// What `Sayso.open` and `Sayso.close` do.
@@ -49,21 +58,17 @@ pub fn controls() -> Controls {
     Controls {
         open: Rc::new(
             |id: Option<String>| match CURRENT.with(|c| c.borrow().clone()) {
-                Some(p) if id.as_deref().is_none_or(|id| id == p.definition.id) => p.show(true),
-                Some(p) => api::error(&format!(
-                    "Sayso.open(\"{}\"): this page's tag shows the survey \"{}\"",
-                    id.unwrap_or_default(),
-                    p.definition.id
-                )),
-                None => OPEN_ASKED.with(|o| o.set(true)),
+                Some(p) => p.open(id),
+                None => OPEN_ASKED.with(|o| *o.borrow_mut() = Some(id)),
             },
         ),
-        close: Rc::new(|| {
-            if let Some(p) = CURRENT.with(|c| c.borrow().clone())
-                && let Some(f) = p.frame.borrow().as_ref()
-            {
-                f.close();
+        close: Rc::new(|| match CURRENT.with(|c| c.borrow().clone()) {
+            Some(p) => {
+                if let Some(f) = p.frame.borrow().as_ref() {
+                    f.close();
+                }
             }
+            None => OPEN_ASKED.with(|o| *o.borrow_mut() = None),
         }),
     }
 }
@@ -81,21 +86,48 @@ pub fn begin(definition: SurveyDefinition, config: &WidgetConfig, endpoint: &str
         definition: Arc::new(definition),
         frame: RefCell::new(None),
         shown: Cell::new(false),
+        announced: Cell::new(false),
         sent: Cell::new(false),
         dismissed: Cell::new(false),
+        hidden_by_route: Cell::new(false),
+        armed: Cell::new(false),
+        route: Cell::new(0),
     });
     CURRENT.with(|c| *c.borrow_mut() = Some(p.clone()));
     p.capture_hidden_fields();
     let allowed = p.allowed(true);
     watch_navigation(p.clone());
-    if OPEN_ASKED.with(|o| o.replace(false)) {
-        p.show(true);
+    if let Some(id) = OPEN_ASKED.with(|o| o.borrow_mut().take()) {
+        p.open(id);
     } else if allowed {
         p.arm();
     }
 }
 
 impl Presentation {
+    /// `Sayso.open(id?)`: this survey, whatever the targeting says; another id is an error.
+    fn open(self: &Rc<Self>, id: Option<String>) {
+        match id {
+            Some(id) if id != self.definition.id => api::error(&format!(
+                "Sayso.open(\"{id}\"): this page's tag shows the survey \"{}\"",
+                self.definition.id
+            )),
+            _ => self.show(true),
+        }
+    }
+
+    /// Whether the page's URL is one the survey is for (the rules a route change can change).
+    fn url_ok(&self) -> bool {
+        let url = window().location().href().unwrap_or_default();
+        let t = &self.definition.targeting;
+        let listed = |patterns: &[String]| {
+            patterns
+                .iter()
+                .any(|p| sayso_schema::presentation::url_matches(p, &url))
+        };
+        (t.include_urls.is_empty() || listed(&t.include_urls)) && !listed(&t.exclude_urls)
+    }
+
     /// Whether targeting lets the survey show here and now; `count_view` records this page.
     fn allowed(&self, count_view: bool) -> bool {
         let id = &self.definition.id;
@@ -104,7 +136,7 @@ impl Presentation {
             memory.views += 1;
         }
         let targeting = &self.definition.targeting;
-        memory.sampled(id, js_sys::Math::random(), |d| targeting.sampled(d));
+        memory.draw(id, js_sys::Math::random());
         store(visitor::VISITOR_KEY, &memory.to_text());
         let url = window().location().href().unwrap_or_default();
         let coarse = window()
@@ -131,30 +163,46 @@ impl Presentation {
         targeting.allows(&visit, &memory.survey(id)).is_ok() && enough_views
     }
 
-    /// Make the trigger show the survey when it fires.
+    /// Make the trigger show the survey when it fires: once, and only on a page the URL rules
+    /// allow. Timers start again after each route change to an allowed page; listeners are
+    /// set once.
     fn arm(self: &Rc<Self>) {
         let trigger = self.definition.trigger.clone();
         let p = self.clone();
         let fire = move || {
-            if !p.shown.get() {
+            if p.frame.borrow().is_none() && p.url_ok() {
                 p.show(false);
             }
         };
-        let after = |milliseconds: u32, fire| {
-            let once = Closure::once_into_js(fire);
+        let route = self.route.get();
+        let p = self.clone();
+        let after = move |milliseconds: f64, fire: Box<dyn Fn()>| {
+            let once = Closure::once_into_js(move || {
+                if p.route.get() == route {
+                    fire()
+                }
+            });
             let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
                 once.unchecked_ref(),
-                milliseconds.min(i32::MAX as u32) as i32,
+                milliseconds.clamp(0.0, f64::from(i32::MAX)) as i32,
             );
         };
         match trigger.on {
             // A task later: reading the survey and deciding is one task and building it another,
             // as together they made one long task on a slow phone.
-            TriggerKind::Load | TriggerKind::PageViews => after(0, fire),
-            TriggerKind::Delay => after(trigger.delay_seconds.saturating_mul(1000), fire),
+            TriggerKind::Load | TriggerKind::PageViews => return after(0.0, Box::new(fire)),
+            // Counted from the page's start, not from the widget's (which waits for idle time).
+            TriggerKind::Delay => {
+                let since_start = window().performance().map_or(0.0, |p| p.now());
+                return after(trigger.delay_left_ms(since_start), Box::new(fire));
+            }
+            _ if self.armed.replace(true) => return,
+            _ => {}
+        }
+        match trigger.on {
             TriggerKind::Scroll => {
                 let percent = trigger.scroll_percent;
-                listen(&window(), "scroll", move |_| {
+                let check = Rc::new(move || {
                     let w = window();
                     let page = w
                         .document()
@@ -169,6 +217,10 @@ impl Presentation {
                         fire();
                     }
                 });
+                // Also at once: a page too short to scroll, or opened already scrolled down.
+                let now = check.clone();
+                after(0.0, Box::new(move || now()));
+                listen(&window(), "scroll", move |_| check());
             }
             TriggerKind::ExitIntent => {
                 // Leaving through the top edge towards tabs and address bar, with a mouse.
@@ -209,7 +261,11 @@ impl Presentation {
                     }
                 });
             }
-            TriggerKind::Manual => {}
+            // Handled above, or nothing to wait for.
+            TriggerKind::Load
+            | TriggerKind::Delay
+            | TriggerKind::PageViews
+            | TriggerKind::Manual => {}
         }
     }
 
@@ -232,7 +288,11 @@ impl Presentation {
         if let Some(frame) = self.frame.borrow().as_ref() {
             frame.present(by_visitor);
         }
-        if !self.shown.replace(true) {
+        self.shown.set(true);
+        // A launcher on its own is not the survey shown: that is when the visitor opens it
+        // (and a launcher stays on the session's later pages).
+        let opened = by_visitor || self.definition.display.mode != Mode::Launcher;
+        if opened && !self.announced.replace(true) {
             let id = self.definition.id.clone();
             let mut session = visitor::shown_in_session(session_stored().as_deref());
             if !session.contains(&id) {
@@ -277,7 +337,16 @@ impl Presentation {
         let p = self.clone();
         let sent: Rc<dyn Fn(&str)> = Rc::new(move |response_id: &str| p.sent(response_id));
         let p = self.clone();
-        let ready: Rc<dyn Fn()> = Rc::new(move || p.present(by_visitor));
+        let ready: Rc<dyn Fn()> = Rc::new(move || {
+            if by_visitor || p.url_ok() {
+                p.present(by_visitor)
+            } else {
+                // Built while the visitor moved on to a page it is not for: it shows when they
+                // come back.
+                p.shown.set(true);
+                p.hidden_by_route.set(true);
+            }
+        });
         crate::mount_widget(
             frame.root.clone(),
             session,
@@ -290,12 +359,11 @@ impl Presentation {
         frame.on_close(move || p.closed_by_visitor());
         let p = self.clone();
         frame.on_launcher(move || {
-            if let Some(f) = p.frame.borrow().as_ref() {
-                if f.is_open() {
-                    f.close()
-                } else {
-                    f.present(true)
-                }
+            let open = p.frame.borrow().as_ref().map(Frame::is_open);
+            match open {
+                Some(true) => p.frame.borrow().as_ref().map_or((), Frame::close),
+                Some(false) => p.present(true),
+                None => {}
             }
         });
         Ok(frame)
@@ -343,28 +411,28 @@ impl Presentation {
     }
 
     /// The page's URL changed without a load (a single-page app): show or hide by the URL
-    /// rules, without counting a page view.
+    /// rules, without counting a page view. Timers set before it are void.
     fn navigated(self: &Rc<Self>) {
-        let url = window().location().href().unwrap_or_default();
-        let t = &self.definition.targeting;
-        let listed = |patterns: &[String]| {
-            patterns
-                .iter()
-                .any(|p| sayso_schema::presentation::url_matches(p, &url))
-        };
-        let url_ok =
-            (t.include_urls.is_empty() || listed(&t.include_urls)) && !listed(&t.exclude_urls);
+        self.route.set(self.route.get().wrapping_add(1));
         let frame = self.frame.borrow();
-        match (url_ok, frame.as_ref()) {
-            (false, Some(f)) => f.hide_all(),
-            // Back on a page it is for: shown again unless answered or dismissed (the launcher,
-            // the visitor's own way back in, returns either way).
+        match (self.url_ok(), frame.as_ref()) {
+            (false, Some(f)) => {
+                if f.is_open() || f.has_launcher() {
+                    self.hidden_by_route.set(true);
+                }
+                f.hide_all()
+            }
+            // Back on a page it is for, what the route change hid shows again, unless answered
+            // or dismissed (the launcher, the visitor's own way back in, returns either way).
+            // What is on screen, or what the page closed, is left as it is.
             (true, Some(f))
-                if self.shown.get()
+                if self.hidden_by_route.replace(false)
+                    && self.shown.get()
                     && !self.sent.get()
                     && (!self.dismissed.get() || f.has_launcher()) =>
             {
-                f.present(false)
+                drop(frame);
+                self.present(false)
             }
             (true, None) => {
                 drop(frame);

@@ -34,7 +34,8 @@ impl VisitorMemory {
                         let memory = Memory {
                             answered_at: number(m.get("answered")),
                             dismissed_at: number(m.get("dismissed")),
-                            sampled: m.get("sampled").and_then(Json::as_bool),
+                            // In millionths, an integer like the times.
+                            draw: number(m.get("draw")).map(|n| n / 1e6),
                         };
                         (id.to_owned(), memory)
                     })
@@ -61,8 +62,8 @@ impl VisitorMemory {
                 if let Some(t) = m.dismissed_at {
                     o.insert("dismissed", time(t));
                 }
-                if let Some(s) = m.sampled {
-                    o.insert("sampled", s);
+                if let Some(d) = m.draw {
+                    o.insert("draw", (d * 1e6).round() as u64);
                 }
                 (id.as_str(), Json::Object(o))
             })
@@ -100,11 +101,10 @@ impl VisitorMemory {
         self.survey_mut(id).dismissed_at = Some(now);
     }
 
-    /// Whether the visitor is in survey `id`'s sample, drawing (with `draw`, 0 to 1, and the
-    /// survey's `in_sample` rule) the first time only.
-    pub fn sampled(&mut self, id: &str, draw: f64, in_sample: impl Fn(f64) -> bool) -> bool {
-        let memory = self.survey_mut(id);
-        *memory.sampled.get_or_insert_with(|| in_sample(draw))
+    /// The visitor's draw (0 to 1) for survey `id`'s sample: `draw` the first time, the
+    /// remembered one after.
+    pub fn draw(&mut self, id: &str, draw: f64) -> f64 {
+        *self.survey_mut(id).draw.get_or_insert(draw)
     }
 }
 
@@ -136,14 +136,14 @@ mod tests {
         m.views = 3;
         m.answered("patient-experience", 1_800_000_000_000.0);
         m.dismissed("billing", 1_700_000_000_000.0);
-        assert!(!m.sampled("billing", 0.9, |d| d < 0.5));
+        m.draw("billing", 0.25);
         let again = VisitorMemory::parse(Some(&m.to_text()));
         assert_eq!(again, m);
         assert_eq!(
             again.survey("patient-experience").answered_at,
             Some(1_800_000_000_000.0)
         );
-        assert_eq!(again.survey("billing").sampled, Some(false));
+        assert_eq!(again.survey("billing").draw, Some(0.25));
         assert_eq!(again.survey("unknown"), Memory::default());
         assert_eq!(
             VisitorMemory::parse(Some("{not json")),
@@ -154,8 +154,8 @@ mod tests {
     #[test]
     fn a_visitor_is_drawn_once() {
         let mut m = VisitorMemory::default();
-        assert!(m.sampled("s", 0.1, |d| d < 0.5));
-        assert!(m.sampled("s", 0.9, |d| d < 0.5), "the first draw stands");
+        assert_eq!(m.draw("s", 0.1), 0.1);
+        assert_eq!(m.draw("s", 0.9), 0.1, "the first draw stands");
     }
 
     #[test]

@@ -237,8 +237,10 @@ pub struct Memory {
     pub answered_at: Option<f64>,
     /// When the visitor last dismissed the survey.
     pub dismissed_at: Option<f64>,
-    /// Whether this visitor was drawn into the sample (drawn once, then remembered).
-    pub sampled: Option<bool>,
+    /// This visitor's random draw for the sample, 0 to 1: drawn once and remembered, and held
+    /// against the survey's current `sample_percent` each time (raising it takes more of the
+    /// same visitors in).
+    pub draw: Option<f64>,
 }
 
 /// The page and moment a survey might show in.
@@ -298,7 +300,7 @@ impl Targeting {
         if !self.devices.is_empty() && !self.devices.contains(&visit.device) {
             return Err(Refusal::Device);
         }
-        if remembers.sampled == Some(false) {
+        if remembers.draw.is_some_and(|d| !self.sampled(d)) {
             return Err(Refusal::Sample);
         }
         let within = |at: Option<f64>, days: u32| {
@@ -322,26 +324,63 @@ impl Targeting {
     }
 }
 
-/// Whether `url` matches `pattern`: `*` matches any run of characters; a pattern starting
-/// with `/` is matched against the URL's path (query and fragment ignored), any other against
-/// the whole URL.
-pub fn url_matches(pattern: &str, url: &str) -> bool {
-    let subject = if pattern.starts_with('/') {
-        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-        let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
-        &path[..path.find(['?', '#']).unwrap_or(path.len())]
-    } else {
-        url
-    };
-    glob(pattern.as_bytes(), subject.as_bytes())
+impl Trigger {
+    /// `delay`: milliseconds still to wait `since_start` ms after the page started loading
+    /// (the delay counts from the page's start, not from when the widget could run).
+    pub fn delay_left_ms(&self, since_start: f64) -> f64 {
+        (f64::from(self.delay_seconds) * 1000.0 - since_start).max(0.0)
+    }
 }
 
-fn glob(pattern: &[u8], text: &[u8]) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty(),
-        Some((b'*', rest)) => (0..=text.len()).any(|i| glob(rest, &text[i..])),
-        Some((c, rest)) => text.first() == Some(c) && glob(rest, &text[1..]),
+/// Whether `url` matches `pattern`: `*` matches any run of characters; a pattern starting
+/// with `/` is matched against the URL's path (query and fragment ignored, and a trailing `/`
+/// on either side: `/support` is `/support/`), any other against the whole URL.
+pub fn url_matches(pattern: &str, url: &str) -> bool {
+    if !pattern.starts_with('/') {
+        return glob(pattern.as_bytes(), url.as_bytes());
     }
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    let path = &path[..path.find(['?', '#']).unwrap_or(path.len())];
+    let trim = |s: &str| -> Vec<u8> {
+        let s = if s.len() > 1 {
+            s.strip_suffix('/').unwrap_or(s)
+        } else {
+            s
+        };
+        s.as_bytes().to_vec()
+    };
+    glob(pattern.as_bytes(), path.as_bytes()) || glob(&trim(pattern), &trim(path))
+}
+
+/// Wildcard matching in time proportional to pattern × text (a URL is the visitor's to craft:
+/// a recursive matcher takes seconds on a few stars and a long query string). On a mismatch
+/// after a `*`, the `*` takes one more character and matching resumes after it.
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    // The pattern position after the last `*`, and the text position it has taken up to.
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p + 1, t));
+                p += 1;
+            }
+            Some(&c) if c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((after, taken)) => {
+                    star = Some((after, taken + 1));
+                    p = after;
+                    t = taken + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|&c| c == b'*')
 }
 
 /// The device class of a viewport `width` (CSS px) with a `coarse` (touch) pointer or not.
@@ -359,7 +398,7 @@ pub fn scrolled_percent(scroll_top: f64, viewport_height: f64, page_height: f64)
     if scrollable <= 0.0 {
         100
     } else {
-        (100.0 * scroll_top / scrollable).clamp(0.0, 100.0) as u8
+        (100.0 * scroll_top / scrollable).round().clamp(0.0, 100.0) as u8
     }
 }
 
@@ -766,6 +805,22 @@ mod tests {
             assert_eq!(url_matches(pattern, url), matches, "{pattern}");
         }
         assert!(url_matches("/", "https://clinic.example"));
+        // A trailing slash on either side does not matter for paths.
+        assert!(url_matches("/support/diabetes/", url));
+        assert!(url_matches(
+            "/support/emergency",
+            "https://clinic.example/support/emergency/"
+        ));
+        assert!(!url_matches(
+            "/support/emergency",
+            "https://clinic.example/support/emergency-room"
+        ));
+        // Stars against a long crafted URL: answered (a recursive matcher would take minutes).
+        let crafted = format!("https://clinic.example/?{}", "utm_=email".repeat(400));
+        assert!(!url_matches("*utm_*=*email*x", &crafted));
+        assert!(url_matches("*utm_*=*email*l", &crafted));
+        assert!(url_matches("*a*b*", "xaxxbx") && !url_matches("*a*b", "xaxxbx"));
+        assert!(url_matches("**", "") && !url_matches("a*", "") && url_matches("*", "anything"));
     }
 
     #[test]
@@ -783,6 +838,7 @@ mod tests {
             exclude_urls: vec!["*/support/private*".into()],
             locales: vec!["es".into(), "en".into()],
             devices: vec![Device::Mobile, Device::Tablet],
+            sample_percent: 40,
             ..Targeting::default()
         };
         let fresh = Memory::default();
@@ -823,7 +879,7 @@ mod tests {
             (
                 visit,
                 Memory {
-                    sampled: Some(false),
+                    draw: Some(0.5),
                     ..fresh
                 },
                 Refusal::Sample,
@@ -860,9 +916,20 @@ mod tests {
         let old = Memory {
             answered_at: Some(now - 91.0 * DAY_MS),
             dismissed_at: Some(now - 15.0 * DAY_MS),
-            sampled: Some(true),
+            draw: Some(0.1),
         };
         assert_eq!(t.allows(&visit, &old), Ok(()));
+        // The same draw, held against a larger sample, is in it.
+        let larger = Targeting {
+            sample_percent: 60,
+            ..t.clone()
+        };
+        let drawn = Memory {
+            draw: Some(0.5),
+            ..fresh
+        };
+        assert_eq!(t.allows(&visit, &drawn), Err(Refusal::Sample));
+        assert_eq!(larger.allows(&visit, &drawn), Ok(()));
     }
 
     #[test]
@@ -884,6 +951,14 @@ mod tests {
         assert_eq!(device_class(390, false), Device::Desktop);
         assert_eq!(scrolled_percent(500.0, 800.0, 1800.0), 50);
         assert_eq!(scrolled_percent(0.0, 800.0, 600.0), 100);
+        let delay = Trigger {
+            delay_seconds: 10,
+            ..Trigger::default()
+        };
+        assert_eq!(delay.delay_left_ms(2_500.0), 7_500.0);
+        assert_eq!(delay.delay_left_ms(12_000.0), 0.0);
+        // The bottom of a page whose scroll offset is fractional (zoom) is 100%.
+        assert_eq!(scrolled_percent(1234.67, 800.0, 2035.0), 100);
     }
 
     #[test]

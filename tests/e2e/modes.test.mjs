@@ -24,7 +24,14 @@ const SURVEYS = [
   base("fb-hidden", { privacy: { hidden_fields: ["utm_source", "campaign"] } }),
   base("fb-theme", { theme: { scheme: "dark", accent: "#aa0000", radius: "2px" } }),
   base("fb-spa", { targeting: { include_urls: ["/app/support*"], once_per_session: false } }),
+  base("fb-spa-event", { trigger: { on: "event", event: "feedback:open" }, targeting: { include_urls: ["/app2/support*"], once_per_session: false } }),
+  base("fb-launcher-session", { display: { mode: "launcher" }, targeting: { once_per_session: true } }),
 ];
+/** Count `sayso:shown` events on the page, from before the widget loads. */
+const countShown = (tab) => tab.addInitScript(() => {
+  window.shownCount = 0;
+  document.addEventListener("sayso:shown", () => window.shownCount++);
+});
 
 const pages = {};
 let staged, c, host, b;
@@ -154,11 +161,12 @@ test("modal on exit intent: focus is trapped inside, Escape closes it", async ()
 test("slide-in after a delay: appears in its corner without taking the focus; close button closes", async () => {
   const url = serve("/slide", "fb", { mode: "slide_in", trigger: "delay", delay: "1", position: "top_right" });
   const { tab, log } = await watchedPage(b, { viewport: { width: 1000, height: 700 } });
+  await tab.addInitScript(() => document.addEventListener("sayso:shown", () => { window.shownAt = performance.now(); }));
   await tab.goto(url);
   await tab.focus("#host-button");
-  const started = Date.now();
-  await shownEvent(tab);
-  assert.ok(Date.now() - started >= 500, "not before the delay");
+  await tab.waitForFunction(() => window.shownAt);
+  // The delay counts from the page's start (not from the widget's, which waits for idle time).
+  assert.ok(await tab.evaluate(() => window.shownAt) >= 1000, "not before the delay");
   const panel = tab.locator("sayso-survey .sayso-frame--panel");
   await panel.waitFor({ state: "visible" });
   const box = await panel.boundingBox();
@@ -257,6 +265,48 @@ test("API: calls queued before the widget loads, events, attributes and hidden f
   assert.deepEqual(log.pageErrors, []);
 });
 
+test("API: Sayso.open queued before load with another survey's id is an error; an open closed again stays closed", async () => {
+  const queued = (calls) => ({ head: `<script>window.Sayso = { q: ${JSON.stringify(calls)} };</script>` });
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(serve("/q-other", "fb", { trigger: "manual" }, queued([["open", ["billing"]]])));
+  await until(() => log.errors.length, 10_000, "the console error");
+  assert.deepEqual(log.errors, ['Sayso: Sayso.open("billing"): this page\'s tag shows the survey "fb"']);
+  assert.equal(await tab.locator("sayso-survey").count(), 0);
+  await tab.goto(serve("/q-closed", "fb", { trigger: "manual" }, queued([["open", []], ["close", []]])));
+  // The widget has decided once it has counted this page view (same task as the queued calls).
+  await tab.waitForFunction(() => JSON.parse(localStorage.getItem("sayso:visitor") || "{}").views === 2);
+  assert.equal(await tab.locator("sayso-survey").count(), 0);
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("launcher with once per session: the button stays on the session's pages until the visitor opens it", async () => {
+  const url = serve("/launcher-session", "fb-launcher-session");
+  const { tab, log } = await watchedPage(b);
+  await countShown(tab);
+  const launcher = tab.locator("sayso-survey .sayso-launcher");
+  for (const page of [1, 2]) {
+    await tab.goto(url);
+    await launcher.waitFor({ state: "visible" });
+    assert.equal(await tab.evaluate(() => window.shownCount), 0, `page ${page}: a button is not the survey shown`);
+  }
+  await launcher.click();
+  await tab.locator("sayso-survey .sayso-frame--panel input").first().waitFor({ state: "visible" });
+  assert.equal(await tab.evaluate(() => window.shownCount), 1);
+  // Shown in this session now: not on the next page.
+  await tab.goto(url);
+  await tab.waitForFunction(() => JSON.parse(localStorage.getItem("sayso:visitor") || "{}").views === 3);
+  assert.equal(await tab.locator("sayso-survey").count(), 0);
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("scroll trigger on a page too short to scroll: shown without scrolling", async () => {
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(serve("/t-scroll-short", "fb", { trigger: "scroll", scroll: "80", target: "#feedback" }));
+  await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
+  assert.equal(await tab.evaluate(() => window.scrollY), 0);
+  assert.deepEqual(log.pageErrors, []);
+});
+
 test("theming: the definition's theme and the host page's custom properties", async () => {
   const themed = serve("/theme", "fb-theme", { target: "#feedback" });
   const { tab } = await watchedPage(b);
@@ -302,6 +352,27 @@ test("single-page app: the URL rules are applied again when the route changes wi
   // The route change is handled as pushState returns (the Navigation API's event).
   await tab.evaluate(() => history.pushState({}, "", "/app/support"));
   assert.equal(await tab.locator("sayso-survey .sayso-frame--panel").isVisible(), false);
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("single-page app: a trigger that fires on a route the survey is not for shows nothing; on one it is for, it shows once", async () => {
+  const url = serve("/app2/support", "fb-spa-event", { mode: "slide_in" });
+  pages["/app2/home"] = pages["/app2/support"];
+  const { tab, log } = await watchedPage(b);
+  await countShown(tab);
+  await tab.goto(url);
+  await tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
+  const fire = () => tab.evaluate(() => {
+    document.dispatchEvent(new Event("feedback:open")); // the widget listens on window and document
+    return document.querySelectorAll("sayso-survey").length;
+  });
+  await tab.evaluate(() => history.pushState({}, "", "/app2/home"));
+  assert.equal(await fire(), 0, "not on a page it is not for");
+  await tab.evaluate(() => history.pushState({}, "", "/app2/support"));
+  assert.equal(await fire(), 1);
+  await tab.locator("sayso-survey .sayso-frame--panel input").first().waitFor({ state: "visible" });
+  await fire();
+  assert.equal(await tab.evaluate(() => window.shownCount), 1);
   assert.deepEqual(log.pageErrors, []);
 });
 
