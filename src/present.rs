@@ -119,13 +119,7 @@ impl Presentation {
     /// Whether the page's URL is one the survey is for (the rules a route change can change).
     fn url_ok(&self) -> bool {
         let url = window().location().href().unwrap_or_default();
-        let t = &self.definition.targeting;
-        let listed = |patterns: &[String]| {
-            patterns
-                .iter()
-                .any(|p| sayso_schema::presentation::url_matches(p, &url))
-        };
-        (t.include_urls.is_empty() || listed(&t.include_urls)) && !listed(&t.exclude_urls)
+        self.definition.targeting.allows_url(&url)
     }
 
     /// Whether targeting lets the survey show here and now; `count_view` records this page.

@@ -280,12 +280,15 @@ pub enum Refusal {
 const DAY_MS: f64 = 86_400_000.0;
 
 impl Targeting {
+    /// Whether the URL rules (include, exclude) let the survey show at `url`.
+    pub fn allows_url(&self, url: &str) -> bool {
+        let listed = |patterns: &[String]| patterns.iter().any(|p| url_matches(p, url));
+        (self.include_urls.is_empty() || listed(&self.include_urls)) && !listed(&self.exclude_urls)
+    }
+
     /// Whether the survey may show in `visit`, given what the browser `remembers`.
     pub fn allows(&self, visit: &Visit, remembers: &Memory) -> Result<(), Refusal> {
-        let listed = |patterns: &[String]| patterns.iter().any(|p| url_matches(p, visit.url));
-        if (!self.include_urls.is_empty() && !listed(&self.include_urls))
-            || listed(&self.exclude_urls)
-        {
+        if !self.allows_url(visit.url) {
             return Err(Refusal::Url);
         }
         let language = |tag: &str| tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
