@@ -355,6 +355,21 @@ test("single-page app: the URL rules are applied again when the route changes wi
   assert.deepEqual(log.pageErrors, []);
 });
 
+test("single-page app: a route change leaves an open modal, and the field being typed in, alone", async () => {
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(serve("/spa-modal", "fb", { mode: "modal" }));
+  const field = tab.locator("sayso-survey dialog textarea");
+  await field.waitFor({ state: "visible" });
+  await field.click();
+  await tab.keyboard.type("The nurse called back");
+  // The app records the draft in the URL; the route change is handled as replaceState returns.
+  await tab.evaluate(() => history.replaceState({}, "", "/spa-modal?draft=1"));
+  assert.equal(await field.evaluate((e) => e.getRootNode().activeElement === e), true, "the focus stays in the field");
+  await tab.keyboard.type(" within an hour.");
+  assert.equal(await field.inputValue(), "The nurse called back within an hour.");
+  assert.deepEqual(log.pageErrors, []);
+});
+
 test("single-page app: a trigger that fires on a route the survey is not for shows nothing; on one it is for, it shows once", async () => {
   const url = serve("/app2/support", "fb-spa-event", { mode: "slide_in" });
   pages["/app2/home"] = pages["/app2/support"];
