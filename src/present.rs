@@ -196,7 +196,12 @@ impl Presentation {
         match trigger.on {
             TriggerKind::Scroll => {
                 let percent = trigger.scroll_percent;
+                let p = self.clone();
                 let check = Rc::new(move || {
+                    // Once shown, a scroll reads no layout.
+                    if p.frame.borrow().is_some() {
+                        return;
+                    }
                     let w = window();
                     let page = w
                         .document()
@@ -353,11 +358,12 @@ impl Presentation {
         frame.on_close(move || p.closed_by_visitor());
         let p = self.clone();
         frame.on_launcher(move || {
-            let open = p.frame.borrow().as_ref().map(Frame::is_open);
-            match open {
-                Some(true) => p.frame.borrow().as_ref().map_or((), Frame::close),
-                Some(false) => p.present(true),
-                None => {}
+            if let Some(f) = p.frame.borrow().as_ref() {
+                if f.is_open() {
+                    f.close()
+                } else {
+                    p.present(true)
+                }
             }
         });
         Ok(frame)

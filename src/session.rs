@@ -561,7 +561,6 @@ mod tests {
             }
             assert!(s.check(), "{layout}: each answer is within its limit");
             assert!(!s.fits(context()), "{layout}");
-            let over = body_bytes(&s.response(context(), false));
             let Some(Issue::TooLong(cut)) = s.issue("t2") else {
                 panic!(
                     "{layout}: the longest answer, t2, must be flagged: {:?}",
@@ -572,7 +571,7 @@ mod tests {
             if layout == "steps" {
                 assert_eq!(s.current(), "t2", "the visitor is taken back to it");
             }
-            assert!(cut > 0 && over > 0);
+            assert!(cut > 0);
             // Shortened by what it asks for: it fits, and the collector accepts it whole.
             let shorter = "é".repeat(10_000 - cut as usize);
             s.type_into("t2", Field::Text, shorter.clone());
