@@ -2,8 +2,8 @@
  * Sayso loader (sayso.js): the one script tag a site owner pastes.
  *
  * It reads the tag's data-* options (over window.saysoConfig), creates window.Sayso with a
- * call queue, starts downloading the widget (sayso-<hash>.js + .wasm, next to this file) and the
- * survey definition in parallel, and runs the widget once the page has been parsed and the
+ * call queue, starts loading the widget (sayso-<hash>.js + .wasm, next to this file) and the
+ * survey definition in parallel, and starts the widget once the page has been parsed and the
  * browser is idle. It never blocks parsing and is safe to include twice. The widget checks
  * everything; the loader only saves round trips. `cargo xtask dist` fills in the hashed name
  * and minifies it; its brotli size is checked against a 600 byte budget.
@@ -38,24 +38,31 @@
   try {
     (wasm = WebAssembly.compileStreaming(get(wasmUrl))).catch(function () {});
   } catch (e) {}
+  // The glue is imported and the wasm instantiated as soon as they arrive (a few milliseconds of
+  // work); only starting the widget waits for idle time.
+  var widget = import(glue).then(function (widget) {
+    return widget
+      .default({
+        module_or_path: wasm
+          ? wasm.catch(function () {
+              return fetch(wasmUrl);
+            })
+          : wasmUrl,
+      })
+      .then(function () {
+        return widget;
+      });
+  });
+  widget.catch(function () {});
   var survey;
-  get(glue);
   try {
     if (config.survey && config.endpoint && !config.surveyInline)
       survey = get(new URL(config.endpoint.replace(/\/$/, "") + "/surveys/" + config.survey, d.baseURI));
   } catch (e) {}
   function load() {
-    import(glue)
+    widget
       .then(function (widget) {
-        return widget.default({
-          module_or_path: wasm
-            ? wasm.catch(function () {
-                return fetch(wasmUrl);
-              })
-            : wasmUrl,
-        }).then(function () {
-          widget.start(JSON.stringify(config), survey, api);
-        });
+        widget.start(JSON.stringify(config), survey, api);
       })
       .catch(function (error) {
         console.error("Sayso: could not load the widget (" + error + ")");
