@@ -279,6 +279,12 @@ impl Frame {
     }
 }
 
+fn sheet(css: &str) -> Result<JsValue, JsValue> {
+    let sheet = CssStyleSheet::new()?;
+    sheet.replace_sync(css)?;
+    Ok(sheet.into())
+}
+
 fn build(parent: &Element, spec: &FrameSpec) -> Result<Frame, JsValue> {
     let document = window().document().ok_or("no document")?;
     let host: HtmlElement = document.create_element(HOST_TAG)?.unchecked_into();
@@ -287,14 +293,22 @@ fn build(parent: &Element, spec: &FrameSpec) -> Result<Frame, JsValue> {
     if spec.theme.scheme_name() != "auto" {
         host.set_attribute("data-scheme", spec.theme.scheme_name())?;
     }
-    // CSSOM, not a style attribute: allowed under a strict style-src.
-    for (property, value) in spec.theme.properties() {
-        host.style().set_property(property, value)?;
+    if spec.mode != Mode::Inline {
+        // Out of the page's flow (the frames themselves are in the top layer): a page laid out
+        // as a flex or grid column gets no extra item, and no gap, from us.
+        host.set_attribute("data-float", "")?;
     }
     let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-    let sheet = CssStyleSheet::new()?;
-    sheet.replace_sync(CSS)?;
-    shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+    // Constructed stylesheets, not style attributes: allowed under a strict style-src. The
+    // definition's theme is a `:host` rule, so the page's own rules for the element still win.
+    let sheets = js_sys::Array::of1(&sheet(CSS)?);
+    let theme: String = (spec.theme.properties().into_iter())
+        .map(|(property, value)| format!("{property}:{value};"))
+        .collect();
+    if !theme.is_empty() {
+        sheets.push(&sheet(&format!(":host{{{theme}}}"))?);
+    }
+    shadow.set_adopted_style_sheets(&sheets);
 
     let corner =
         sayso_schema::presentation::name_of(sayso_schema::presentation::corners(), spec.corner);
@@ -305,21 +319,21 @@ fn build(parent: &Element, spec: &FrameSpec) -> Result<Frame, JsValue> {
         .text("×");
     let (root_element, close_element) = (root.0.clone(), close.0.clone());
     let frame = |tag: &str, modifier: &str| {
-        el(tag, &format!("sayso-frame sayso-frame--{modifier}"))
+        el(tag, &format!("sayso-frame sayso-frame--{modifier}")).attr("tabindex", "-1")
+    };
+    // Only the panels sit in a corner; the modal is centred and the inline frame is in place.
+    let panel = |role: &str| {
+        frame("div", "panel")
             .attr("data-corner", corner)
-            .attr("tabindex", "-1")
+            .attr("popover", "manual")
+            .attr("role", role)
+            .attr("aria-label", spec.title)
     };
     let panel = match spec.mode {
         Mode::Inline => frame("div", "inline").attr("hidden", ""),
         Mode::Modal => frame("dialog", "modal").attr("aria-label", spec.title),
-        Mode::Launcher => frame("div", "panel")
-            .attr("popover", "manual")
-            .attr("role", "dialog")
-            .attr("aria-label", spec.title),
-        Mode::SlideIn => frame("div", "panel")
-            .attr("popover", "manual")
-            .attr("role", "region")
-            .attr("aria-label", spec.title),
+        Mode::Launcher => panel("dialog"),
+        Mode::SlideIn => panel("region"),
     }
     .child(root)
     .child(close);

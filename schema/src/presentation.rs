@@ -781,11 +781,15 @@ fn is_length(s: &str) -> bool {
         && whole.parse::<u32>().is_ok_and(|n| n <= 100)
 }
 
+/// Family names, quoted or not, and commas; quotes come in pairs, so that the list cannot run
+/// into the next declaration of the rule it becomes.
 fn is_font_list(s: &str) -> bool {
     !s.trim().is_empty()
         && s.len() <= 200
         && s.chars()
             .all(|c| c.is_alphanumeric() || " ,-_'\"".contains(c))
+        && s.matches('"').count() % 2 == 0
+        && s.matches('\'').count() % 2 == 0
 }
 
 #[cfg(test)]
@@ -978,6 +982,7 @@ mod tests {
         assert!(
             is_font_list("\"Source Sans 3\", Arial, sans-serif")
                 && !is_font_list("x; background: url(http://e)")
+                && !is_font_list("\"Source Sans 3, Arial")
         );
     }
 }

@@ -126,6 +126,11 @@ test("inline: Escape is the page's, not a way to dismiss a survey that is part o
   });
   await tab.goto(url);
   await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
+  const boxes = await shadow(tab, (root) => [root.host, root.querySelector(".sayso-frame")].map((e) => {
+    const r = e.getBoundingClientRect();
+    return [r.x, r.y, r.width];
+  }));
+  assert.deepEqual(boxes[1], boxes[0], "the inline frame sits exactly in its element, over none of the page");
   await tab.locator("sayso-survey input[aria-label='6 out of 10']").focus();
   await tab.keyboard.press("Escape");
   assert.deepEqual(await tab.evaluate(() => window.seen), ["Escape"]);
@@ -139,6 +144,7 @@ test("modal on exit intent: focus is trapped inside, Escape closes it", async ()
   await tab.goto(url);
   await tab.waitForLoadState("networkidle");
   assert.equal(await tab.locator("sayso-survey dialog").count(), 0, "nothing before the visitor heads for the tabs");
+  await tab.evaluate(() => window.scrollTo(0, 1000));
   const shown = shownEvent(tab);
   await tab.mouse.move(300, 300);
   await tab.mouse.move(300, 5);
@@ -147,7 +153,11 @@ test("modal on exit intent: focus is trapped inside, Escape closes it", async ()
   const dialog = tab.locator("sayso-survey dialog.sayso-frame--modal");
   await dialog.locator("input").first().waitFor({ state: "visible" });
   assert.equal(await shadow(tab, (root) => root.querySelector("dialog").open), true);
-  for (let i = 0; i < 20; i++) await tab.keyboard.press("Tab");
+  const place = await shadow(tab, (root) => {
+    const r = root.querySelector("dialog").getBoundingClientRect();
+    return { scrollY: window.scrollY, inView: r.top >= 0 && r.bottom <= innerHeight, centred: Math.abs(r.top - (innerHeight - r.bottom)) <= 1 };
+  });
+  assert.deepEqual(place, { scrollY: 1000, inView: true, centred: true }, "the dialog is centred in view and the page stays where it was");
   assert.equal(await shadow(tab, (root) => root.querySelector("dialog").contains(root.activeElement)), true, "focus stays in the dialog");
   // Back from the first stop, which is a chosen point in the middle of its scale: to the last.
   await dialog.locator("input[aria-label='7 out of 10']").check();
@@ -155,6 +165,7 @@ test("modal on exit intent: focus is trapped inside, Escape closes it", async ()
   assert.equal(await activeInWidget(tab), "sayso-close");
   await tab.keyboard.press("Escape");
   assert.equal(await shadow(tab, (root) => root.querySelector("dialog").open), false);
+  assert.equal(await tab.evaluate(() => window.scrollY), 1000);
   assert.deepEqual(log.pageErrors, []);
 });
 
@@ -327,6 +338,13 @@ test("theming: the definition's theme and the host page's custom properties", as
   const host = await look();
   assert.equal(host.button, "rgb(0, 107, 95)");
   assert.equal(host.font, "Georgia, serif");
+  // The page's rules win over the definition's theme too.
+  const both = serve("/both-theme", "fb-theme", { target: "#feedback" }, { head: "<style>sayso-survey { --sayso-accent: #006b5f; }</style>" });
+  await tab.goto(both);
+  await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
+  const mixed = await look();
+  assert.equal(mixed.button, "rgb(0, 107, 95)", "accent from the page");
+  assert.equal(mixed.radius, "1px", "radius still from the definition");
 });
 
 test("single-page app: the URL rules are applied again when the route changes with pushState", async () => {
@@ -391,9 +409,11 @@ test("single-page app: a trigger that fires on a route the survey is not for sho
   assert.deepEqual(log.pageErrors, []);
 });
 
-test("floating modes shift no host content (CLS 0); inline mode is the one that may", async () => {
+test("floating modes shift no host content (CLS 0), even on a page laid out as a flex column with gaps", async () => {
+  // The tag's element is the body's last child: in the flow, it would be a flex item with a gap.
+  const head = "<style>body { display: flex; flex-direction: column; justify-content: flex-end; gap: 24px; min-height: 100vh; margin: 0 }</style>";
   for (const mode of ["launcher", "modal", "slide_in"]) {
-    const url = serve(`/cls-${mode}`, "fb", { mode });
+    const url = serve(`/cls-${mode}`, "fb", { mode }, { head });
     const { tab, context } = await watchedPage(b);
     await tab.addInitScript(() => {
       window.cls = 0;
@@ -403,6 +423,7 @@ test("floating modes shift no host content (CLS 0); inline mode is the one that 
     await tab.locator(mode === "launcher" ? "sayso-survey .sayso-launcher" : "sayso-survey input").first().waitFor({ state: "visible" });
     await tab.waitForLoadState("networkidle");
     assert.equal(await tab.evaluate(() => window.cls), 0, mode);
+    assert.equal(await tab.evaluate(() => getComputedStyle(document.querySelector("sayso-survey")).position), "fixed", mode);
     await context.close();
   }
 });
