@@ -243,7 +243,7 @@ impl SurveySession {
 
     /// Whether a response would carry any answer (a partial response must have one).
     pub fn has_answers(&self) -> bool {
-        (0..self.answers.len()).any(|i| self.sendable(i).is_some())
+        self.carried(|_| true).contains(&true)
     }
 
     /// The answer to question `i` as a response carries it: given, not blank, to a shown
@@ -266,7 +266,7 @@ impl SurveySession {
     /// refuses more). When it does not, the longest answer gets an issue asking the visitor to
     /// shorten it by the excess; each character cut is at least a byte less.
     pub fn fits(&mut self, context: Context) -> bool {
-        let response = self.untrimmed(context, false);
+        let response = self.build(context, false, &self.carried(|_| true));
         let Some(excess) = excess(&response) else {
             return true;
         };
@@ -345,27 +345,54 @@ impl SurveySession {
     /// A partial response over [`MAX_RESPONSE_BYTES`] leaves out its longest answers until it
     /// fits: the visitor is gone and cannot shorten them, and the rest can still be stored.
     pub fn response(&self, context: Context, partial: bool) -> Response {
-        let mut response = self.untrimmed(context, partial);
-        while excess(&response).is_some() {
-            let Some(id) = longest(&response).map(str::to_owned) else {
-                break;
-            };
-            response.answers.remove(&id);
+        let mut carried = self.carried(|_| true);
+        loop {
+            let response = self.build(context.clone(), partial, &carried);
+            match longest(&response).and_then(|id| self.index(id)) {
+                Some(i) if excess(&response).is_some() => {
+                    carried = self.carried(|j| carried[j] && j != i);
+                }
+                _ => return response,
+            }
         }
-        response
     }
 
-    fn untrimmed(&self, context: Context, partial: bool) -> Response {
+    /// Which answers a response carries, of the sendable ones that `keep` keeps: the collector
+    /// works out which questions were shown from the answers it receives, so an answer whose
+    /// question shows only because of an answer left out (unfinished, or too long) goes too.
+    fn carried(&self, keep: impl Fn(usize) -> bool) -> Vec<bool> {
+        let mut carried: Vec<bool> = (0..self.answers.len())
+            .map(|i| keep(i) && self.sendable(i).is_some())
+            .collect();
+        loop {
+            let shown = self.definition.shown(&Carried {
+                session: self,
+                carried: &carried,
+            });
+            let mut changed = false;
+            for (carry, shown) in carried.iter_mut().zip(shown) {
+                if *carry && !shown {
+                    (*carry, changed) = (false, true);
+                }
+            }
+            if !changed {
+                return carried;
+            }
+        }
+    }
+
+    fn build(&self, context: Context, partial: bool, carried: &[bool]) -> Response {
         let redact = self.definition.privacy.redact;
         let answers = self
             .definition
             .questions
             .iter()
             .enumerate()
-            .filter_map(|(i, q)| Some((q, self.sendable(i)?)))
+            .filter(|(i, _)| carried[*i])
+            .filter_map(|(i, q)| Some((q, self.answers[i].as_ref()?)))
             .map(|(q, a)| {
                 let value = if redact {
-                    redact_answer(a).to_value()
+                    redact_answer(a, q.kind.max_length().unwrap_or(usize::MAX)).to_value()
                 } else {
                     a.to_value()
                 };
@@ -403,6 +430,21 @@ fn longest(response: &Response) -> Option<&str> {
         .iter()
         .max_by_key(|(_, value)| value.to_string().len())
         .map(|(id, _)| id)
+}
+
+/// The answers a response carries, as the collector will see them.
+struct Carried<'a> {
+    session: &'a SurveySession,
+    carried: &'a [bool],
+}
+
+impl Answers for Carried<'_> {
+    fn answer(&self, id: &str) -> Option<&Answer> {
+        let i = self.session.index(id)?;
+        self.carried[i]
+            .then(|| self.session.answers[i].as_ref())
+            .flatten()
+    }
 }
 
 /// Conditions, piping and thank-you variants read the answers through this.
@@ -510,6 +552,28 @@ mod tests {
         s.set_answer("response_time", Some(Answer::Score(2)));
         assert!(s.check());
         accepted(&s, false);
+    }
+
+    #[test]
+    fn redacted_answers_stay_within_their_limits() {
+        // "[email]" is longer than "a@b.co": a text at its limit must still be accepted.
+        let text = r#"{"id":"s","version":1,"title":"t","questions":[
+            {"id":"t","kind":"text","max_length":20,"title":"?"},
+            {"id":"c","kind":"single_choice","title":"?","allow_other":true,
+             "options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}]}"#;
+        let mut s = SurveySession::new(
+            Arc::new(SurveyDefinition::from_json(text).unwrap()),
+            "en".into(),
+            "2026-11-24T10:00:00.000Z".into(),
+            ID.into(),
+        );
+        s.set_answer("t", Some(Answer::Text("mail a@b.co or x@y.z".into())));
+        let other = format!("{}a@b.co", "x ".repeat(247));
+        s.set_answer("c", Some(Answer::Choice(Choice::Other(other))));
+        assert!(s.check());
+        let r = accepted(&s, false);
+        let sent = format!("{:?}", r.answers.get("t"));
+        assert!(sent.contains("\"mail [email] or "), "{sent}");
     }
 
     #[test]
@@ -693,6 +757,49 @@ mod tests {
         assert_eq!(s.current(), "contact");
         s.previous_step();
         assert_eq!(s.current(), "may_contact");
+    }
+
+    #[test]
+    fn a_partial_response_leaves_out_answers_shown_only_by_an_answer_it_leaves_out() {
+        // Four picks where at most three are allowed: "improve" is unfinished, so it stays out,
+        // and with it the billing question it shows; the collector would refuse the whole
+        // partial response for an answer to a question it did not see shown.
+        let mut s = branching("en");
+        s.set_answer("nps", Some(Answer::Score(4)));
+        let all = ["waiting", "billing", "parking", "staff"];
+        let picks = all.map(|o| Choice::Option(o.into())).to_vec();
+        s.set_answer("improve", Some(Answer::Choices(picks)));
+        s.set_answer("billing_issue", Some(Answer::Text("Charged twice".into())));
+        assert!(s.has_answers());
+        let r = accepted(&s, true);
+        assert_eq!(r.answers.keys().collect::<Vec<_>>(), ["nps"]);
+        // Once finished, both go.
+        let two = ["billing", "staff"]
+            .map(|o| Choice::Option(o.into()))
+            .to_vec();
+        s.set_answer("improve", Some(Answer::Choices(two)));
+        let r = accepted(&s, true);
+        assert_eq!(
+            r.answers.keys().collect::<Vec<_>>(),
+            ["nps", "improve", "billing_issue"]
+        );
+    }
+
+    #[test]
+    fn a_contact_field_left_empty_is_no_answer() {
+        // Consent given, the e-mail channel picked, nothing typed: nothing to check or send.
+        let mut s = branching("en");
+        s.set_answer("nps", Some(Answer::Score(3)));
+        s.set_answer("may_contact", Some(Answer::Consent(true)));
+        s.set_answer("ease", Some(Answer::Score(4)));
+        s.set_answer(
+            "contact",
+            Some(Answer::Contact(ContactAnswer::Email("  ".into()))),
+        );
+        assert_eq!(s.issue("contact"), None);
+        assert!(s.check());
+        let r = accepted(&s, false);
+        assert!(r.answers.get("contact").is_none());
     }
 
     #[test]

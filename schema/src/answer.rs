@@ -104,7 +104,8 @@ impl Answer {
             Self::Definition(d) => d.text.trim().is_empty(),
             Self::Likert(rows) => rows.is_empty(),
             Self::Consent(agreed) => !agreed,
-            Self::Score(_) | Self::Choice(_) | Self::Contact(_) => false,
+            Self::Contact(ContactAnswer::Email(v) | ContactAnswer::Phone(v)) => v.trim().is_empty(),
+            Self::Score(_) | Self::Choice(_) => false,
         }
     }
 

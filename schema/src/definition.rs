@@ -235,6 +235,16 @@ impl QuestionKind {
             _ => None,
         }
     }
+
+    /// The most characters a text or definition answer may have.
+    pub fn max_length(&self) -> Option<usize> {
+        match self {
+            Self::Text { max_length, .. } | Self::Definition { max_length, .. } => {
+                Some(*max_length as usize)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Labels under the lowest and highest point of a scale.

@@ -26,7 +26,8 @@ mod text;
 mod validate;
 
 pub use answer::{
-    Answer, Choice, ContactAnswer, DefinitionAnswer, MAX_OTHER_LENGTH, is_email, is_phone,
+    Answer, Choice, ContactAnswer, DefinitionAnswer, MAX_ATTRIBUTION_LENGTH, MAX_OTHER_LENGTH,
+    is_email, is_phone,
 };
 pub use definition::{
     ChoiceOption, ContactChannel, CsatStyle, Link, Privacy, Question, QuestionKind, RatingStyle,
