@@ -21,6 +21,13 @@ thread_local! {
     static LISTENERS: RefCell<Vec<(String, js_sys::Function)>> = const { RefCell::new(Vec::new()) };
     static ATTRIBUTES: RefCell<JsonObject> = const { RefCell::new(JsonObject::EMPTY) };
     static HOST: RefCell<Option<HtmlElement>> = const { RefCell::new(None) };
+    /// The survey's id once known (from the tag, else from the definition), for `error`.
+    static SURVEY: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// The survey this tag shows, named in the `error` event's detail from now on.
+pub fn set_survey(id: &str) {
+    SURVEY.with_borrow_mut(|s| id.clone_into(s));
 }
 
 /// What `open` and `close` do, supplied by the presentation.
@@ -168,6 +175,11 @@ pub fn detail(survey: &str, extra: &[(&str, &str)]) -> JsonObject {
 pub fn error(message: &str) {
     console_error(message);
     let mut d = JsonObject::new();
+    SURVEY.with_borrow(|s| {
+        if !s.is_empty() {
+            d.insert("survey", s.as_str());
+        }
+    });
     d.insert("message", message);
     emit("error", &d);
 }

@@ -107,8 +107,9 @@ impl WidgetConfig {
                 None | Some(Json::Null) => Ok(None),
                 Some(Json::String(s)) if s.trim().is_empty() => Ok(None),
                 Some(Json::String(s)) => Ok(Some(s.trim().to_owned())),
+                // Attributes are always texts: this came from window.saysoConfig.
                 Some(other) => Err(ConfigError(format!(
-                    "{attribute} must be a text, not {other}"
+                    "window.saysoConfig.{key} must be a text, not {other} ({attribute} on the tag)"
                 ))),
             }
         };
@@ -121,6 +122,11 @@ impl WidgetConfig {
         {
             return Err(ConfigError(format!(
                 "data-endpoint \"{endpoint}\" is not an http(s) URL"
+            )));
+        }
+        if endpoint.contains(['?', '#']) {
+            return Err(ConfigError(format!(
+                "data-endpoint \"{endpoint}\" has a query string or fragment; the widget adds /surveys/<id> and /responses to it"
             )));
         }
         let survey = match (
@@ -161,7 +167,11 @@ impl WidgetConfig {
                 })
             };
         let number = |key: &str, attribute: &str, max: u32| -> Result<Option<u32>, ConfigError> {
-            match text(key, attribute)? {
+            let value = match map.get(key) {
+                Some(Json::Number(n)) => Some(n.as_str().to_owned()),
+                _ => text(key, attribute)?,
+            };
+            match value {
                 None => Ok(None),
                 Some(v) => match v.parse::<u32>() {
                     Ok(n) if n <= max => Ok(Some(n)),
@@ -215,6 +225,14 @@ mod tests {
     }
 
     #[test]
+    fn numbers_may_be_numbers_in_window_sayso_config() {
+        let c =
+            parse(r#"{"endpoint":"/v1","survey":"x","trigger":"delay","delay":5,"scroll":"40"}"#)
+                .unwrap();
+        assert_eq!((c.overrides.delay, c.overrides.scroll), (Some(5), Some(40)));
+    }
+
+    #[test]
     fn data_attributes_override_display_and_trigger() {
         let c = parse(r#"{"endpoint":"/v1","survey":"x","mode":"modal","trigger":"exit_intent","position":"top_left"}"#).unwrap();
         let mut d = SurveyDefinition::from_json(include_str!("../surveys/patient-experience.json"))
@@ -246,13 +264,18 @@ mod tests {
                 r#"{"endpoint":"javascript:alert(1)","survey":"x"}"#,
                 "data-endpoint",
             ),
+            (r#"{"endpoint":"/v1?key=1","survey":"x"}"#, "data-endpoint"),
             (r#"{"endpoint":"/v1"}"#, "data-survey"),
             (r#"{"endpoint":"/v1","survey":"Bad Id!"}"#, "data-survey"),
             (
                 r#"{"endpoint":"/v1","survey":"x","locale":"english"}"#,
                 "data-locale",
             ),
-            (r#"{"endpoint":42,"survey":"x"}"#, "data-endpoint"),
+            (r#"{"endpoint":42,"survey":"x"}"#, "saysoConfig.endpoint"),
+            (
+                r#"{"endpoint":"/v1","survey":"x","delay":-5}"#,
+                "data-delay",
+            ),
             (
                 r#"{"endpoint":"/v1","survey":"x","mode":"popup"}"#,
                 "data-mode",

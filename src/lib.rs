@@ -51,7 +51,10 @@ pub fn start(config_json: &str, survey_request: Option<js_sys::Promise>, api: Js
         Ok(c) => c,
         Err(e) => return api::error(&e.0),
     };
-    let Some(endpoint) = resolve_url(&config.endpoint) else {
+    // Resolved, then without its final `/` (`https://x` resolves to `https://x/`): paths
+    // such as `/responses` are added to it.
+    let resolved = resolve_url(&config.endpoint);
+    let Some(endpoint) = resolved.map(|e| e.trim_end_matches('/').to_owned()) else {
         return api::error(&format!(
             "data-endpoint \"{}\" is not an http(s) URL",
             config.endpoint
@@ -79,10 +82,12 @@ async fn load(
 ) -> Result<SurveyDefinition, String> {
     let mut definition = match &config.survey {
         SurveySource::Remote(id) => {
+            api::set_survey(id);
             transport::fetch_definition(&format!("{endpoint}/surveys/{id}"), started).await?
         }
         SurveySource::Inline(selector) => inline_definition(selector)?,
     };
+    api::set_survey(&definition.id);
     if config.overrides != Default::default() {
         config.overrides.apply(&mut definition)?;
     }

@@ -154,7 +154,7 @@ pub(crate) fn uint(v: &Json, path: &str, p: &mut Problems) -> Option<u32> {
     match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
         Some(n) => Some(n),
         None => {
-            p.push(path, "expected a whole number of at least 0");
+            p.push(path, "expected a whole number from 0 to 4294967295");
             None
         }
     }

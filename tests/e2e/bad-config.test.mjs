@@ -20,9 +20,9 @@ const INVALID_INLINE = `<script type="application/json" id="survey">{"id": "x", 
 const cases = [
   { name: "no endpoint", attrs: () => ({ survey: "patient-experience" }), says: /data-endpoint/ },
   { name: "no survey", attrs: () => ({ endpoint: c.endpoint }), says: /data-survey/ },
-  { name: "unknown survey", attrs: () => ({ endpoint: c.endpoint, survey: "no-such-survey" }), says: /no survey at .*no-such-survey/ },
-  { name: "endpoint down", attrs: () => ({ endpoint: deadEndpoint, survey: "patient-experience" }), says: /could not load the survey/ },
-  { name: "missing target", attrs: () => ({ endpoint: c.endpoint, survey: "patient-experience", target: "#nowhere" }), says: /data-target "#nowhere"/ },
+  { name: "unknown survey", attrs: () => ({ endpoint: c.endpoint, survey: "no-such-survey" }), says: /no survey at .*no-such-survey/, survey: "no-such-survey" },
+  { name: "endpoint down", attrs: () => ({ endpoint: deadEndpoint, survey: "patient-experience" }), says: /could not load the survey/, survey: "patient-experience" },
+  { name: "missing target", attrs: () => ({ endpoint: c.endpoint, survey: "patient-experience", target: "#nowhere" }), says: /data-target "#nowhere"/, survey: "patient-experience" },
   { name: "malformed locale", attrs: () => ({ endpoint: c.endpoint, survey: "patient-experience", locale: "klingon!" }), says: /data-locale/ },
   {
     name: "invalid inline definition",
@@ -33,8 +33,12 @@ const cases = [
   },
 ];
 
-async function expectOneError(url, says, extra = []) {
+async function expectOneError(url, says, extra = [], survey) {
   const { tab, log, context } = await watchedPage(b);
+  await tab.addInitScript(() => {
+    window.errorEvents = [];
+    document.addEventListener("sayso:error", (e) => window.errorEvents.push(e.detail));
+  });
   try {
     const sayso = tab.waitForEvent("console", { predicate: (m) => m.text().startsWith("Sayso:"), timeout: 20_000 });
     await tab.goto(url);
@@ -43,6 +47,11 @@ async function expectOneError(url, says, extra = []) {
     const ours = log.errors.filter((e) => e.startsWith("Sayso:"));
     assert.equal(ours.length, 1, log.errors.join("\n"));
     assert.match(ours[0], says);
+    // The same, as the sayso:error event, naming the survey once the tag or definition has.
+    const [event, ...more] = await tab.evaluate(() => window.errorEvents);
+    assert.deepEqual(more, []);
+    assert.equal(`Sayso: ${event.message}`, ours[0]);
+    assert.equal(event.survey, survey);
     const others = log.errors.filter((e) => !e.startsWith("Sayso:") && !/^Failed to load resource|blocked by CORS policy/.test(e));
     assert.deepEqual(others, []);
     assert.deepEqual(log.pageErrors, []);
@@ -65,14 +74,14 @@ for (const k of cases) {
   test(`bad config (${k.name}): one console error, no page error, host page untouched`, async () => {
     const path = `/${k.name.replace(/ /g, "-")}`;
     pages[path] = page({ loader: `${c.base}/sayso.js`, attrs: k.attrs(), body: k.body || "" });
-    await expectOneError(host.url(path), k.says, k.extra);
+    await expectOneError(host.url(path), k.says, k.extra, k.survey);
   });
 }
 
 test("bad config (origin not allowed): the collector refuses the survey; one console error, no widget", async () => {
   const stranger = await hostPages({ "/": page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: "patient-experience" } }) });
   try {
-    await expectOneError(stranger.url("/"), /could not load the survey/);
+    await expectOneError(stranger.url("/"), /could not load the survey/, [], "patient-experience");
   } finally {
     await stranger.close();
   }

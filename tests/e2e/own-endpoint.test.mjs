@@ -9,16 +9,16 @@ import { join } from "node:path";
 import { ROOT, browser, collector, freePort, hostPages, outcome, page, watchedPage, widgetReady } from "./harness.mjs";
 
 /** A minimal receiver, as a site owner might write one: CORS for any origin, 201 on POST. */
-async function receiver() {
+async function receiver(prefix = "/api/feedback") {
   const received = [];
   const port = await freePort();
   const server = createServer((req, res) => {
     const cors = { "access-control-allow-origin": "*" };
-    if (req.method === "GET" && req.url === "/api/feedback/surveys/patient-experience") {
+    if (req.method === "GET" && req.url === `${prefix}/surveys/patient-experience`) {
       res.writeHead(200, { ...cors, "content-type": "application/json" });
       return res.end(readFileSync(join(ROOT, "surveys/patient-experience.json")));
     }
-    if (req.method === "POST" && req.url === "/api/feedback/responses") {
+    if (req.method === "POST" && req.url === `${prefix}/responses`) {
       let body = "";
       req.on("data", (chunk) => (body += chunk));
       req.on("end", () => {
@@ -31,7 +31,7 @@ async function receiver() {
   });
   server.listen(port, "127.0.0.1");
   await once(server, "listening");
-  return { endpoint: `http://127.0.0.1:${port}/api/feedback`, received, close: () => new Promise((r) => server.close(r)) };
+  return { endpoint: `http://127.0.0.1:${port}${prefix}`, received, close: () => new Promise((r) => server.close(r)) };
 }
 
 test("a site owner's own endpoint receives the documented response v1, once, without cookies", async () => {
@@ -65,6 +65,33 @@ test("a site owner's own endpoint receives the documented response v1, once, wit
     assert.deepEqual(Object.keys(body.context).sort(), ["attributes", "locale", "referrer", "started_at", "submitted_at", "url"]);
     assert.deepEqual(log.pageErrors, []);
     assert.deepEqual(log.errors, []);
+  } finally {
+    await b.close();
+    await host.close();
+    await own.close();
+    await assets.close();
+  }
+});
+
+test("an endpoint at the root of its origin, with or without the final slash", async () => {
+  const assets = await collector();
+  const own = await receiver("");
+  const tag = (endpoint) => page({ loader: `${assets.base}/sayso.js`, attrs: { endpoint, survey: "patient-experience", target: "#feedback" } });
+  const host = await hostPages({ "/bare": tag(own.endpoint), "/slash": tag(`${own.endpoint}/`) });
+  const b = await browser();
+  try {
+    for (const path of ["/bare", "/slash"]) {
+      const { tab, log, context } = await watchedPage(b);
+      await tab.goto(host.url(path));
+      await widgetReady(tab);
+      await tab.locator("sayso-survey input[aria-label='6 out of 10']").click();
+      await tab.locator("sayso-survey input[aria-label='2 out of 5']").click();
+      await tab.locator("sayso-survey button[type=submit]").click();
+      assert.equal(await outcome(tab), "Thank you!", path);
+      assert.deepEqual(log.errors, [], path);
+      await context.close();
+    }
+    assert.equal(own.received.length, 2);
   } finally {
     await b.close();
     await host.close();
