@@ -2,7 +2,9 @@
 // redaction, against the real collector in Chromium.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { outcome, page, stage, until, watchedPage } from "./harness.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, outcome, page, stage, until, watchedPage } from "./harness.mjs";
 
 const base = (id, extra = {}) => ({
   id,
@@ -247,10 +249,11 @@ test("targeting: URL include and exclude, sampling, once per session, not again 
 });
 
 test("API: calls queued before the widget loads, events, attributes and hidden fields reach the response", async () => {
-  // The page declares the queue before the tag (as the README shows) and uses it at once.
-  const head = `<script>window.Sayso = window.Sayso || { q: [] };
-    Sayso.q.push(["setAttributes", [{ plan: "gold", visits: 3 }]]);
-    Sayso.q.push(["on", ["submitted", function (d) { window.submitted = d; }]]);
+  // The page starts with the README's stub, before the tag, and uses it at once.
+  const stub = readFileSync(join(ROOT, "README.md"), "utf8").match(/<script>\n(  window\.Sayso = [^]*?)<\/script>/)[1];
+  const head = `<script>${stub}
+    Sayso.setAttributes({ plan: "gold", visits: 3 });
+    Sayso.on("submitted", function (d) { window.submitted = d; });
     window.events = [];
     ["shown", "answered", "submitted"].forEach(function (e) { document.addEventListener("sayso:" + e, function (ev) { window.events.push([e, ev.detail]); }); });</script>`;
   const url = serve("/api?utm_source=newsletter&campaign=flu&patient=123#top", "fb-hidden", { target: "#feedback" }, { head });
