@@ -224,7 +224,14 @@ pub fn question_view(
                 })
                 .collect();
             view.groups.push(group(variant, false, options));
-            view.scale_labels = labels.as_ref().map(|l| (t(&l.low), t(&l.high)));
+            view.scale_labels = match labels {
+                Some(l) => Some((t(&l.low), t(&l.high))),
+                // An NPS scale always says what its ends mean.
+                None if variant == "nps" => {
+                    Some((strings.nps_low.to_owned(), strings.nps_high.to_owned()))
+                }
+                None => None,
+            };
         }
         QuestionKind::SingleChoice {
             options,
@@ -608,6 +615,17 @@ mod tests {
     fn view_of(id: &str) -> QuestionView {
         let d = every_kind();
         question_view(&d, d.question(id).unwrap(), "en", &EN, 7)
+    }
+
+    #[test]
+    fn an_nps_scale_without_labels_says_what_its_ends_mean() {
+        let d = SurveyDefinition::from_json(
+            r#"{"id":"s","version":1,"title":"t","questions":[{"id":"n","kind":"nps","title":"?"}]}"#,
+        )
+        .unwrap();
+        let view = question_view(&d, &d.questions[0], "en", &EN, 7);
+        let ends = (EN.nps_low.to_owned(), EN.nps_high.to_owned());
+        assert_eq!(view.scale_labels, Some(ends));
     }
 
     #[test]

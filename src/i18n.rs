@@ -1,7 +1,9 @@
 //! The widget's built-in strings in its six languages: en, es, fr, de, pt and ar (right to
 //! left). A survey definition localises its own texts; these are the buttons, messages and
 //! accessible names around them. Numbers are grouped by [`number`], which writes what `Intl`
-//! would.
+//! would. A definition's `strings` reword them or add languages ([`for_survey`]).
+
+use sayso_schema::{LocalizedText, SurveyDefinition};
 
 /// Every built-in string of one language. `{name}` marks a value filled in by [`fill`].
 #[derive(Debug)]
@@ -44,10 +46,14 @@ pub struct Strings {
     pub attribution: &'static str,
     /// Consent to publish a definition.
     pub publish: &'static str,
-    /// "{n} characters left".
+    /// "Characters left: {n}" (worded so that no plural is needed).
     pub chars_left: &'static str,
     /// "{n} out of {max}": the accessible name of a scale point.
     pub out_of: &'static str,
+    /// Under the lowest point of an NPS scale, when the question has no labels of its own.
+    pub nps_low: &'static str,
+    /// Under the highest point of an NPS scale.
+    pub nps_high: &'static str,
     /// Names of the five CSAT faces, worst first.
     pub faces: [&'static str; 5],
     /// Under the submit button: where the answers go.
@@ -100,8 +106,10 @@ pub const EN: Strings = Strings {
     your_definition: "Your definition of “{term}”",
     attribution: "Your name or role (optional)",
     publish: "You may publish my definition",
-    chars_left: "{n} characters left",
+    chars_left: "Characters left: {n}",
     out_of: "{n} out of {max}",
+    nps_low: "Not at all likely",
+    nps_high: "Extremely likely",
     faces: [
         "Very dissatisfied",
         "Dissatisfied",
@@ -159,8 +167,10 @@ pub const ES: Strings = Strings {
     your_definition: "Su definición de «{term}»",
     attribution: "Su nombre o función (opcional)",
     publish: "Pueden publicar mi definición",
-    chars_left: "Quedan {n} caracteres",
+    chars_left: "Caracteres restantes: {n}",
     out_of: "{n} de {max}",
+    nps_low: "Nada probable",
+    nps_high: "Extremadamente probable",
     faces: [
         "Muy insatisfecho",
         "Insatisfecho",
@@ -218,8 +228,10 @@ pub const FR: Strings = Strings {
     your_definition: "Votre définition de « {term} »",
     attribution: "Votre nom ou votre fonction (facultatif)",
     publish: "Vous pouvez publier ma définition",
-    chars_left: "{n} caractères restants",
+    chars_left: "Caractères restants : {n}",
     out_of: "{n} sur {max}",
+    nps_low: "Pas du tout probable",
+    nps_high: "Extrêmement probable",
     faces: [
         "Très insatisfait",
         "Insatisfait",
@@ -279,6 +291,8 @@ pub const DE: Strings = Strings {
     publish: "Meine Definition darf veröffentlicht werden",
     chars_left: "Noch {n} Zeichen",
     out_of: "{n} von {max}",
+    nps_low: "Überhaupt nicht wahrscheinlich",
+    nps_high: "Äußerst wahrscheinlich",
     faces: [
         "Sehr unzufrieden",
         "Unzufrieden",
@@ -336,8 +350,10 @@ pub const PT: Strings = Strings {
     your_definition: "Sua definição de “{term}”",
     attribution: "Seu nome ou função (opcional)",
     publish: "Vocês podem publicar minha definição",
-    chars_left: "Restam {n} caracteres",
+    chars_left: "Caracteres restantes: {n}",
     out_of: "{n} de {max}",
+    nps_low: "Nada provável",
+    nps_high: "Extremamente provável",
     faces: [
         "Muito insatisfeito",
         "Insatisfeito",
@@ -395,8 +411,10 @@ pub const AR: Strings = Strings {
     your_definition: "تعريفك لـ «{term}»",
     attribution: "اسمك أو صفتك (اختياري)",
     publish: "يمكنكم نشر تعريفي",
-    chars_left: "متبقٍّ {n} حرفًا",
+    chars_left: "الأحرف المتبقية: {n}",
     out_of: "{n} من {max}",
+    nps_low: "غير محتمل على الإطلاق",
+    nps_high: "محتمل للغاية",
     faces: ["غير راضٍ إطلاقًا", "غير راضٍ", "محايد", "راضٍ", "راضٍ جدًا"],
     privacy_note: "تُرسل إجاباتك فقط إلى الجهة التي تجري هذا الاستطلاع.",
     agree5: ["لا أوافق بشدة", "لا أوافق", "محايد", "أوافق", "أوافق بشدة"],
@@ -415,7 +433,7 @@ pub const AR: Strings = Strings {
     select_at_most: "يرجى اختيار {n} على الأكثر.",
     invalid_email: "يرجى إدخال بريد إلكتروني مثل name@example.org.",
     invalid_phone: "يرجى إدخال رقم هاتف، مع رمز الدولة إذا كنت في الخارج.",
-    too_long: "إجاباتك أطول من أن تُرسل معًا. يرجى تقصير هذه الإجابة بما لا يقل عن {n} حرفًا.",
+    too_long: "إجاباتك أطول من أن تُرسل معًا. يرجى تقصير هذه الإجابة. عدد الأحرف التي يجب حذفها على الأقل: {n}.",
     launcher: "رأيك",
     close: "إغلاق",
     redaction_note: "تُحذف عناوين البريد الإلكتروني وأرقام الهواتف التي تكتبها هنا قبل الإرسال.",
@@ -427,14 +445,110 @@ pub const ALL: [&Strings; 6] = [&EN, &ES, &FR, &DE, &PT, &AR];
 /// The strings for `locale` (a language tag such as `pt-BR`), English when there is no
 /// translation of its language.
 pub fn strings(locale: &str) -> &'static Strings {
+    built_in(locale).unwrap_or(&EN)
+}
+
+/// The built-in strings of `language` (`pt-BR` -> `pt`), if the widget speaks it.
+fn built_in(locale: &str) -> Option<&'static Strings> {
+    let language = locale.split('-').next().unwrap_or(locale);
+    ALL.into_iter()
+        .find(|s| s.locale.eq_ignore_ascii_case(language))
+}
+
+/// Whether `locale`'s language is written right to left.
+pub fn is_rtl(locale: &str) -> bool {
     let language = locale
         .split('-')
         .next()
         .unwrap_or(locale)
         .to_ascii_lowercase();
-    ALL.into_iter()
-        .find(|s| s.locale == language)
-        .unwrap_or(&EN)
+    [
+        "ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug", "syr",
+    ]
+    .contains(&language.as_str())
+}
+
+/// The strings `definition` shows in `locale` (one of its locales), each from the first of:
+/// the definition's `strings` in that locale, the widget's own in that language, the
+/// definition's `strings` in its default locale, the widget's own in that language, English.
+/// `locale` is the whole tag, so numbers follow its region. Made once per page and kept for
+/// its life.
+pub fn for_survey(definition: &SurveyDefinition, locale: &str) -> &'static Strings {
+    let own = built_in(locale);
+    let fallback = built_in(&definition.locales.default).unwrap_or(&EN);
+    macro_rules! pick {
+        ($($field:ident),*) => {
+            Strings {
+                locale: Box::leak(locale.into()),
+                rtl: is_rtl(locale),
+                faces: own.unwrap_or(fallback).faces,
+                agree5: own.unwrap_or(fallback).agree5,
+                agree7: own.unwrap_or(fallback).agree7,
+                $($field: pick(definition, locale, stringify!($field), own.map(|s| s.$field), fallback.$field),)*
+            }
+        };
+    }
+    Box::leak(Box::new(pick!(
+        submit,
+        sending,
+        next,
+        back,
+        progress,
+        thank_you,
+        send_failed,
+        send_refused,
+        retry,
+        required,
+        required_mark,
+        other,
+        other_detail,
+        other_empty,
+        your_definition,
+        attribution,
+        publish,
+        chars_left,
+        out_of,
+        nps_low,
+        nps_high,
+        privacy_note,
+        email,
+        phone,
+        select_at_least,
+        select_at_most,
+        invalid_email,
+        invalid_phone,
+        too_long,
+        launcher,
+        close,
+        redaction_note
+    )))
+}
+
+/// One string of [`for_survey`]: the definition's `name` in `locale`, else `own` (the
+/// widget's in that language), else the definition's in its default locale, else `fallback`.
+#[inline(never)]
+fn pick(
+    definition: &SurveyDefinition,
+    locale: &str,
+    name: &str,
+    own: Option<&'static str>,
+    fallback: &'static str,
+) -> &'static str {
+    let variant = |tag: &str| -> Option<&'static str> {
+        let text = &definition.strings.iter().find(|(n, _)| n == name)?.1;
+        let language = tag.split('-').next().unwrap_or(tag);
+        let found = match text {
+            LocalizedText::Plain(s) => s,
+            LocalizedText::Translated(map) => {
+                &map.iter().find(|(k, _)| k == tag || k == language)?.1
+            }
+        };
+        Some(Box::leak(found.as_str().into()))
+    };
+    variant(locale)
+        .or(own)
+        .or_else(|| variant(&definition.locales.default))
+        .unwrap_or(fallback)
 }
 
 /// `template` with `{name}` replaced by `value` for each pair.
@@ -461,7 +575,9 @@ pub const SAME_AS_LANGUAGE: [&str; 11] = [
 pub fn number(locale: &str, n: u32) -> String {
     let regional =
         locale.contains('-') && !SAME_AS_LANGUAGE.contains(&locale.to_ascii_lowercase().as_str());
-    if regional && let Some(text) = intl_number(locale, n) {
+    if (regional || built_in(locale).is_none())
+        && let Some(text) = intl_number(locale, n)
+    {
         return text;
     }
     let digits = n.to_string();
@@ -515,7 +631,7 @@ mod tests {
     #[test]
     fn fill_replaces_every_placeholder() {
         assert_eq!(fill(EN.out_of, &[("n", "8"), ("max", "10")]), "8 out of 10");
-        assert_eq!(fill(EN.chars_left, &[("n", "12")]), "12 characters left");
+        assert_eq!(fill(EN.chars_left, &[("n", "1")]), "Characters left: 1");
     }
 
     #[test]
@@ -526,6 +642,35 @@ mod tests {
         assert_eq!(number("es", 12345), "12.345");
         assert_eq!(number("fr", 1234567), "1\u{202f}234\u{202f}567");
         assert_eq!(number("de-AT", 10000), "10.000");
+    }
+
+    fn survey(extra: &str) -> SurveyDefinition {
+        SurveyDefinition::from_json(&format!(
+            r#"{{"id":"s","version":1,"title":"t","questions":[{{"id":"n","kind":"nps","title":"?"}}]{extra}}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_definition_rewords_and_translates_the_built_in_strings() {
+        // A language the widget does not speak: the definition's own words, else the survey's
+        // default language (German here), never English or a name.
+        let d = survey(
+            r#","locales":{"default":"de","available":["it","es"]},
+               "strings":{"submit":{"de":"Absenden","it":"Invia"},"privacy_note":{"de":"Nur für uns."}}"#,
+        );
+        let it = for_survey(&d, "it");
+        assert_eq!((it.submit, it.next, it.locale), ("Invia", DE.next, "it"));
+        // A language it speaks: its own words unless the definition has some in that language.
+        let es = for_survey(&d, "es");
+        assert_eq!((es.submit, es.privacy_note), (ES.submit, ES.privacy_note));
+        assert_eq!(for_survey(&d, "de").privacy_note, "Nur für uns.");
+        // One text for every language rewords it everywhere.
+        let plain = survey(r#","strings":{"launcher":"Tell us"}"#);
+        assert_eq!(for_survey(&plain, "en").launcher, "Tell us");
+        // Direction follows the language, whatever the strings fall back to.
+        let he = survey(r#","locales":{"default":"he"}"#);
+        assert!(for_survey(&he, "he").rtl && !for_survey(&d, "it").rtl);
     }
 
     #[test]
@@ -566,6 +711,8 @@ mod tests {
                 (EN.your_definition, t.your_definition),
                 (EN.chars_left, t.chars_left),
                 (EN.out_of, t.out_of),
+                (EN.nps_low, t.nps_low),
+                (EN.nps_high, t.nps_high),
                 (EN.select_at_least, t.select_at_least),
                 (EN.select_at_most, t.select_at_most),
                 (EN.invalid_email, t.invalid_email),

@@ -137,7 +137,7 @@ pub fn mount(
 ) -> Result<(), String> {
     let wanted = config.locale.clone().unwrap_or_else(page_language);
     let locale = definition.locales.negotiate(&wanted).to_owned();
-    let strings = i18n::strings(&locale);
+    let strings = i18n::for_survey(&definition, &locale);
     let title = definition.text(&definition.title, &locale).to_owned();
     let frame = host::Frame::create(
         parent,

@@ -78,7 +78,7 @@ pub fn begin(definition: SurveyDefinition, config: &WidgetConfig, endpoint: &str
     let wanted = config.locale.clone().unwrap_or_else(page_language);
     let locale = definition.locales.negotiate(&wanted).to_owned();
     let p = Rc::new(Presentation {
-        strings: i18n::strings(&locale),
+        strings: i18n::for_survey(&definition, &locale),
         locale,
         wanted,
         target: config.target.clone(),

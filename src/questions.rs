@@ -34,6 +34,7 @@ pub fn question(
     let q: Rc<str> = id.as_str().into();
     let issue_id = format!("sayso-{id}-issue");
     let description_id = format!("sayso-{id}-description");
+    let (low_id, high_id) = (format!("sayso-{id}-low"), format!("sayso-{id}-high"));
     let title_id = format!("sayso-{id}-title");
 
     let mut title = el("legend", "sayso-question__title")
@@ -69,6 +70,7 @@ pub fn question(
         })
     };
     let has_description = description.is_some();
+    let has_scale_labels = scale_labels.is_some();
     el("fieldset", "sayso-question")
         .attr("id", &format!("sayso-q-{id}"))
         .child(title)
@@ -80,8 +82,8 @@ pub fn question(
         .children(groups.into_iter().map(|g| group(g, q.clone(), session)))
         .maybe_child(scale_labels.map(|(low, high)| {
             el("div", "sayso-scale-labels")
-                .child(el("span", "").text(&low))
-                .child(el("span", "").text(&high))
+                .child(el("span", "").attr("id", &low_id).text(&low))
+                .child(el("span", "").attr("id", &high_id).text(&high))
         }))
         .children(after)
         .maybe_child(link.map(|(url, text)| {
@@ -98,8 +100,11 @@ pub fn question(
             let _ = e
                 .class_list()
                 .toggle_with_force("sayso-question--invalid", invalid);
+            // The ends of a scale are read with the group, not only seen under it.
             let described: Vec<&str> = [
                 (has_description, description_id.as_str()),
+                (has_scale_labels, low_id.as_str()),
+                (has_scale_labels, high_id.as_str()),
                 (invalid, issue_id.as_str()),
             ]
             .into_iter()
@@ -315,7 +320,8 @@ fn field(
         el("p", "sayso-counter")
             .attr("id", &counter_id)
             .bind(move |e| {
-                let used = session.with(|s| s.field_text(&q, field).chars().count());
+                // In UTF-16 units, as the browser's maxlength counts.
+                let used = session.with(|s| s.field_text(&q, field).encode_utf16().count());
                 let left = number(strings.locale, (max as usize).saturating_sub(used) as u32);
                 e.set_text_content(Some(&fill(strings.chars_left, &[("n", &left)])));
             })

@@ -194,7 +194,7 @@ async fn text_fields_count_the_characters_left() {
     type_into(&definition, "Being heard");
     leptos::task::tick().await;
     let counter: Element = one(&root, "#sayso-engagement-definition-left");
-    assert_eq!(counter.text_content().unwrap(), "989 characters left");
+    assert_eq!(counter.text_content().unwrap(), "Characters left: 989");
 }
 
 #[wasm_bindgen_test]

@@ -2,7 +2,7 @@
 
 use crate::json::{Json, JsonObject};
 use crate::logic::Condition;
-use crate::parse::{Object, boolean, keyword, list, small, string, text, uint};
+use crate::parse::{Object, boolean, keyword, list, member, small, string, text, uint};
 use crate::presentation::{Display, Targeting, Theme, Trigger};
 use crate::problem::Problems;
 use crate::text::{self as texts, Locales, LocalizedText};
@@ -52,7 +52,53 @@ pub struct SurveyDefinition {
     /// responses to it. Same-origin pages are always allowed; `"*"` allows any origin.
     #[cfg_attr(feature = "json-schema", schemars(default))]
     pub allowed_origins: Vec<String>,
+    /// The widget's own words (buttons, messages, accessible names), reworded or translated
+    /// into a language it does not speak: `{"submit": {"en": "Send", "it": "Invia"}}`. The
+    /// names, and the placeholders each may use, are listed in the README.
+    #[cfg_attr(feature = "json-schema", schemars(default))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "std::collections::BTreeMap<String, LocalizedText>")
+    )]
+    pub strings: Vec<(String, LocalizedText)>,
 }
+
+/// The widget's built-in strings that a definition's `strings` may set, each with the
+/// placeholders its text may use (filled in by the widget).
+pub const BUILT_IN_STRINGS: [(&str, &[&str]); 32] = [
+    ("submit", &[]),
+    ("sending", &[]),
+    ("next", &[]),
+    ("back", &[]),
+    ("progress", &["n", "total"]),
+    ("thank_you", &[]),
+    ("send_failed", &[]),
+    ("send_refused", &[]),
+    ("retry", &[]),
+    ("required", &[]),
+    ("required_mark", &[]),
+    ("other", &[]),
+    ("other_detail", &[]),
+    ("other_empty", &[]),
+    ("your_definition", &["term"]),
+    ("attribution", &[]),
+    ("publish", &[]),
+    ("chars_left", &["n"]),
+    ("out_of", &["n", "max"]),
+    ("nps_low", &[]),
+    ("nps_high", &[]),
+    ("privacy_note", &[]),
+    ("email", &[]),
+    ("phone", &[]),
+    ("select_at_least", &["n"]),
+    ("select_at_most", &["n"]),
+    ("invalid_email", &[]),
+    ("invalid_phone", &[]),
+    ("too_long", &["n"]),
+    ("launcher", &[]),
+    ("close", &[]),
+    ("redaction_note", &[]),
+];
 
 /// One question. The common fields sit beside `kind` and the fields of that kind.
 #[derive(Debug, Clone, PartialEq)]
@@ -538,6 +584,13 @@ impl SurveyDefinition {
                     .done(),
             )
             .set("allowed_origins", self.allowed_origins.clone())
+            .maybe(
+                "strings",
+                (!self.strings.is_empty()).then(|| {
+                    let strings = self.strings.iter();
+                    Json::Object(strings.map(|(k, t)| (k.as_str(), t.to_json())).collect())
+                }),
+            )
             .done()
     }
 }
@@ -696,6 +749,13 @@ impl SurveyDefinition {
         let thank_you = o.or("thank_you", ThankYou::default(), ThankYou::read);
         let privacy = o.or("privacy", Privacy::default(), Privacy::read);
         let allowed_origins = o.or("allowed_origins", Vec::new(), crate::parse::strings);
+        let strings = o.or("strings", Vec::new(), |v, path, p| {
+            let map = crate::parse::raw_object(v, path, p)?;
+            let texts = map
+                .iter()
+                .map(|(k, v)| Some((k.to_owned(), text(v, &member(path, k), p)?)));
+            texts.collect::<Vec<_>>().into_iter().collect()
+        });
         o.finish();
         Some(Self {
             id: id?,
@@ -712,6 +772,7 @@ impl SurveyDefinition {
             thank_you: thank_you?,
             privacy: privacy?,
             allowed_origins: allowed_origins?,
+            strings: strings?,
         })
     }
 }

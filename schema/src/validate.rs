@@ -1,6 +1,8 @@
 //! Validation of a survey definition: every problem, with its JSON path.
 
-use crate::definition::{ChoiceOption, Link, Question, QuestionKind, SkipTarget, SurveyDefinition};
+use crate::definition::{
+    BUILT_IN_STRINGS, ChoiceOption, Link, Question, QuestionKind, SkipTarget, SurveyDefinition,
+};
 use crate::json::Json;
 use crate::logic::{Condition, Test, placeholder};
 use crate::parse;
@@ -68,6 +70,7 @@ impl<'a> Checker<'a> {
         self.questions();
         self.logic();
         self.thank_you();
+        self.built_in_strings();
         self.optional_text(
             d.display.launcher_label.as_ref(),
             "$.display.launcher_label",
@@ -313,6 +316,50 @@ impl<'a> Checker<'a> {
                     format!("{at}.skip_to"),
                     "expected \"end\" or a question after \"after\" (a skip only goes forward)",
                 );
+            }
+        }
+    }
+
+    /// Known names, texts in the survey's locales, and only the placeholders the widget fills.
+    fn built_in_strings(&mut self) {
+        let locales = &self.definition.locales;
+        for (name, text) in &self.definition.strings {
+            let at = parse::member("$.strings", name);
+            let Some((_, allowed)) = BUILT_IN_STRINGS.iter().find(|(n, _)| n == name) else {
+                let names: Vec<&str> = BUILT_IN_STRINGS.iter().map(|(n, _)| *n).collect();
+                let names = names.join(", ");
+                self.problems
+                    .push(&at, format!("not a built-in string; one of: {names}"));
+                continue;
+            };
+            for (locale, value) in text.variants() {
+                let here = locale.map_or(at.clone(), |tag| parse::member(&at, tag));
+                if let Some(tag) = locale.filter(|t| !locales.contains(t)) {
+                    self.problems.push(
+                        &here,
+                        format!("\"{tag}\" is not the default locale nor in locales.available"),
+                    );
+                }
+                if value.trim().is_empty() || value.chars().count() > MAX_TEXT_LENGTH {
+                    self.problems
+                        .push(&here, format!("1 to {MAX_TEXT_LENGTH} characters"));
+                }
+                let mut rest = value;
+                while let Some((_, word, after)) = placeholder(rest) {
+                    rest = after;
+                    if !allowed.contains(&word) {
+                        let may: Vec<String> = allowed.iter().map(|w| format!("{{{w}}}")).collect();
+                        let may = if may.is_empty() {
+                            "none".into()
+                        } else {
+                            may.join(" ")
+                        };
+                        self.problems.push(
+                            &here,
+                            format!("{{{word}}} is not filled in here (placeholders: {may})"),
+                        );
+                    }
+                }
             }
         }
     }

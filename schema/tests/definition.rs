@@ -63,7 +63,10 @@ fn fixtures_are_valid_and_cover_every_kind() {
 
 #[test]
 fn serialising_a_definition_gives_it_back() {
-    let d = SurveyDefinition::from_json(&fixture("every-kind.json")).unwrap();
+    let mut doc = every_kind();
+    doc["strings"] = json!({"submit": {"en": "Send it", "es": "Enviar ya"}, "chars_left": "{n} left"});
+    let d = SurveyDefinition::from_json(&doc.to_string()).unwrap();
+    assert_eq!(d.strings.len(), 2);
     let again = SurveyDefinition::from_json(&d.to_json().to_string()).unwrap();
     assert_eq!(d, again);
 }
@@ -231,6 +234,21 @@ fn each_mistake_is_reported_at_its_path() {
             "no questions",
             Box::new(|d| d["questions"] = json!([])),
             "$.questions",
+        ),
+        (
+            "a built-in string that does not exist",
+            Box::new(|d| d["strings"] = json!({"submitt": "Go"})),
+            "$.strings.submitt",
+        ),
+        (
+            "a placeholder the widget does not fill",
+            Box::new(|d| d["strings"] = json!({"progress": "{n} / {count}"})),
+            "$.strings.progress",
+        ),
+        (
+            "a built-in string in a locale the survey does not have",
+            Box::new(|d| d["strings"] = json!({"submit": {"it": "Invia"}})),
+            "$.strings.submit.it",
         ),
     ];
     for (name, change, path) in cases {

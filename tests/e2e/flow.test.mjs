@@ -16,6 +16,13 @@ const FIXTURES = {
     questions: ["First", "Second", "Third", "Fourth"].map((title, i) => ({ id: `t${i + 1}`, kind: "text", title, max_length: 10000 })),
   },
 };
+// A language the widget does not speak, in a survey whose default it does.
+FIXTURES["italian"] = {
+  id: "italian", version: 1, title: { de: "Ihr Besuch", it: "La sua visita" },
+  locales: { default: "de", available: ["it"] },
+  questions: [{ id: "nps", kind: "nps", title: { de: "Empfehlen?", it: "Ci consiglierebbe?" }, required: true }],
+  strings: { submit: { de: "Absenden", it: "Invia" }, out_of: { it: "{n} su {max}" } },
+};
 FIXTURES["long-answers-steps"] = { ...FIXTURES["long-answers"], id: "long-answers-steps", display: { layout: "steps" } };
 const pages = {};
 let staged, c, host, b;
@@ -27,6 +34,7 @@ before(async () => {
     pages[`/${id}`] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: id, target: "#feedback" } });
     pages[`/${id}/es`] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: id, target: "#feedback", locale: "es" } });
   }
+  pages["/italian/it"] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: "italian", target: "#feedback", locale: "it" } });
   // The page's own language picks the survey's.
   pages["/clinic-arabic/page-lang"] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: "clinic-arabic", target: "#feedback" } }).replace('<html lang="en">', '<html lang="ar" dir="rtl">');
 });
@@ -308,6 +316,29 @@ test("languages: Spanish strings and texts, numbers and a missing translation fa
   assert.equal(await other.locator("sayso-survey #sayso-title").innerText(), "Todos los tipos de pregunta");
   assert.equal(await other.locator("sayso-survey #sayso-q-nps legend > span").first().innerText(), "Recommend us?");
   assert.equal(await other.locator("sayso-survey button[type=submit]").innerText(), "Enviar");
+});
+
+test("languages: a definition's own words for a language the widget lacks, else its default language's; the scale's ends are read with it", async () => {
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(host.url("/italian/it"));
+  await widgetReady(tab);
+  const seen = await tab.evaluate(() => {
+    const root = document.querySelector("sayso-survey").shadowRoot;
+    const group = root.querySelector("#sayso-q-nps");
+    const described = group.getAttribute("aria-describedby").split(" ").map((id) => root.getElementById(id).textContent);
+    return {
+      send: root.querySelector("button[type=submit]").textContent.trim(),
+      point: root.querySelector("input").getAttribute("aria-label"),
+      described,
+    };
+  });
+  assert.deepEqual(seen, {
+    send: "Invia",
+    point: "0 su 10",
+    described: ["Überhaupt nicht wahrscheinlich", "Äußerst wahrscheinlich"],
+  });
+  assert.deepEqual(await axe(tab, "italian"), []);
+  assert.deepEqual(log.pageErrors, []);
 });
 
 test("languages: Arabic from the page's lang, right to left, numbers as Intl writes them (screenshot kept)", async () => {
