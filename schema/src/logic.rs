@@ -234,6 +234,109 @@ impl Condition {
     }
 }
 
+/// Answers given by position, for [`Condition::satisfiable`].
+struct Trial<'a>(Vec<(&'a str, Option<&'a Answer>)>);
+
+impl Answers for Trial<'_> {
+    fn answer(&self, id: &str) -> Option<&Answer> {
+        self.0.iter().find(|(q, _)| *q == id)?.1
+    }
+}
+
+impl Condition {
+    /// Every (question, test) in the condition; `None` for `answered`.
+    fn tests<'a>(&'a self, out: &mut Vec<(&'a str, Option<&'a Test>)>) {
+        match self {
+            Self::All(list) | Self::Any(list) => list.iter().for_each(|c| c.tests(out)),
+            Self::Not(c) => c.tests(out),
+            Self::Answered { question, .. } => out.push((question, None)),
+            Self::Test { question, test } => out.push((question, Some(test))),
+        }
+    }
+
+    /// Whether any answers make the condition hold: every combination of the answers that
+    /// matter to it is tried (no answer, each point of a scale, each option, the options it
+    /// names picked or not, the texts it names, a ticked consent). `true` when there are too
+    /// many combinations to try.
+    pub(crate) fn satisfiable(&self, definition: &SurveyDefinition) -> bool {
+        let mut tests = Vec::new();
+        self.tests(&mut tests);
+        let mut ids: Vec<&str> = tests.iter().map(|(q, _)| *q).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let candidates: Vec<Vec<Answer>> = ids
+            .iter()
+            .map(|id| {
+                let named = tests
+                    .iter()
+                    .filter(|(q, _)| q == id)
+                    .filter_map(|(_, t)| *t);
+                let mut values: Vec<&Json> = Vec::new();
+                for t in named {
+                    match t {
+                        Test::Equals(v) | Test::NotEquals(v) => values.push(v),
+                        Test::OneOf(vs) => values.extend(vs),
+                        Test::Includes(_) | Test::AtLeast(_) | Test::AtMost(_) => {}
+                    }
+                }
+                let option = |id: &str| Choice::Option(id.to_owned());
+                let Some(kind) = definition.question(id).map(|q| &q.kind) else {
+                    return Vec::new();
+                };
+                if let Some((low, high)) = kind.scale() {
+                    return (low..=high).map(Answer::Score).collect();
+                }
+                match kind {
+                    QuestionKind::SingleChoice { options, .. } => {
+                        let other = Answer::Choice(Choice::Other("-".into()));
+                        let picks = options.iter().map(|o| Answer::Choice(option(&o.id)));
+                        picks.chain([other]).collect()
+                    }
+                    QuestionKind::MultiChoice { .. } => {
+                        let mut named: Vec<&str> = (tests.iter())
+                            .filter_map(|(q, t)| match t {
+                                Some(Test::Includes(o)) if q == id => Some(o.as_str()),
+                                _ => None,
+                            })
+                            .collect();
+                        named.dedup();
+                        named.truncate(10);
+                        // Each subset of the named options, with one option none of them names.
+                        (0..1u32 << named.len())
+                            .map(|mask| {
+                                let picked =
+                                    named.iter().enumerate().filter(|(i, _)| mask >> i & 1 == 1);
+                                let picked = picked.map(|(_, o)| option(o));
+                                Answer::Choices(picked.chain([Choice::Other("-".into())]).collect())
+                            })
+                            .collect()
+                    }
+                    QuestionKind::Consent { .. } => vec![Answer::Consent(true)],
+                    _ => {
+                        let texts = values.iter().filter_map(|v| v.as_str());
+                        let texts = texts.chain(["-"]).map(|t| Answer::Text(t.to_owned()));
+                        texts.collect()
+                    }
+                }
+            })
+            .collect();
+        // Each question's answers, and no answer.
+        let sizes: Vec<usize> = candidates.iter().map(|c| c.len() + 1).collect();
+        let Some(total) = (sizes.iter()).try_fold(1usize, |n, s| n.checked_mul(*s)) else {
+            return true;
+        };
+        total > 10_000
+            || (0..total).any(|mut k| {
+                let trial = ids.iter().zip(&candidates).map(|(id, c)| {
+                    let i = k % (c.len() + 1);
+                    k /= c.len() + 1;
+                    (*id, c.get(i))
+                });
+                self.holds(&Trial(trial.collect()))
+            })
+    }
+}
+
 /// Any value, kept as it is: the validator checks it against the question's answers.
 fn any(v: &Json, _: &str, _: &mut Problems) -> Option<Json> {
     Some(v.clone())

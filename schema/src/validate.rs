@@ -147,7 +147,7 @@ impl<'a> Checker<'a> {
             self.piped(Some(&q.title), &format!("{at}.title"), i);
             self.piped(q.description.as_ref(), &format!("{at}.description"), i);
             if let Some(c) = &q.show_if {
-                self.condition(c, &format!("{at}.show_if"), i);
+                self.possible(c, &format!("{at}.show_if"), i);
             }
             self.kind(i, &q.kind, &at);
         }
@@ -308,7 +308,7 @@ impl<'a> Checker<'a> {
             };
             let after = d.question_index(&after.id).unwrap_or(all);
             // The condition may look at `after` itself: it is answered when the rule applies.
-            self.condition(&rule.condition, &format!("{at}.if"), after + 1);
+            self.possible(&rule.condition, &format!("{at}.if"), after + 1);
             if let SkipTarget::Question(id) = &rule.skip_to
                 && d.question_index(id).is_none_or(|to| to <= after)
             {
@@ -372,7 +372,7 @@ impl<'a> Checker<'a> {
         self.link(t.link.as_ref(), "$.thank_you.link");
         for (k, v) in t.variants.iter().enumerate() {
             let at = format!("$.thank_you.variants[{k}]");
-            self.condition(&v.condition, &format!("{at}.if"), all);
+            self.possible(&v.condition, &format!("{at}.if"), all);
             self.piped(v.title.as_ref(), &format!("{at}.title"), all);
             self.piped(v.message.as_ref(), &format!("{at}.message"), all);
             self.link(v.link.as_ref(), &format!("{at}.link"));
@@ -399,6 +399,18 @@ impl<'a> Checker<'a> {
     }
 
     /// Check a condition at `at` that may refer to the first `before` questions.
+    /// A whole condition: each part checked, then the whole able to hold for some answers
+    /// (`{"all": [{"question": "nps", "at_least": 9}, {"question": "nps", "at_most": 6}]}`
+    /// never does).
+    fn possible(&mut self, condition: &Condition, at: &str, before: usize) {
+        let known = self.problems.len();
+        self.condition(condition, at, before);
+        if self.problems.len() == known && !condition.satisfiable(self.definition) {
+            self.problems
+                .push(at, "never holds: no answers make it true");
+        }
+    }
+
     fn condition(&mut self, condition: &Condition, at: &str, before: usize) {
         match condition {
             Condition::All(list) | Condition::Any(list) => {

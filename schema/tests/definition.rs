@@ -236,6 +236,26 @@ fn each_mistake_is_reported_at_its_path() {
             "$.questions",
         ),
         (
+            "conditions that cannot hold together",
+            Box::new(|d| {
+                d["questions"][2]["show_if"] = json!({"all": [
+                    {"question": "nps", "at_least": 9},
+                    {"any": [{"question": "nps", "at_most": 6}, {"question": "nps", "answered": false}]}
+                ]})
+            }),
+            "$.questions[2].show_if",
+        ),
+        (
+            "a condition that needs an answer and none",
+            Box::new(|d| {
+                d["questions"][2]["show_if"] = json!({"all": [
+                    {"question": "nps", "equals": 3},
+                    {"not": {"question": "nps", "answered": true}}
+                ]})
+            }),
+            "$.questions[2].show_if",
+        ),
+        (
             "a built-in string that does not exist",
             Box::new(|d| d["strings"] = json!({"submitt": "Go"})),
             "$.strings.submitt",

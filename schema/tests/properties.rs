@@ -200,6 +200,11 @@ fn build_definition(seeds: &[QuestionSeed]) -> SurveyDefinition {
         thank_you: Default::default(),
         privacy: Default::default(),
         allowed_origins: vec![],
+        // A reworded button every other time.
+        strings: (seeds.len() % 2 == 1)
+            .then(|| ("submit".to_owned(), "Go".into()))
+            .into_iter()
+            .collect(),
     }
 }
 
