@@ -261,79 +261,84 @@ impl Condition {
     pub(crate) fn satisfiable(&self, definition: &SurveyDefinition) -> bool {
         let mut tests = Vec::new();
         self.tests(&mut tests);
-        let mut ids: Vec<&str> = tests.iter().map(|(q, _)| *q).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let candidates: Vec<Vec<Answer>> = ids
-            .iter()
-            .map(|id| {
-                let named = tests
-                    .iter()
-                    .filter(|(q, _)| q == id)
-                    .filter_map(|(_, t)| *t);
-                let mut values: Vec<&Json> = Vec::new();
-                for t in named {
-                    match t {
-                        Test::Equals(v) | Test::NotEquals(v) => values.push(v),
-                        Test::OneOf(vs) => values.extend(vs),
-                        Test::Includes(_) | Test::AtLeast(_) | Test::AtMost(_) => {}
+        // Each question the condition looks at, with the answers to try (and no answer).
+        let mut tried: Vec<(&str, Vec<Answer>)> = Vec::new();
+        for &(id, _) in &tests {
+            if tried.iter().any(|(q, _)| *q == id) {
+                continue;
+            }
+            let Some(question) = definition.question(id) else {
+                continue;
+            };
+            let mut answers = Vec::new();
+            let option = |id: &str| Choice::Option(id.to_owned());
+            let other = || Choice::Other("-".into());
+            if let Some((low, high)) = question.kind.scale() {
+                answers.extend((low..=high).map(Answer::Score));
+            }
+            match &question.kind {
+                QuestionKind::SingleChoice { options, .. } => {
+                    for o in options {
+                        answers.push(Answer::Choice(option(&o.id)));
+                    }
+                    answers.push(Answer::Choice(other()));
+                }
+                QuestionKind::MultiChoice { .. } => {
+                    // Every subset of the options it names (the first ten), with one it does not.
+                    let mut named: Vec<&str> = Vec::new();
+                    for (q, t) in &tests {
+                        if let (true, Some(Test::Includes(o))) = (*q == id, t) {
+                            named.push(o);
+                        }
+                    }
+                    named.truncate(10);
+                    for mask in 0..1u32 << named.len() {
+                        let mut picked = vec![other()];
+                        for (i, o) in named.iter().enumerate() {
+                            if mask >> i & 1 == 1 {
+                                picked.push(option(o));
+                            }
+                        }
+                        answers.push(Answer::Choices(picked));
                     }
                 }
-                let option = |id: &str| Choice::Option(id.to_owned());
-                let Some(kind) = definition.question(id).map(|q| &q.kind) else {
-                    return Vec::new();
-                };
-                if let Some((low, high)) = kind.scale() {
-                    return (low..=high).map(Answer::Score).collect();
-                }
-                match kind {
-                    QuestionKind::SingleChoice { options, .. } => {
-                        let other = Answer::Choice(Choice::Other("-".into()));
-                        let picks = options.iter().map(|o| Answer::Choice(option(&o.id)));
-                        picks.chain([other]).collect()
-                    }
-                    QuestionKind::MultiChoice { .. } => {
-                        let mut named: Vec<&str> = (tests.iter())
-                            .filter_map(|(q, t)| match t {
-                                Some(Test::Includes(o)) if q == id => Some(o.as_str()),
-                                _ => None,
-                            })
-                            .collect();
-                        named.dedup();
-                        named.truncate(10);
-                        // Each subset of the named options, with one option none of them names.
-                        (0..1u32 << named.len())
-                            .map(|mask| {
-                                let picked =
-                                    named.iter().enumerate().filter(|(i, _)| mask >> i & 1 == 1);
-                                let picked = picked.map(|(_, o)| option(o));
-                                Answer::Choices(picked.chain([Choice::Other("-".into())]).collect())
-                            })
-                            .collect()
-                    }
-                    QuestionKind::Consent { .. } => vec![Answer::Consent(true)],
-                    _ => {
-                        let texts = values.iter().filter_map(|v| v.as_str());
-                        let texts = texts.chain(["-"]).map(|t| Answer::Text(t.to_owned()));
-                        texts.collect()
+                QuestionKind::Consent { .. } => answers.push(Answer::Consent(true)),
+                kind if kind.scale().is_none() => {
+                    // Any text, and each text it compares with.
+                    answers.push(Answer::Text("-".into()));
+                    for (q, t) in &tests {
+                        let values = match t {
+                            Some(Test::Equals(v) | Test::NotEquals(v)) if *q == id => {
+                                std::slice::from_ref(v)
+                            }
+                            Some(Test::OneOf(vs)) if *q == id => vs,
+                            _ => &[],
+                        };
+                        for v in values.iter().filter_map(Json::as_str) {
+                            answers.push(Answer::Text(v.to_owned()));
+                        }
                     }
                 }
-            })
-            .collect();
-        // Each question's answers, and no answer.
-        let sizes: Vec<usize> = candidates.iter().map(|c| c.len() + 1).collect();
-        let Some(total) = (sizes.iter()).try_fold(1usize, |n, s| n.checked_mul(*s)) else {
+                _ => {}
+            }
+            tried.push((id, answers));
+        }
+        let mut total = 1usize;
+        for (_, answers) in &tried {
+            total = total.saturating_mul(answers.len() + 1);
+        }
+        if total > 10_000 {
             return true;
-        };
-        total > 10_000
-            || (0..total).any(|mut k| {
-                let trial = ids.iter().zip(&candidates).map(|(id, c)| {
-                    let i = k % (c.len() + 1);
-                    k /= c.len() + 1;
-                    (*id, c.get(i))
-                });
-                self.holds(&Trial(trial.collect()))
-            })
+        }
+        (0..total).any(|mut k| {
+            let mut trial = Vec::new();
+            for (id, answers) in &tried {
+                let n = answers.len() + 1;
+                trial.push((*id, answers.get(k % n)));
+                k /= n;
+            }
+            self.holds(&Trial(trial))
+        })
     }
 }
 
