@@ -6,7 +6,7 @@
 //! files never change content, so they are cached for a year.
 
 use axum::body::Body;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -14,6 +14,7 @@ use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 use crate::AppState;
+use crate::extract::Path;
 use crate::problem::ApiError;
 
 /// `Cache-Control` of files whose name changes with their content.
@@ -25,6 +26,7 @@ pub const SHORT: &str = "public, max-age=300";
 /// client accepts.
 pub async fn serve_file(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
+    let method = request.method().clone();
     let found = match &state.dist {
         None => None,
         Some(dist) => {
@@ -39,6 +41,17 @@ pub async fn serve_file(State(state): State<AppState>, request: Request) -> Resp
             (response.status() != StatusCode::NOT_FOUND).then_some(response)
         }
     };
+    if found
+        .as_ref()
+        .is_some_and(|r| r.status() == StatusCode::METHOD_NOT_ALLOWED)
+    {
+        let mut refusal = ApiError::MethodNotAllowed(format!("{method} is not answered at {path}"))
+            .into_response();
+        refusal
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return refusal;
+    }
     let Some(mut response) = found else {
         return if path == "/favicon.ico" {
             no_icon()

@@ -104,18 +104,24 @@ impl Survey {
     }
 }
 
+/// Every version of a survey, by version number.
+pub type Versions = BTreeMap<u32, Arc<SurveyDefinition>>;
+
 /// Every survey, by id.
 #[derive(Debug, Default)]
 pub struct SurveyCatalog {
     surveys: BTreeMap<String, Survey>,
+    /// Surveys whose file is gone but whose versions are recorded: neither served nor answered,
+    /// but their stored responses can still be read (dashboard, exports).
+    retired: BTreeMap<String, Versions>,
     /// Collector-wide origins (`--allow-origin`), normalised.
     extra_origins: Vec<String>,
 }
 
 impl SurveyCatalog {
     /// A catalog of the `current` definitions (unique ids) with `earlier` versions of them;
-    /// earlier versions of surveys no longer current are left out (such a survey is retired:
-    /// it is neither served nor answered).
+    /// versions of surveys no longer current are kept apart (such a survey is retired: it is
+    /// neither served nor answered, only read back).
     pub fn new(
         current: Vec<SurveyDefinition>,
         earlier: Vec<SurveyDefinition>,
@@ -151,18 +157,33 @@ impl SurveyCatalog {
             };
             surveys.insert(survey.current.id.clone(), survey);
         }
+        let mut retired: BTreeMap<String, Versions> = BTreeMap::new();
         for definition in earlier {
-            if let Some(survey) = surveys.get_mut(&definition.id) {
-                survey
-                    .versions
-                    .entry(definition.version)
-                    .or_insert_with(|| Arc::new(definition));
-            }
+            let versions = match surveys.get_mut(&definition.id) {
+                Some(survey) => &mut survey.versions,
+                None => retired.entry(definition.id.clone()).or_default(),
+            };
+            versions
+                .entry(definition.version)
+                .or_insert_with(|| Arc::new(definition));
         }
         Self {
             surveys,
+            retired,
             extra_origins,
         }
+    }
+
+    /// Retired surveys (see [`SurveyCatalog::new`]): id and recorded versions, by id.
+    pub fn retired(&self) -> impl Iterator<Item = (&str, &Versions)> {
+        self.retired.iter().map(|(id, v)| (id.as_str(), v))
+    }
+
+    /// Every known version of survey `id`, current or retired.
+    pub fn versions(&self, id: &str) -> Option<&Versions> {
+        self.get(id)
+            .map(|s| &s.versions)
+            .or_else(|| self.retired.get(id))
     }
 
     /// The survey with this id.
@@ -237,6 +258,21 @@ mod tests {
         let a = catalog.get("a").unwrap();
         assert_eq!(a.versions.keys().copied().collect::<Vec<_>>(), [1, 2]);
         assert!(catalog.get("retired").is_none());
+        assert_eq!(
+            catalog.retired().map(|(id, _)| id).collect::<Vec<_>>(),
+            ["retired"]
+        );
+        assert_eq!(
+            catalog
+                .versions("retired")
+                .unwrap()
+                .keys()
+                .copied()
+                .collect::<Vec<_>>(),
+            [4]
+        );
+        assert_eq!(catalog.versions("a").unwrap().len(), 2);
+        assert!(catalog.versions("zzz").is_none());
         assert!(a.allows("https://clinic.example"));
         assert!(a.allows("https://all.example"));
         assert!(!catalog.get("b").unwrap().allows("https://clinic.example"));
@@ -256,6 +292,8 @@ mod tests {
         assert_eq!(at("a", 1), Ok(1));
         assert_eq!(at("a", 3), Err("$.survey.version".into()));
         assert_eq!(at("zzz", 1), Err("$.survey.id".into()));
+        // A retired survey is not answered.
+        assert_eq!(at("retired", 4), Err("$.survey.id".into()));
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::Duration;
 
 use clap::Parser;
 
@@ -58,6 +59,40 @@ pub struct Config {
         value_name = "TOKEN"
     )]
     pub admin_token: Option<AdminToken>,
+
+    /// Seconds a client may take to send a request's headers, and again to send its body;
+    /// past that, the connection is closed (headers) or answered 408 (body). Also how long an
+    /// idle keep-alive connection stays open.
+    #[arg(
+        long,
+        env = "SAYSO_READ_TIMEOUT",
+        value_name = "SECONDS",
+        default_value = "10",
+        value_parser = seconds
+    )]
+    pub read_timeout: Duration,
+
+    /// Seconds to wait, after Ctrl-C or SIGTERM, for requests in flight before exiting anyway.
+    /// Acknowledged responses are committed before they are acknowledged: nothing acknowledged
+    /// is lost by cutting the others off.
+    #[arg(
+        long,
+        env = "SAYSO_SHUTDOWN_TIMEOUT",
+        value_name = "SECONDS",
+        default_value = "10",
+        value_parser = seconds
+    )]
+    pub shutdown_timeout: Duration,
+}
+
+/// A positive number of seconds (`10`, `0.5`).
+fn seconds(text: &str) -> Result<Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| *s > 0.0)
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("expected a positive number of seconds, not \"{text}\""))
 }
 
 /// The admin password. Its `Debug` form is redacted so that logging a [`Config`] cannot leak
@@ -118,6 +153,28 @@ mod tests {
             ]
         );
         assert!(c.dist.is_none() && c.demo_page.is_none());
+        assert_eq!(c.read_timeout, Duration::from_secs(10));
+        assert_eq!(c.shutdown_timeout, Duration::from_secs(10));
+    }
+
+    #[test]
+    fn timeouts_are_positive_seconds() {
+        let c = Config::try_parse_from([
+            "sayso-collector",
+            "--read-timeout",
+            "0.25",
+            "--shutdown-timeout",
+            "30",
+        ])
+        .unwrap();
+        assert_eq!(c.read_timeout, Duration::from_millis(250));
+        assert_eq!(c.shutdown_timeout, Duration::from_secs(30));
+        for bad in ["0", "-1", "soon", "inf"] {
+            assert!(
+                Config::try_parse_from(["sayso-collector", "--read-timeout", bad]).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

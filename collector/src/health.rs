@@ -1,5 +1,6 @@
 //! `GET /healthz`: for load balancers and orchestrators. Healthy means the database answers,
-//! since a collector that cannot store is of no use.
+//! since a collector that cannot store is of no use. The check has a database connection of
+//! its own: slow exports holding every reader do not make a working collector look down.
 
 use axum::Router;
 use axum::extract::State;
@@ -24,6 +25,6 @@ async fn health(State(state): State<AppState>) -> Response {
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
-        Err(_) => ApiError::Unavailable.into_response(),
+        Err(_) => ApiError::DatabaseUnavailable.into_response(),
     }
 }

@@ -1,8 +1,10 @@
 //! `POST /v1/responses`: the widget's responses come in here.
 //!
-//! Order of checks: origin allowed by anyone, content type, size, parse, survey and version,
-//! origin allowed by that survey, validation against that version, durable write. A refusal
-//! stores nothing.
+//! Order of checks: origin allowed by anyone, content type, size and read time, parse, survey
+//! and version, origin allowed by that survey, the survey's privacy settings applied (query
+//! strings dropped), validation against that version, durable write. A refusal stores nothing.
+
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -57,10 +59,10 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Sto
     if !is_accepted_content_type(content_type) {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let bytes = read_body(headers, body).await?;
+    let bytes = read_body(headers, body, state.read_timeout).await?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| ApiError::Malformed(Problems::single("$", "the body is not UTF-8 text")))?;
-    let response = sayso_schema::Response::from_json(text).map_err(ApiError::Malformed)?;
+    let mut response = sayso_schema::Response::from_json(text).map_err(ApiError::Malformed)?;
     let definition = state
         .catalog
         .definition_for(&response.survey)
@@ -72,6 +74,9 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Sto
     if !cors::decide(headers, |o| survey.allows(o)).permits() {
         return Err(ApiError::OriginRefused);
     }
+    // Query strings go before anything else looks at the URLs (the widget has dropped them
+    // already; other clients may not have).
+    response.apply_privacy(&definition.privacy);
     response
         .validate_against(definition)
         .map_err(ApiError::Invalid)?;
@@ -124,8 +129,9 @@ pub fn acknowledge(outcome: Outcome) -> Option<StatusCode> {
 }
 
 /// The body, refusing more than [`MAX_BODY_BYTES`] (at once when `Content-Length` says so,
-/// otherwise as soon as the limit is passed).
-async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+/// otherwise as soon as the limit is passed), and a body that takes longer than `timeout` to
+/// arrive (a client that stalls must not hold the connection, or shutdown, forever).
+async fn read_body(headers: &HeaderMap, body: Body, timeout: Duration) -> Result<Bytes, ApiError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -133,7 +139,8 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return Err(ApiError::PayloadTooLarge);
     }
-    match Limited::new(body, MAX_BODY_BYTES).collect().await {
+    let read = tokio::time::timeout(timeout, Limited::new(body, MAX_BODY_BYTES).collect());
+    match read.await.map_err(|_| ApiError::RequestTimeout)? {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(ApiError::PayloadTooLarge),
         Err(_) => Err(ApiError::BadRequest(

@@ -9,7 +9,8 @@
 //! shared `sayso_schema` code ─► [`store`] (one writer task, group commit) ─► 201 only after
 //! the commit.
 //!
-//! [`app`] builds the router from an [`AppState`]; `main.rs` only parses [`Config`] and serves.
+//! [`app`] builds the router from an [`AppState`]; [`serve`] answers connections with it, with
+//! read timeouts and a bounded graceful shutdown; `main.rs` only parses [`Config`] and serves.
 
 #![warn(missing_docs)]
 
@@ -18,19 +19,21 @@ pub mod assets;
 pub mod catalog;
 pub mod config;
 pub mod cors;
+pub mod extract;
 pub mod health;
 pub mod intake;
 pub mod problem;
+pub mod server;
 pub mod store;
 pub mod surveys;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
@@ -38,6 +41,7 @@ use axum::routing::get;
 pub use catalog::SurveyCatalog;
 pub use config::{AdminToken, Config};
 pub use problem::ApiError;
+pub use server::serve;
 pub use store::{Outcome, ResponseStore};
 
 /// Everything the handlers share. Cheap to clone: the parts are reference counted.
@@ -55,6 +59,10 @@ pub struct AppState {
     pub demo_dir: Option<PathBuf>,
     /// Password of the `admin` user; without it the admin routes do not exist.
     pub admin_token: Option<AdminToken>,
+    /// How long a client may take to send a request's headers, and again its body.
+    pub read_timeout: Duration,
+    /// How long [`serve`] waits for requests in flight after the shutdown signal.
+    pub shutdown_timeout: Duration,
 }
 
 impl AppState {
@@ -99,11 +107,8 @@ impl AppState {
         let store = ResponseStore::open(&config.database)
             .await
             .map_err(|e| StartupError(vec![format!("{}: {e}", config.database.display())]))?;
+        let earlier = store.record_versions(&files).await.map_err(StartupError)?;
         let current: Vec<_> = files.into_iter().map(|f| f.definition).collect();
-        let earlier = store
-            .record_versions(&current)
-            .await
-            .map_err(StartupError)?;
         let catalog = SurveyCatalog::new(current, earlier, &config.allow_origins);
         for survey in catalog.iter() {
             tracing::info!(
@@ -111,6 +116,13 @@ impl AppState {
                 version = survey.current.version,
                 known_versions = survey.versions.len(),
                 "survey loaded"
+            );
+        }
+        for (id, versions) in catalog.retired() {
+            tracing::info!(
+                survey = %id,
+                known_versions = versions.len(),
+                "retired survey (no definition file): kept for the dashboard and exports"
             );
         }
         if config.admin_token.is_none() {
@@ -123,6 +135,8 @@ impl AppState {
             demo_page: config.demo_page.clone(),
             demo_dir: config.demo_dir.clone(),
             admin_token: config.admin_token.clone(),
+            read_timeout: config.read_timeout,
+            shutdown_timeout: config.shutdown_timeout,
         })
     }
 }
@@ -155,8 +169,14 @@ pub fn app(state: AppState) -> Router {
         router = router.route("/demo/{name}", get(assets::demo_dir_page));
     }
     router
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(common_headers))
         .with_state(state)
+}
+
+/// A path that exists, asked with a method it does not answer (axum adds the `Allow` header).
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::MethodNotAllowed(format!("{method} is not answered at {}", uri.path()))
 }
 
 /// Headers every response carries, and one log line per request (method, path and status:

@@ -1,12 +1,14 @@
 //! Run with: `cargo run -p sayso-collector -- --surveys surveys --dist dist --demo-page index.html`
 //!
 //! The collector binary: parse the flags, set up logging, load everything (any problem stops
-//! startup with one line per problem), serve until Ctrl-C or SIGTERM.
+//! startup with one line per problem), serve until Ctrl-C or SIGTERM, then let requests in
+//! flight finish for at most `--shutdown-timeout` seconds.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use sayso_collector::{AppState, Config, app};
+use sayso_collector::server::Stopped;
+use sayso_collector::{AppState, Config, serve};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -36,18 +38,18 @@ async fn main() -> ExitCode {
         Err(e) => tracing::warn!(error = %e, "listening, on an unknown address"),
     }
     let store = state.store.clone();
-    let served = axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    let shutdown_timeout = state.shutdown_timeout;
+    match serve(listener, state, shutdown_signal()).await {
+        Stopped::Drained => tracing::info!("every request in flight finished"),
+        Stopped::CutOff(connections) => tracing::warn!(
+            connections,
+            "cut off connections still busy {} s after the signal",
+            shutdown_timeout.as_secs_f64()
+        ),
+    }
     // Every acknowledged response is already committed; closing lets SQLite checkpoint.
     store.close().await;
-    match served {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            tracing::error!(error = %e, "server failed");
-            ExitCode::FAILURE
-        }
-    }
+    ExitCode::SUCCESS
 }
 
 /// Resolves on Ctrl-C, or on SIGTERM (what container runtimes send).

@@ -38,8 +38,16 @@ pub enum ApiError {
     Conflict(String),
     /// Missing or wrong admin credentials.
     Unauthorized,
+    /// The path exists, but not for this method; the detail names both.
+    MethodNotAllowed(String),
+    /// The body did not arrive within the read timeout.
+    RequestTimeout,
     /// Storage failed; nothing was stored and the client should retry.
     Unavailable,
+    /// The database does not answer a read (health check, dashboard, export).
+    DatabaseUnavailable,
+    /// As many exports as may run at once are running.
+    ExportsBusy,
 }
 
 impl ApiError {
@@ -54,7 +62,11 @@ impl ApiError {
             Self::OriginRefused => StatusCode::FORBIDDEN,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            Self::Unavailable | Self::DatabaseUnavailable | Self::ExportsBusy => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 
@@ -71,7 +83,11 @@ impl ApiError {
             Self::OriginRefused => "origin-not-allowed",
             Self::Conflict(_) => "id-conflict",
             Self::Unauthorized => "unauthorized",
+            Self::MethodNotAllowed(_) => "method-not-allowed",
+            Self::RequestTimeout => "request-timeout",
             Self::Unavailable => "storage-unavailable",
+            Self::DatabaseUnavailable => "database-unavailable",
+            Self::ExportsBusy => "exports-busy",
         }
     }
 
@@ -87,16 +103,21 @@ impl ApiError {
             Self::OriginRefused => "Origin not allowed",
             Self::Conflict(_) => "Response id already used",
             Self::Unauthorized => "Authentication required",
+            Self::MethodNotAllowed(_) => "Method not allowed",
+            Self::RequestTimeout => "Request timeout",
             Self::Unavailable => "Storage unavailable",
+            Self::DatabaseUnavailable => "Database unavailable",
+            Self::ExportsBusy => "Too many exports",
         }
     }
 
     /// A sentence for people; for document problems, the first field at fault.
     pub fn detail(&self) -> String {
         match self {
-            Self::NotFound(detail) | Self::BadRequest(detail) | Self::Conflict(detail) => {
-                detail.clone()
-            }
+            Self::NotFound(detail)
+            | Self::BadRequest(detail)
+            | Self::Conflict(detail)
+            | Self::MethodNotAllowed(detail) => detail.clone(),
             Self::UnsupportedMediaType => {
                 "send the response as application/json or text/plain".to_owned()
             }
@@ -106,7 +127,15 @@ impl ApiError {
                 "this page's origin is not in the survey's allowed_origins".to_owned()
             }
             Self::Unauthorized => "sign in as admin with the collector's admin token".to_owned(),
+            Self::RequestTimeout => {
+                "the request did not arrive in time; nothing was stored, send it again".to_owned()
+            }
             Self::Unavailable => "the response was not stored; send it again later".to_owned(),
+            Self::DatabaseUnavailable => "the database does not answer; try again later".to_owned(),
+            Self::ExportsBusy => format!(
+                "{} exports are running, as many as may at once; try again when one has finished",
+                crate::store::MAX_EXPORTS
+            ),
         }
     }
 
@@ -161,8 +190,15 @@ impl IntoResponse for ApiError {
                     HeaderValue::from_static("Basic realm=\"sayso\""),
                 );
             }
-            Self::Unavailable => {
+            Self::Unavailable | Self::DatabaseUnavailable => {
                 h.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            Self::ExportsBusy => {
+                h.insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            }
+            // A client that stalled mid-body must not go on sending on this connection.
+            Self::RequestTimeout => {
+                h.insert(header::CONNECTION, HeaderValue::from_static("close"));
             }
             _ => {}
         }
@@ -211,5 +247,18 @@ mod tests {
             ApiError::Unavailable.into_response().headers()[header::RETRY_AFTER],
             "5"
         );
+        let busy = ApiError::ExportsBusy.into_response();
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.headers()[header::RETRY_AFTER], "30");
+        let timeout = ApiError::RequestTimeout.into_response();
+        assert_eq!(timeout.status(), StatusCode::REQUEST_TIMEOUT);
+        assert_eq!(timeout.headers()[header::CONNECTION], "close");
+    }
+
+    #[test]
+    fn a_failed_read_does_not_speak_of_a_response() {
+        let detail = ApiError::DatabaseUnavailable.detail();
+        assert!(detail.contains("database does not answer"), "{detail}");
+        assert!(!detail.contains("response"), "{detail}");
     }
 }

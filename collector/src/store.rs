@@ -5,8 +5,9 @@
 //! COMMIT of its response. Paying one disk flush per response would cap intake at the disk's
 //! flush rate, so every write goes through one writer task that takes whatever has queued up
 //! (up to [`MAX_BATCH`]), writes it in ONE transaction, commits, and then answers each waiting
-//! handler (group commit). Reads (dashboard, export, health) use a separate pool and never wait
-//! for the writer, which WAL allows.
+//! handler (group commit). Reads (dashboard, exports) use a separate pool and never wait for
+//! the writer, which WAL allows; at most [`MAX_EXPORTS`] exports hold a reader at once, so that
+//! slow downloads cannot take every reader. The health check has a connection of its own.
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -23,7 +24,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
 };
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
+
+use crate::catalog::SurveyFile;
 
 /// Most writes committed in one transaction.
 pub const MAX_BATCH: usize = 256;
@@ -32,18 +35,29 @@ pub const MAX_BATCH: usize = 256;
 const QUEUE_LENGTH: usize = 4 * MAX_BATCH;
 /// How long a request waits for a database connection, and SQLite for a lock, before failing.
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Connections of the read pool (dashboard, exports, health).
+/// Connections of the read pool (dashboard, exports).
 const READERS: u32 = 4;
+/// Exports that may stream at once. An export holds a reader until its client has downloaded
+/// everything, which a slow client may take long to do; fewer than [`READERS`], so that the
+/// dashboard still finds one.
+pub const MAX_EXPORTS: usize = 2;
 
 /// The schema migrations, embedded in the binary (see `migrations/`; a unit test keeps this
 /// list and the directory in step). Embedded by hand rather than with `sqlx::migrate!()`:
 /// that macro needs sqlx's `macros` feature, which compiles the whole SQLite driver, bundled
 /// C library included, a second time for the proc-macro.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "responses",
-    include_str!("../migrations/0001_responses.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "responses",
+        include_str!("../migrations/0001_responses.sql"),
+    ),
+    (
+        2,
+        "utc_submitted_at",
+        include_str!("../migrations/0002_utc_submitted_at.sql"),
+    ),
+];
 
 /// What became of one stored response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +92,15 @@ impl Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unavailable;
 
+/// Why an export cannot start now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportRefused {
+    /// [`MAX_EXPORTS`] exports are streaming.
+    Busy,
+    /// The database does not answer (logged).
+    Unavailable,
+}
+
 /// A response as it is written: one row of `responses`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRow {
@@ -93,7 +116,8 @@ pub struct NewRow {
     pub answers: String,
     /// `context` as JSON text.
     pub context: String,
-    /// `context.submitted_at`.
+    /// `context.submitted_at` in UTC, `YYYY-MM-DDTHH:MM:SS.sssZ`: compared as text, it orders
+    /// the partial forms of a response.
     pub submitted_at: String,
     /// The whole response as canonical JSON text (what the export gives back).
     pub body: String,
@@ -111,7 +135,11 @@ impl NewRow {
             partial: response.partial,
             answers: Json::Object(response.answers.clone()).to_string(),
             context,
-            submitted_at: response.context.submitted_at.clone(),
+            // A validated response always has an RFC 3339 time.
+            submitted_at: response
+                .context
+                .submitted_at_utc()
+                .unwrap_or_else(|| response.context.submitted_at.clone()),
             body: body.to_string(),
         }
     }
@@ -185,6 +213,11 @@ pub struct ResponseStore {
     queue: mpsc::Sender<PendingWrite>,
     writer: SqlitePool,
     readers: SqlitePool,
+    /// One connection for the health check, so that busy readers do not make the collector
+    /// look down.
+    health: SqlitePool,
+    /// Permits of the exports streaming now.
+    exports: Arc<Semaphore>,
     counters: Arc<Counters>,
 }
 
@@ -210,6 +243,11 @@ impl ResponseStore {
         let readers = SqlitePoolOptions::new()
             .max_connections(READERS)
             .acquire_timeout(DATABASE_TIMEOUT)
+            .connect_with(options.clone())
+            .await?;
+        let health = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(DATABASE_TIMEOUT)
             .connect_with(options)
             .await?;
         let (queue, incoming) = mpsc::channel(QUEUE_LENGTH);
@@ -219,18 +257,23 @@ impl ResponseStore {
             queue,
             writer,
             readers,
+            health,
+            exports: Arc::new(Semaphore::new(MAX_EXPORTS)),
             counters,
         })
     }
 
-    /// Record each current definition in `survey_versions` and return the earlier versions of
-    /// these surveys, so that responses to them still validate.
+    /// Record the definition of each current survey file in `survey_versions` and return every
+    /// other recorded version: earlier versions of these surveys, so that responses to them
+    /// still validate, and versions of retired surveys (no file any more), so that their
+    /// responses can still be read and exported.
     ///
     /// Fails, changing nothing, when a stored `(id, version)` has a different definition: the
-    /// answers stored under that version would silently change meaning.
+    /// answers stored under that version would silently change meaning. Each such line names
+    /// the file at fault.
     pub async fn record_versions(
         &self,
-        current: &[SurveyDefinition],
+        files: &[SurveyFile],
     ) -> Result<Vec<SurveyDefinition>, Vec<String>> {
         let database = |e: sqlx::Error| vec![format!("database: {e}")];
         let mut tx = self
@@ -239,7 +282,7 @@ impl ResponseStore {
             .await
             .map_err(database)?;
         let mut lines = Vec::new();
-        for definition in current {
+        for SurveyFile { path, definition } in files {
             let text = definition.to_json().to_string();
             let stored: Option<(String,)> = sqlx::query_as(
                 "SELECT definition FROM survey_versions WHERE survey_id = ?1 AND version = ?2",
@@ -257,9 +300,11 @@ impl ResponseStore {
                     record(&mut tx, definition, &text).await.map_err(database)?;
                 }
                 Some(_) => lines.push(format!(
-                    "survey {} version {} changed without a version bump: give it a higher \
+                    "{}: survey {} version {} changed without a version bump: give it a higher \
                      \"version\" so that stored answers keep their meaning",
-                    definition.id, definition.version
+                    path.display(),
+                    definition.id,
+                    definition.version
                 )),
             }
         }
@@ -275,11 +320,10 @@ impl ResponseStore {
         tx.commit().await.map_err(database)?;
         let mut earlier = Vec::new();
         for (id, version, text) in rows {
-            let is_current_survey = current.iter().any(|d| d.id == id);
-            let is_current_version = current
+            let is_current_version = files
                 .iter()
-                .any(|d| d.id == id && i64::from(d.version) == version);
-            if !is_current_survey || is_current_version {
+                .any(|f| f.definition.id == id && i64::from(f.definition.version) == version);
+            if is_current_version {
                 continue;
             }
             match SurveyDefinition::from_json(&text) {
@@ -310,10 +354,11 @@ impl ResponseStore {
         })
     }
 
-    /// Check that the database answers.
+    /// Check that the database answers: that the responses table can be read. Uses its own
+    /// connection, so that readers held by slow exports or dashboards do not fail it.
     pub async fn ping(&self) -> Result<(), Unavailable> {
-        sqlx::query("SELECT 1")
-            .execute(&self.readers)
+        sqlx::query("SELECT 1 FROM responses LIMIT 1")
+            .execute(&self.health)
             .await
             .map(drop)
             .map_err(|e| log_read_error("health check", e))
@@ -321,10 +366,34 @@ impl ResponseStore {
 
     /// A consistent view of the stored responses, for reading them page by page.
     pub async fn snapshot(&self) -> Result<Snapshot, Unavailable> {
+        self.begin_snapshot(None).await
+    }
+
+    /// A snapshot for an export, which holds one of [`MAX_EXPORTS`] permits until it is
+    /// dropped (when its download ends, completed or not). Refused at once when every permit
+    /// is taken: waiting would only hold the client's request open.
+    pub async fn export_snapshot(&self) -> Result<Snapshot, ExportRefused> {
+        let permit = self
+            .exports
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| ExportRefused::Busy)?;
+        self.begin_snapshot(Some(permit))
+            .await
+            .map_err(|Unavailable| ExportRefused::Unavailable)
+    }
+
+    async fn begin_snapshot(
+        &self,
+        export: Option<OwnedSemaphorePermit>,
+    ) -> Result<Snapshot, Unavailable> {
         self.readers
             .begin()
             .await
-            .map(Snapshot)
+            .map(|tx| Snapshot {
+                tx,
+                _export: export,
+            })
             .map_err(|e| log_read_error("opening a read transaction", e))
     }
 
@@ -341,6 +410,7 @@ impl ResponseStore {
     /// Close the pools, letting SQLite checkpoint the log. Call after the server has stopped:
     /// later writes fail.
     pub async fn close(&self) {
+        self.health.close().await;
         self.readers.close().await;
         self.writer.close().await;
     }
@@ -349,9 +419,30 @@ impl ResponseStore {
 /// One read transaction over the responses: rows completed while a long export or dashboard
 /// reads page after page are neither missed nor seen twice. (Held open, it delays WAL
 /// checkpoints, not writes.)
-pub struct Snapshot(sqlx::Transaction<'static, sqlx::Sqlite>);
+pub struct Snapshot {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    /// An export's place among the [`MAX_EXPORTS`], given back on drop.
+    _export: Option<OwnedSemaphorePermit>,
+}
 
 impl Snapshot {
+    /// The id of every survey that has stored responses, sorted.
+    pub async fn survey_ids(&mut self) -> Result<Vec<String>, Unavailable> {
+        sqlx::query_scalar("SELECT DISTINCT survey_id FROM responses ORDER BY survey_id")
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(|e| log_read_error("listing surveys", e))
+    }
+
+    /// Whether any response to `survey_id` is stored.
+    pub async fn has_responses(&mut self, survey_id: &str) -> Result<bool, Unavailable> {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM responses WHERE survey_id = ?1)")
+            .bind(survey_id)
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(|e| log_read_error("looking up a survey", e))
+    }
+
     /// Up to `limit` responses to `survey_id`, oldest first, after `after` (the `received_at`
     /// and `rowid` of the last row of the previous page).
     pub async fn page(
@@ -372,7 +463,7 @@ impl Snapshot {
         .bind(after_time)
         .bind(after_row)
         .bind(i64::from(limit))
-        .fetch_all(&mut *self.0)
+        .fetch_all(&mut *self.tx)
         .await
         .map_err(|e| log_read_error("reading responses", e))?;
         Ok(rows
@@ -413,7 +504,8 @@ async fn record(
 
 /// Whether the stored definition text asks what `definition` asks: texts, locales, questions
 /// and skip logic, what the stored answers mean. How, when and where the survey shows (display,
-/// trigger, targeting, theme, thank-you page, privacy settings, allowed origins) may change
+/// trigger, targeting, theme, thank-you page, privacy settings, allowed origins, the widget's
+/// own words) may change
 /// under the same version. Read back and compared as definitions, so that a change in how
 /// definitions are written out is not mistaken for a change of the survey either.
 fn same_questions(stored: &str, definition: &SurveyDefinition) -> bool {
@@ -426,6 +518,7 @@ fn same_questions(stored: &str, definition: &SurveyDefinition) -> bool {
             thank_you: s.thank_you.clone(),
             privacy: s.privacy.clone(),
             allowed_origins: s.allowed_origins.clone(),
+            strings: s.strings.clone(),
             ..definition.clone()
         };
         with_stored_presentation == s
@@ -493,20 +586,19 @@ async fn write_batch<'a>(
 }
 
 async fn write_one(conn: &mut SqliteConnection, row: &NewRow) -> Result<Outcome, sqlx::Error> {
-    let existing: Option<(String, bool, String, bool)> = sqlx::query_as(
-        "SELECT survey_id, partial, body,
-                COALESCE(julianday(submitted_at) > julianday(?2), 0)
-         FROM responses WHERE id = ?1",
+    let existing: Option<(String, bool, String, String)> = sqlx::query_as(
+        "SELECT survey_id, partial, body, submitted_at FROM responses WHERE id = ?1",
     )
     .bind(&row.id)
-    .bind(&row.submitted_at)
     .fetch_optional(&mut *conn)
     .await?;
-    let existing = existing.map(|(survey_id, partial, body, newer)| Existing {
+    let existing = existing.map(|(survey_id, partial, body, submitted_at)| Existing {
         survey_id,
         partial,
         body,
-        newer,
+        // Both in the one UTC form (see `NewRow::submitted_at` and migration 2): text order
+        // is time order.
+        newer: submitted_at > row.submitted_at,
     });
     let outcome = decide(existing.as_ref(), row);
     let sql = match outcome {
@@ -699,6 +791,75 @@ mod tests {
             .unwrap();
         assert_eq!(rest.len(), 40);
         assert_eq!(rest[0].id, page[10].id);
+    }
+
+    #[tokio::test]
+    async fn the_health_check_needs_no_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ResponseStore::open(&dir.path().join("t.db")).await.unwrap();
+        let mut held = Vec::new();
+        for _ in 0..READERS {
+            held.push(store.snapshot().await.unwrap());
+        }
+        assert_eq!(store.ping().await, Ok(()));
+    }
+
+    #[tokio::test]
+    async fn exports_are_capped_below_the_readers() {
+        const { assert!(MAX_EXPORTS < READERS as usize) };
+        let dir = tempfile::tempdir().unwrap();
+        let store = ResponseStore::open(&dir.path().join("t.db")).await.unwrap();
+        let mut exports = Vec::new();
+        for _ in 0..MAX_EXPORTS {
+            exports.push(store.export_snapshot().await.unwrap());
+        }
+        assert!(matches!(
+            store.export_snapshot().await,
+            Err(ExportRefused::Busy)
+        ));
+        // The dashboard still reads.
+        let mut dashboard = store.snapshot().await.unwrap();
+        assert_eq!(dashboard.survey_ids().await.unwrap(), Vec::<String>::new());
+        exports.pop();
+        assert!(store.export_snapshot().await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn migration_2_puts_stored_times_in_utc() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ResponseStore::open(&dir.path().join("t.db")).await.unwrap();
+        let times = [
+            ("a", "2026-11-24t09:30:00z", "2026-11-24T09:30:00.000Z"),
+            (
+                "b",
+                "2026-11-24T10:30:00.25+02:00",
+                "2026-11-24T08:30:00.250Z",
+            ),
+            ("c", "2016-12-31T23:59:60Z", "2016-12-31T23:59:60Z"),
+        ];
+        for (id, time, _) in times {
+            sqlx::query(
+                "INSERT INTO responses VALUES (?1, 's', 1, 1, '{}', '{}', ?2, '2026-01-01', '{}')",
+            )
+            .bind(id)
+            .bind(time)
+            .execute(&store.writer)
+            .await
+            .unwrap();
+        }
+        sqlx::raw_sql(MIGRATIONS[1].2)
+            .execute(&store.writer)
+            .await
+            .unwrap();
+        for (id, _, utc) in times {
+            let stored: String =
+                sqlx::query_scalar("SELECT submitted_at FROM responses WHERE id = ?1")
+                    .bind(id)
+                    .fetch_one(&store.writer)
+                    .await
+                    .unwrap();
+            assert_eq!(stored, utc, "{id}");
+        }
     }
 
     /// Poll every future until all are done (a minimal `join_all`).

@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -13,6 +13,7 @@ use axum::routing::get;
 use crate::AppState;
 use crate::catalog::Survey;
 use crate::cors::{self, Decision};
+use crate::extract::Path;
 use crate::problem::ApiError;
 
 /// The routes of this module.

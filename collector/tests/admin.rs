@@ -204,3 +204,158 @@ async fn exports_list_every_stored_response_oldest_first() {
     let r = admin_get(&server, "/admin/export.ndjson?survey=nope").await;
     problem(r, 404).await;
 }
+
+#[tokio::test]
+async fn slow_exports_leave_health_and_the_dashboard_answering() {
+    let server = server().await;
+    fill_with_large_rows(&server.database, "patient-experience", 510, 20_000).await;
+    let address = server.base.strip_prefix("http://").unwrap().to_owned();
+    // As many downloads as the read pool has connections, none of them read.
+    let mut held = Vec::new();
+    let mut refused = 0;
+    for _ in 0..4 {
+        let (socket, head) = hold_export(&address, TOKEN, "patient-experience").await;
+        if head.starts_with("HTTP/1.1 200") {
+            held.push(socket);
+        } else {
+            assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+            let head = head.to_lowercase();
+            assert!(
+                head.contains("content-type: application/problem+json"),
+                "{head}"
+            );
+            assert!(head.contains("retry-after: 30"), "{head}");
+            refused += 1;
+        }
+    }
+    assert_eq!((held.len(), refused), (2, 2));
+
+    let r = server
+        .client
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = admin_get(&server, "/admin").await;
+    assert_eq!(r.status(), 200);
+    let r = admin_get(&server, "/admin/export.csv?survey=patient-experience").await;
+    let p = problem(r, 503).await;
+    assert_eq!(p["type"], "urn:sayso:problem:exports-busy");
+
+    // A finished (here: abandoned) download gives its place back.
+    held.pop();
+    let deadline = std::time::Instant::now() + PATIENCE;
+    loop {
+        let r = admin_get(&server, "/admin/export.csv?survey=every-kind").await;
+        if r.status() == 200 {
+            break;
+        }
+        assert_eq!(r.status(), 503);
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the place was not given back"
+        );
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test]
+async fn a_retired_survey_is_still_exported_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = [uuid(1), uuid(2)];
+    {
+        let state = sayso_collector::AppState::open(&config(dir.path()))
+            .await
+            .unwrap();
+        for (id, nps) in ids.iter().zip([9, 3]) {
+            let body = patient_response(id, nps).to_string();
+            let response = sayso_schema::Response::from_json(&body).unwrap();
+            state.store.save(&response).await.unwrap();
+        }
+        state.store.close().await;
+    }
+    sqlx::query(
+        "INSERT INTO responses VALUES ('00000000-0000-4000-8000-0000000000ff', 'forgotten', 7, 0,
+         '{\"nps\":4}', '{}', '2026-11-24T09:00:00.000Z', '2026-11-24T09:00:00.000Z', '{}')",
+    )
+    .execute(&mut open_database(&dir.path().join("sayso.db")).await)
+    .await
+    .unwrap();
+    // The site owner removes the survey's file.
+    let retire = |c: &mut sayso_collector::Config, _: &std::path::Path| {
+        c.admin_token = AdminToken::new(TOKEN);
+        std::fs::remove_file(c.surveys.join("patient-experience.json")).unwrap();
+    };
+    let server = TestServer::start_in(dir, retire).await;
+    let r = server
+        .client
+        .get(server.url("/v1/surveys/patient-experience"))
+        .send()
+        .await
+        .unwrap();
+    problem(r, 404).await;
+    problem(server.post(&patient_response(&uuid(3), 10)).await, 422).await;
+
+    let r = admin_get(&server, "/admin/export.ndjson?survey=patient-experience").await;
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.unwrap();
+    let exported: Vec<String> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(exported, ids);
+    let csv = admin_get(&server, "/admin/export.csv?survey=patient-experience")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.starts_with("id,received_at,partial,survey_version,nps,response_time,"),
+        "{csv}"
+    );
+
+    let page = admin_get(&server, "/admin").await.text().await.unwrap();
+    assert!(
+        page.contains("<small>patient-experience</small> <span class=\"tag\">retired</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<strong>2</strong> complete · <strong>0</strong> partial"),
+        "{page}"
+    );
+    assert!(
+        page.contains("/admin/export.ndjson?survey=patient-experience"),
+        "{page}"
+    );
+
+    // A survey known by its responses alone (its recorded versions deleted by hand).
+    let csv = admin_get(&server, "/admin/export.csv?survey=forgotten")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        csv,
+        concat!(
+            "id,received_at,partial,survey_version,answers\r\n",
+            "00000000-0000-4000-8000-0000000000ff,2026-11-24T09:00:00.000Z,false,7,",
+            "\"{\"\"nps\"\":4}\"\r\n"
+        )
+    );
+    assert!(
+        page.contains("<small>forgotten</small> <span class=\"tag\">retired</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("1 stored responses answer a version"),
+        "{page}"
+    );
+    let r = admin_get(&server, "/admin/export.ndjson?survey=never-existed").await;
+    problem(r, 404).await;
+}

@@ -132,6 +132,30 @@ async fn missing_files_are_404_problems() {
 }
 
 #[tokio::test]
+async fn files_answer_only_get_and_head() {
+    let server = server().await;
+    let r = server
+        .client
+        .post(server.url("/sayso.js"))
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["allow"], "GET, HEAD");
+    let p = problem(r, 405).await;
+    assert_eq!(p["type"], "urn:sayso:problem:method-not-allowed");
+    let r = server.client.delete(server.url("/")).send().await.unwrap();
+    problem(r, 405).await;
+    let r = server
+        .client
+        .get(server.url("/demo/%ff.html"))
+        .send()
+        .await
+        .unwrap();
+    problem(r, 400).await;
+}
+
+#[tokio::test]
 async fn more_demo_pages_are_served_from_the_demo_dir_and_nothing_else() {
     let server = server().await;
     let r = get(&server, "/demo/appointments.html", None).await;

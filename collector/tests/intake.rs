@@ -465,4 +465,160 @@ async fn storage_failures_are_503_and_say_nothing_of_the_database() {
     let p = problem(r, 503).await;
     assert_eq!(p["type"], "urn:sayso:problem:storage-unavailable");
     assert!(!p.to_string().contains("table"), "{p}");
+
+    let r = server
+        .client
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    let p = problem(r, 503).await;
+    assert_eq!(p["type"], "urn:sayso:problem:database-unavailable");
+    assert_eq!(p["detail"], "the database does not answer; try again later");
+}
+
+/// `(answers, partial, submitted_at)` stored for `id`.
+async fn stored_with_time(server: &TestServer, id: &str) -> (Value, bool, String) {
+    let (answers, partial, submitted_at): (String, bool, String) =
+        sqlx::query_as("SELECT answers, partial, submitted_at FROM responses WHERE id = ?1")
+            .bind(id)
+            .fetch_one(&mut server.database().await)
+            .await
+            .unwrap();
+    (
+        serde_json::from_str(&answers).unwrap(),
+        partial,
+        submitted_at,
+    )
+}
+
+#[tokio::test]
+async fn an_older_partial_never_replaces_a_newer_one() {
+    let server = TestServer::start().await;
+    let id = uuid(30);
+    let partial = |nps: u8, submitted_at: &str| {
+        let mut body = patient_response(&id, nps);
+        body["partial"] = json!(true);
+        body["answers"] = json!({ "nps": nps });
+        body["context"]["submitted_at"] = json!(submitted_at);
+        body
+    };
+    // Lowercase 't' and 'z' are RFC 3339 too.
+    let r = server.post(&partial(9, "2026-11-24t09:30:00z")).await;
+    assert_eq!(r.status(), 201);
+    let r = server.post(&partial(5, "2026-11-24t08:30:00z")).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "duplicate");
+    let (answers, _, submitted_at) = stored_with_time(&server, &id).await;
+    assert_eq!(answers, json!({ "nps": 9 }));
+    assert_eq!(submitted_at, "2026-11-24T09:30:00.000Z");
+
+    // Offsets: 10:45+02:00 is 08:45Z, older; 11:45+02:00 is 09:45Z, newer.
+    let r = server.post(&partial(4, "2026-11-24T10:45:00+02:00")).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "duplicate");
+    let r = server.post(&partial(6, "2026-11-24T11:45:00+02:00")).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "updated");
+    // A leap second is later than the second before it.
+    let r = server.post(&partial(7, "2026-11-24T09:45:60Z")).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "updated");
+    let r = server.post(&partial(8, "2026-11-24T09:45:59.5Z")).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "duplicate");
+    let (answers, partial, submitted_at) = stored_with_time(&server, &id).await;
+    assert_eq!(answers, json!({ "nps": 7 }));
+    assert!(partial);
+    assert_eq!(submitted_at, "2026-11-24T09:45:59.999Z");
+}
+
+#[tokio::test]
+async fn one_uuid_in_either_case_is_one_response() {
+    let server = TestServer::start().await;
+    let id = "0B5F3A4E-8C1D-4F7A-9E2B-6D3C1A0F4E5B";
+    let r = server.post(&patient_response(id, 9)).await;
+    assert_eq!(r.status(), 201);
+    let answer: Value = r.json().await.unwrap();
+    assert_eq!(answer["id"], id.to_lowercase());
+    let r = server.post(&patient_response(&id.to_lowercase(), 9)).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "duplicate");
+    let r = server
+        .post(&patient_response("0b5f3a4e-8C1D-4f7a-9E2B-6d3c1a0f4e5b", 9))
+        .await;
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "duplicate");
+    assert_eq!(server.count().await, 1);
+    let mut db = server.database().await;
+    assert!(stored(&mut db, &id.to_lowercase()).await.is_some());
+}
+
+#[tokio::test]
+async fn wrong_methods_and_unreadable_paths_are_problems() {
+    let server = TestServer::start().await;
+    let r = server
+        .client
+        .get(server.url("/v1/responses"))
+        .send()
+        .await
+        .unwrap();
+    let allow = r.headers()["allow"].to_str().unwrap().to_owned();
+    assert!(allow.contains("POST"), "{allow}");
+    let p = problem(r, 405).await;
+    assert_eq!(p["type"], "urn:sayso:problem:method-not-allowed");
+    assert!(p["detail"].as_str().unwrap().contains("GET"), "{p}");
+    let r = server
+        .client
+        .put(server.url("/v1/surveys/patient-experience"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    problem(r, 405).await;
+
+    for path in ["/v1/surveys/%ff", "/v1/schemas/%C3%28"] {
+        let r = server.client.get(server.url(path)).send().await.unwrap();
+        let p = problem(r, 400).await;
+        assert!(p["detail"].as_str().unwrap().contains(path), "{p}");
+    }
+}
+
+#[tokio::test]
+async fn query_strings_are_stored_only_where_the_survey_keeps_them() {
+    let server = TestServer::start_with(|_, root| {
+        let mut keeping: Value = serde_json::from_str(PATIENT_EXPERIENCE).unwrap();
+        keeping["id"] = json!("keeps-queries");
+        keeping["privacy"] = json!({ "strip_url_query": false });
+        std::fs::write(
+            root.join("surveys").join("keeps-queries.json"),
+            keeping.to_string(),
+        )
+        .unwrap();
+    })
+    .await;
+    let url = "https://riverside.example/support?patient=42#visit";
+    let referrer = "https://search.example/?q=riverside+clinic";
+    let mut body = patient_response(&uuid(40), 9);
+    body["context"]["url"] = json!(url);
+    body["context"]["referrer"] = json!(referrer);
+    assert_eq!(server.post(&body).await.status(), 201);
+    body["id"] = json!(uuid(41));
+    body["survey"]["id"] = json!("keeps-queries");
+    assert_eq!(server.post(&body).await.status(), 201);
+
+    let mut db = server.database().await;
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT id, context, body FROM responses ORDER BY id")
+            .fetch_all(&mut db)
+            .await
+            .unwrap();
+    let urls: Vec<(Value, Value)> = rows
+        .iter()
+        .flat_map(|(_, context, body)| {
+            let context: Value = serde_json::from_str(context).unwrap();
+            let body: Value = serde_json::from_str(body).unwrap();
+            [context, body["context"].clone()]
+        })
+        .map(|c| (c["url"].clone(), c["referrer"].clone()))
+        .collect();
+    let stripped = (
+        json!("https://riverside.example/support"),
+        json!("https://search.example/"),
+    );
+    let kept = (json!(url), json!(referrer));
+    assert_eq!(urls, [stripped.clone(), stripped, kept.clone(), kept]);
 }

@@ -65,8 +65,12 @@ async fn a_definition_changed_without_a_version_bump_stops_startup() {
         .err()
         .expect("startup refused");
     let text = error.to_string();
+    // The line names the file to fix, as every other startup problem does.
     assert!(
-        text.contains("survey patient-experience version 1 changed without a version bump"),
+        text.starts_with(&format!(
+            "{}: survey patient-experience version 1 changed without a version bump",
+            file.display()
+        )),
         "{text}"
     );
 
@@ -105,6 +109,7 @@ async fn how_a_survey_shows_may_change_without_a_version_bump() {
     survey["trigger"] = json!({ "on": "delay", "delay_seconds": 20 });
     survey["theme"] = json!({ "accent": "#0b6e4f" });
     survey["thank_you"] = json!({ "title": "Thanks!" });
+    survey["strings"] = json!({ "submit": "Send my answers" });
     std::fs::write(&file, survey.to_string()).unwrap();
     let state = AppState::open(&config)
         .await
@@ -262,6 +267,8 @@ fn the_binary_explains_its_flags() {
         "--allow-origin",
         "--admin-token",
         "SAYSO_ADMIN_TOKEN",
+        "--read-timeout",
+        "--shutdown-timeout",
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
@@ -296,4 +303,56 @@ async fn an_acknowledged_response_survives_a_kill() {
     let (answers, partial) = stored(&mut db, &uuid(42)).await.expect("the row survived");
     assert_eq!(answers, body["answers"]);
     assert!(!partial);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn sigterm_ends_the_binary_despite_a_stuck_download() {
+    let dir = tempfile::tempdir().unwrap();
+    AppState::open(&config(dir.path()))
+        .await
+        .unwrap()
+        .store
+        .close()
+        .await;
+    fill_with_large_rows(
+        &dir.path().join("sayso.db"),
+        "patient-experience",
+        510,
+        20_000,
+    )
+    .await;
+    let mut args = args(dir.path());
+    for flag in [
+        "--admin-token",
+        "t0ken",
+        "--read-timeout",
+        "3600",
+        "--shutdown-timeout",
+        "0.5",
+    ] {
+        args.push(flag.into());
+    }
+    let mut collector = Collector::start(&args);
+    let address = collector.address();
+    let (_stuck, head) = hold_export(&address, "t0ken", "patient-experience").await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    // And a client that never finishes its headers.
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut slow, b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &collector.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let lines = collector.all_lines();
+    let status = collector.child.wait().unwrap();
+    assert!(status.success(), "{status:?}: {lines:?}");
+    assert!(
+        lines.iter().any(|l| l.contains("cut off connections")),
+        "{lines:?}"
+    );
 }

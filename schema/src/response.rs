@@ -3,7 +3,7 @@
 use crate::json::{Json, JsonObject};
 
 use crate::answer::Answer;
-use crate::definition::{QuestionKind, SurveyDefinition};
+use crate::definition::{Privacy, QuestionKind, SurveyDefinition};
 use crate::parse::{self, Object, boolean, member, raw_object, string, uint};
 use crate::problem::Problems;
 use crate::text::is_locale_tag;
@@ -115,7 +115,8 @@ impl Response {
         o.finish();
         Some(Self {
             schema: schema?,
-            id: id?,
+            // One UUID written in either case is one id.
+            id: id?.to_ascii_lowercase(),
             survey: survey?,
             answers: answers?,
             context: context?,
@@ -217,6 +218,18 @@ impl Response {
         TypedAnswers(out)
     }
 
+    /// Remove what the survey's privacy settings say must not be kept: unless
+    /// `strip_url_query` is off, the query string and fragment of the page URL and of the
+    /// referrer (they often carry personal data). The widget does this before sending; a
+    /// receiver does it again, for responses from any other client.
+    pub fn apply_privacy(&mut self, privacy: &Privacy) {
+        if privacy.strip_url_query {
+            let c = &mut self.context;
+            c.url.truncate(without_query(&c.url).len());
+            c.referrer.truncate(without_query(&c.referrer).len());
+        }
+    }
+
     /// The JSON form, as [`Response::from_json`] reads it.
     pub fn to_json(&self) -> Json {
         let mut survey = JsonObject::new();
@@ -280,6 +293,12 @@ impl Context {
             submitted_at: submitted_at?,
             attributes: attributes?,
         })
+    }
+
+    /// `submitted_at` in UTC as `YYYY-MM-DDTHH:MM:SS.sssZ`, a form whose text order is time
+    /// order (see [`canonical_time`]); `None` when it is not an RFC 3339 time.
+    pub fn submitted_at_utc(&self) -> Option<String> {
+        canonical_time(&self.submitted_at)
     }
 
     fn check(&self, problems: &mut Problems) {
@@ -352,65 +371,129 @@ pub fn is_uuid(s: &str) -> bool {
         })
 }
 
-/// Whether `s` is an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)`.
+/// `url` without its query string and fragment.
+pub fn without_query(url: &str) -> &str {
+    &url[..url.find(['?', '#']).unwrap_or(url.len())]
+}
+
+/// Whether `s` is an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)`, with
+/// `T` and `Z` in either case, a day that exists in its month, and a UTC year from 0 to 9999.
 pub fn is_rfc3339(s: &str) -> bool {
+    canonical_time(s).is_some()
+}
+
+/// The UTC form `YYYY-MM-DDTHH:MM:SS.sssZ` of an RFC 3339 date-time (see [`is_rfc3339`]), or
+/// `None` when `s` is not one. Fixed width and in UTC, so that comparing two such texts
+/// compares the times: `2026-11-24t10:30:00+02:00` becomes `2026-11-24T08:30:00.000Z`.
+/// Fractions are cut to milliseconds, and a leap second (`:60`) becomes the last millisecond
+/// of its minute, so that it still sorts before the next minute.
+pub fn canonical_time(s: &str) -> Option<String> {
     let b = s.as_bytes();
-    let digits = |range: std::ops::Range<usize>| {
-        b.get(range)
-            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    let number = |range: std::ops::Range<usize>| -> Option<i64> {
+        let d = b.get(range)?;
+        d.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| d.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
     };
-    let number = |range: std::ops::Range<usize>| -> u32 {
-        b[range].iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'))
-    };
-    if b.len() < 20
-        || !(digits(0..4)
-            && digits(5..7)
-            && digits(8..10)
-            && digits(11..13)
-            && digits(14..16)
-            && digits(17..19))
+    let separators = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
+    if b.len() < 20 || !separators.iter().all(|&(i, c)| b[i] == c) || !matches!(b[10], b'T' | b't')
     {
-        return false;
+        return None;
     }
-    if b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return false;
-    }
-    let (month, day, hour, minute, second) = (
-        number(5..7),
-        number(8..10),
-        number(11..13),
-        number(14..16),
-        number(17..19),
-    );
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, mut second) = (number(11..13)?, number(14..16)?, number(17..19)?);
     if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
+        || !(1..=days_in_month(year, month)).contains(&day)
         || hour > 23
         || minute > 59
         || second > 60
     {
-        return false;
+        return None;
     }
     let mut i = 19;
+    let mut millis = 0;
     if b[i] == b'.' {
-        i += 1;
-        let start = i;
+        let start = i + 1;
+        i = start;
         while i < b.len() && b[i].is_ascii_digit() {
             i += 1;
         }
         if i == start {
-            return false;
+            return None;
         }
+        let kept = &b[start..i.min(start + 3)];
+        millis = kept.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0'))
+            * 10_i64.pow(3 - kept.len() as u32);
     }
-    match &b[i..] {
-        [b'Z' | b'z'] => true,
-        [b'+' | b'-', _, _, b':', _, _] => digits(i + 1..i + 3) && digits(i + 4..i + 6),
-        _ => false,
+    let offset_minutes = match &b[i..] {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let (h, m) = (number(i + 1..i + 3)?, number(i + 4..i + 6)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            if *sign == b'-' {
+                -(h * 60 + m)
+            } else {
+                h * 60 + m
+            }
+        }
+        _ => return None,
+    };
+    if second == 60 {
+        second = 59;
+        millis = 999;
     }
+    const DAY_MS: i64 = 86_400_000;
+    let minutes = hour * 60 + minute - offset_minutes;
+    let total =
+        days_from_civil(year, month, day) * DAY_MS + (minutes * 60 + second) * 1000 + millis;
+    let (days, ms) = (total.div_euclid(DAY_MS), total.rem_euclid(DAY_MS));
+    let (year, month, day) = civil_from_days(days);
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
+    Some(format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        ms / 3_600_000,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    ))
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The date `days` after 1970-01-01: the inverse of [`days_from_civil`].
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 #[cfg(test)]
@@ -433,9 +516,77 @@ mod tests {
             "2026-11-24 16:45:22Z",
             "2026-11-24T16:45:22",
             "2026-11-24T16:45:22.Z",
+            "2026-02-29T09:30:00Z",
+            "2026-04-31T09:30:00Z",
+            "2026-01-31T24:00:00Z",
+            "2026-01-31T09:30:00+24:00",
+            "0000-01-01T00:30:00+01:00",
         ] {
             assert!(!is_rfc3339(bad), "{bad}");
         }
+        assert!(is_rfc3339("2028-02-29T09:30:00Z"));
+    }
+
+    #[test]
+    fn canonical_times_sort_as_text_in_time_order() {
+        for (time, utc) in [
+            ("2026-11-24t09:30:00z", "2026-11-24T09:30:00.000Z"),
+            ("2026-11-24T09:30:00.5Z", "2026-11-24T09:30:00.500Z"),
+            ("2026-11-24T09:30:00.123456Z", "2026-11-24T09:30:00.123Z"),
+            ("2026-11-24T10:30:00+02:00", "2026-11-24T08:30:00.000Z"),
+            ("2026-12-31T23:30:00-01:00", "2027-01-01T00:30:00.000Z"),
+            ("2026-03-01T00:15:00+05:30", "2026-02-28T18:45:00.000Z"),
+            ("2016-12-31T23:59:60Z", "2016-12-31T23:59:59.999Z"),
+            ("1970-01-01T00:00:00-00:00", "1970-01-01T00:00:00.000Z"),
+        ] {
+            assert_eq!(canonical_time(time).as_deref(), Some(utc), "{time}");
+        }
+        // Later in time is later as text, whatever the form each was written in.
+        let order = [
+            "2026-11-24t08:30:00z",
+            "2026-11-24T10:45:00+02:00",
+            "2026-11-24T09:00:00.000Z",
+            "2026-11-24T09:29:60Z",
+            "2026-11-24T09:30:00Z",
+            "2026-11-24T04:30:00.001-05:00",
+        ];
+        let utc: Vec<String> = order.iter().map(|t| canonical_time(t).unwrap()).collect();
+        assert!(utc.windows(2).all(|w| w[0] < w[1]), "{utc:?}");
+    }
+
+    #[test]
+    fn ids_are_read_in_lowercase() {
+        let text = r#"{"schema": "sayso.response/v1", "id": "0B5F3A4E-8C1D-4F7A-9E2B-6D3C1A0F4E5B",
+            "survey": {"id": "s", "version": 1}, "answers": {},
+            "context": {"url": "https://a.example/", "locale": "en",
+                "started_at": "2026-01-31T09:30:00Z", "submitted_at": "2026-01-31T09:31:00Z"}}"#;
+        let response = Response::from_json(text).unwrap();
+        assert_eq!(response.id, "0b5f3a4e-8c1d-4f7a-9e2b-6d3c1a0f4e5b");
+        assert_eq!(
+            response.context.submitted_at_utc().as_deref(),
+            Some("2026-01-31T09:31:00.000Z")
+        );
+    }
+
+    #[test]
+    fn privacy_strips_queries_unless_kept() {
+        let text = r#"{"schema": "sayso.response/v1", "id": "0b5f3a4e-8c1d-4f7a-9e2b-6d3c1a0f4e5b",
+            "survey": {"id": "s", "version": 1}, "answers": {},
+            "context": {"url": "https://a.example/p?patient=42#x",
+                "referrer": "https://b.example/#top?q", "locale": "en",
+                "started_at": "2026-01-31T09:30:00Z", "submitted_at": "2026-01-31T09:31:00Z"}}"#;
+        let sent = Response::from_json(text).unwrap();
+        let mut stripped = sent.clone();
+        stripped.apply_privacy(&Privacy::default());
+        assert_eq!(stripped.context.url, "https://a.example/p");
+        assert_eq!(stripped.context.referrer, "https://b.example/");
+        let mut kept = sent.clone();
+        kept.apply_privacy(&Privacy {
+            strip_url_query: false,
+            ..Privacy::default()
+        });
+        assert_eq!(kept, sent);
+        assert_eq!(without_query("https://a.example/"), "https://a.example/");
     }
 
     #[test]

@@ -3,8 +3,11 @@
 //! Each version of a survey is summarised on its own: a version bump means the questions
 //! changed, and mixing answers to different questions would make every number wrong. Contact
 //! details are never shown here, only counted; they are in the exports.
+//!
+//! Retired surveys (definition file removed, versions or responses still in the database) are
+//! listed after the current ones, marked as such, with their counts and export links.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -16,7 +19,7 @@ use sayso_schema::{Question, QuestionKind, Response, SurveyDefinition};
 
 use super::html::Html;
 use crate::AppState;
-use crate::catalog::Survey;
+use crate::catalog::Versions;
 use crate::problem::ApiError;
 use crate::store::Snapshot;
 
@@ -37,7 +40,11 @@ pub struct VersionReport {
 pub struct SurveyReport {
     /// The survey's id.
     pub id: String,
-    /// Current version first, then earlier versions that have responses, newest first.
+    /// Whether the survey is retired: no definition file any more, so neither served nor
+    /// answered.
+    pub retired: bool,
+    /// Current version first (for a retired survey, its newest known version), then earlier
+    /// versions that have responses, newest first. Empty when no version is known.
     pub versions: Vec<VersionReport>,
     /// Stored responses that could not be read back (a version no longer known).
     pub unreadable: u32,
@@ -45,25 +52,46 @@ pub struct SurveyReport {
 
 /// The dashboard page.
 pub async fn page(State(state): State<AppState>) -> Result<HtmlResponse<String>, ApiError> {
-    let mut snapshot = state
-        .store
-        .snapshot()
-        .await
-        .map_err(|_| ApiError::Unavailable)?;
+    let unavailable = |_| ApiError::DatabaseUnavailable;
+    let mut snapshot = state.store.snapshot().await.map_err(unavailable)?;
     let mut reports = Vec::new();
     for survey in state.catalog.iter() {
-        reports.push(summarize(&mut snapshot, survey).await?);
+        let id = &survey.current.id;
+        let report = summarize(&mut snapshot, id, Some(&survey.current), &survey.versions);
+        reports.push(report.await?);
+    }
+    let with_responses = snapshot.survey_ids().await.map_err(unavailable)?;
+    let retired: BTreeSet<&str> = state
+        .catalog
+        .retired()
+        .map(|(id, _)| id)
+        .chain(with_responses.iter().map(String::as_str))
+        .filter(|id| state.catalog.get(id).is_none())
+        .collect();
+    let unknown = Versions::new();
+    for id in retired {
+        let versions = state.catalog.versions(id).unwrap_or(&unknown);
+        reports.push(summarize(&mut snapshot, id, None, versions).await?);
     }
     Ok(HtmlResponse(render(&reports)))
 }
 
-async fn summarize(snapshot: &mut Snapshot, survey: &Survey) -> Result<SurveyReport, ApiError> {
-    let id = survey.current.id.clone();
+/// The report of survey `id`, whose `current` definition is `None` when it is retired.
+async fn summarize(
+    snapshot: &mut Snapshot,
+    id: &str,
+    current: Option<&Arc<SurveyDefinition>>,
+    versions: &Versions,
+) -> Result<SurveyReport, ApiError> {
+    let id = id.to_owned();
     let mut summaries: BTreeMap<u32, (Arc<SurveyDefinition>, SurveySummary)> = BTreeMap::new();
-    summaries.insert(
-        survey.current.version,
-        (survey.current.clone(), SurveySummary::new(&survey.current)),
-    );
+    // The current version (or a retired survey's newest) shows even without responses.
+    if let Some(headline) = current.or_else(|| versions.values().next_back()) {
+        summaries.insert(
+            headline.version,
+            (headline.clone(), SurveySummary::new(headline)),
+        );
+    }
     let mut unreadable = 0;
     let mut after: Option<(String, i64)> = None;
     loop {
@@ -71,9 +99,9 @@ async fn summarize(snapshot: &mut Snapshot, survey: &Survey) -> Result<SurveyRep
         let rows = snapshot
             .page(&id, cursor, PAGE)
             .await
-            .map_err(|_| ApiError::Unavailable)?;
+            .map_err(|_| ApiError::DatabaseUnavailable)?;
         for row in &rows {
-            let definition = survey.versions.get(&row.survey_version);
+            let definition = versions.get(&row.survey_version);
             match (definition, Response::from_json(&row.body)) {
                 (Some(definition), Ok(response)) => {
                     let (definition, summary) = summaries
@@ -91,8 +119,7 @@ async fn summarize(snapshot: &mut Snapshot, survey: &Survey) -> Result<SurveyRep
             _ => break,
         }
     }
-    let current = survey.current.version;
-    let mut versions: Vec<VersionReport> = summaries
+    let mut reports: Vec<VersionReport> = summaries
         .into_iter()
         .rev()
         .map(|(_, (definition, summary))| VersionReport {
@@ -100,10 +127,13 @@ async fn summarize(snapshot: &mut Snapshot, survey: &Survey) -> Result<SurveyRep
             summary,
         })
         .collect();
-    versions.sort_by_key(|v| v.definition.version != current);
+    if let Some(current) = current {
+        reports.sort_by_key(|v| v.definition.version != current.version);
+    }
     Ok(SurveyReport {
         id,
-        versions,
+        retired: current.is_none(),
+        versions: reports,
         unreadable,
     })
 }
@@ -129,15 +159,21 @@ pub fn render(reports: &[SurveyReport]) -> String {
 }
 
 fn survey(h: &mut Html, report: &SurveyReport) {
-    let Some(current) = report.versions.first() else {
-        return;
-    };
-    let d = &current.definition;
+    let headline = report.versions.first().map(|v| &v.definition);
+    let title = headline.map_or(report.id.as_str(), |d| d.text(&d.title, &d.locales.default));
     h.raw("<section class=\"survey\">\n<h2>")
-        .text(d.text(&d.title, &d.locales.default))
+        .text(title)
         .raw(" <small>")
         .text(&report.id)
-        .raw("</small></h2>\n<p class=\"exports\">Export: <a href=\"/admin/export.csv?survey=")
+        .raw("</small>");
+    if report.retired {
+        h.raw(" <span class=\"tag\">retired</span></h2>\n")
+            .raw("<p class=\"meta\">Its definition file is gone: it is no longer shown or ")
+            .raw("answered. Its stored responses are kept.</p>\n");
+    } else {
+        h.raw("</h2>\n");
+    }
+    h.raw("<p class=\"exports\">Export: <a href=\"/admin/export.csv?survey=")
         .text(&report.id)
         .raw("\">CSV</a> · <a href=\"/admin/export.ndjson?survey=")
         .text(&report.id)
@@ -147,8 +183,8 @@ fn survey(h: &mut Html, report: &SurveyReport) {
             .text(report.unreadable)
             .raw(" stored responses answer a version this collector no longer knows.</p>\n");
     }
-    for version in &report.versions {
-        version_report(h, version, version.definition.version == d.version);
+    for (i, version) in report.versions.iter().enumerate() {
+        version_report(h, version, i == 0 && !report.retired);
     }
     h.raw("</section>\n");
 }
@@ -393,6 +429,7 @@ mod tests {
         }
         let page = render(&[SurveyReport {
             id: "s".into(),
+            retired: false,
             versions: vec![VersionReport {
                 definition: d,
                 summary,

@@ -1,6 +1,10 @@
 //! `GET /admin/export.ndjson?survey=<id>` and `GET /admin/export.csv?survey=<id>`: every
 //! stored response of a survey, oldest first, streamed page by page so that a large export
 //! needs no more memory than a small one.
+//!
+//! Any survey with recorded versions or stored responses can be exported, a retired one (its
+//! file removed) included. At most [`MAX_EXPORTS`](crate::store::MAX_EXPORTS) exports stream
+//! at once; another is refused with 503 and `Retry-After`.
 
 use std::borrow::Cow;
 
@@ -10,13 +14,13 @@ use axum::extract::{Query, State};
 use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream;
-use sayso_schema::Json;
+use sayso_schema::{Json, SurveyDefinition};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::catalog::Survey;
+use crate::catalog::Versions;
 use crate::problem::ApiError;
-use crate::store::{Snapshot, StoredRow};
+use crate::store::{ExportRefused, Snapshot, StoredRow};
 
 /// Rows read per page.
 const PAGE: u32 = 500;
@@ -33,89 +37,96 @@ pub async fn ndjson(
     State(state): State<AppState>,
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let survey = survey(&state, query)?;
-    let snapshot = state
-        .store
-        .snapshot()
-        .await
-        .map_err(|_| ApiError::Unavailable)?;
-    let body = stream_rows(snapshot, survey.current.id.clone(), None, |row| {
-        format!("{}\n", row.body)
-    });
-    Ok(download(
-        body,
-        "application/x-ndjson",
-        &survey.current.id,
-        "ndjson",
-    ))
+    let (id, snapshot) = open(&state, query).await?;
+    let body = stream_rows(snapshot, id.clone(), None, |row| format!("{}\n", row.body));
+    Ok(download(body, "application/x-ndjson", &id, "ndjson"))
 }
 
 /// A spreadsheet: id, received_at, partial, survey_version, then one column per question
-/// holding the answer's JSON text (empty when unanswered).
+/// holding the answer's JSON text (empty when unanswered). For a survey none of whose
+/// definitions is known, one `answers` column holds the answers' JSON instead.
 pub async fn csv(
     State(state): State<AppState>,
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let survey = survey(&state, query)?;
-    let snapshot = state
-        .store
-        .snapshot()
-        .await
-        .map_err(|_| ApiError::Unavailable)?;
-    let questions = question_columns(survey);
+    let (id, snapshot) = open(&state, query).await?;
+    // The current version's questions first, in its order, then those only earlier versions had.
+    let current = state.catalog.get(&id).map(|s| &*s.current);
+    let earlier = state
+        .catalog
+        .versions(&id)
+        .into_iter()
+        .flat_map(Versions::values);
+    let questions = question_columns(current.into_iter().chain(earlier.rev().map(|d| &**d)));
+    let whole_answers = questions.is_empty();
     let mut header: Vec<Cow<str>> = ["id", "received_at", "partial", "survey_version"]
         .into_iter()
         .map(Cow::Borrowed)
         .collect();
     header.extend(questions.iter().map(|q| Cow::Owned(q.clone())));
+    if whole_answers {
+        header.push(Cow::Borrowed("answers"));
+    }
     let header = csv_record(&header);
-    let body = stream_rows(
-        snapshot,
-        survey.current.id.clone(),
-        Some(header),
-        move |row| {
-            let answers = Json::parse(&row.answers).unwrap_or(Json::Null);
-            let mut fields: Vec<Cow<str>> = vec![
-                Cow::Borrowed(row.id.as_str()),
-                Cow::Borrowed(row.received_at.as_str()),
-                Cow::Borrowed(if row.partial { "true" } else { "false" }),
-                Cow::Owned(row.survey_version.to_string()),
-            ];
-            fields.extend(
-                questions
-                    .iter()
-                    .map(|q| Cow::Owned(answers.get(q).map(Json::to_string).unwrap_or_default())),
-            );
-            csv_record(&fields)
-        },
-    );
-    Ok(download(
-        body,
-        "text/csv; charset=utf-8",
-        &survey.current.id,
-        "csv",
-    ))
+    let body = stream_rows(snapshot, id.clone(), Some(header), move |row| {
+        let answers = Json::parse(&row.answers).unwrap_or(Json::Null);
+        let mut fields: Vec<Cow<str>> = vec![
+            Cow::Borrowed(row.id.as_str()),
+            Cow::Borrowed(row.received_at.as_str()),
+            Cow::Borrowed(if row.partial { "true" } else { "false" }),
+            Cow::Owned(row.survey_version.to_string()),
+        ];
+        fields.extend(
+            questions
+                .iter()
+                .map(|q| Cow::Owned(answers.get(q).map(Json::to_string).unwrap_or_default())),
+        );
+        if whole_answers {
+            fields.push(Cow::Borrowed(row.answers.as_str()));
+        }
+        csv_record(&fields)
+    });
+    Ok(download(body, "text/csv; charset=utf-8", &id, "csv"))
 }
 
-fn survey(
+/// The survey id the query names, and a snapshot to export it from: refused when the query
+/// names none, when the survey is neither known (current or retired) nor has stored
+/// responses, and when too many exports are streaming.
+async fn open(
     state: &AppState,
     query: Result<Query<ExportQuery>, QueryRejection>,
-) -> Result<&Survey, ApiError> {
-    let Query(query) = query.map_err(|_| {
+) -> Result<(String, Snapshot), ApiError> {
+    let Query(ExportQuery { survey }) = query.map_err(|_| {
         ApiError::BadRequest("name the survey to export: ?survey=<survey id>".to_owned())
     })?;
-    state
-        .catalog
-        .get(&query.survey)
-        .ok_or_else(|| ApiError::NotFound(format!("no survey \"{}\"", query.survey)))
+    let mut snapshot = state
+        .store
+        .export_snapshot()
+        .await
+        .map_err(|refused| match refused {
+            ExportRefused::Busy => ApiError::ExportsBusy,
+            ExportRefused::Unavailable => ApiError::DatabaseUnavailable,
+        })?;
+    let known = state.catalog.versions(&survey).is_some()
+        || snapshot
+            .has_responses(&survey)
+            .await
+            .map_err(|_| ApiError::DatabaseUnavailable)?;
+    if !known {
+        return Err(ApiError::NotFound(format!(
+            "no survey \"{survey}\" on this collector, and no stored responses to it"
+        )));
+    }
+    Ok((survey, snapshot))
 }
 
-/// Question ids of every known version: the current ones in order, then those that only
-/// earlier versions had (newest first), so that no stored answer lacks a column.
-pub fn question_columns(survey: &Survey) -> Vec<String> {
+/// Question ids of every definition given, once each, in the order given, so that no stored
+/// answer lacks a column.
+pub fn question_columns<'a>(
+    definitions: impl IntoIterator<Item = &'a SurveyDefinition>,
+) -> Vec<String> {
     let mut columns: Vec<String> = Vec::new();
-    let versions = std::iter::once(&survey.current).chain(survey.versions.values().rev());
-    for definition in versions {
+    for definition in definitions {
         for q in &definition.questions {
             if !columns.contains(&q.id) {
                 columns.push(q.id.clone());

@@ -8,11 +8,15 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use reqwest::header::CONTENT_TYPE;
-use sayso_collector::{AppState, Config, app};
+use sayso_collector::server::Stopped;
+use sayso_collector::{AppState, Config, serve};
 use serde_json::{Value, json};
 use sqlx::Connection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use tempfile::TempDir;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
 
 /// Every question kind, allowed from `https://clinic.example` and `http://localhost:8080`.
 pub const EVERY_KIND: &str = include_str!("../fixtures/every-kind.json");
@@ -42,6 +46,8 @@ pub fn config(root: &Path) -> Config {
         demo_dir: None,
         allow_origins: Vec::new(),
         admin_token: None,
+        read_timeout: Duration::from_secs(10),
+        shutdown_timeout: Duration::from_secs(10),
     }
 }
 
@@ -102,7 +108,8 @@ pub struct TestServer {
     pub database: PathBuf,
     /// Holds the temporary directory until the test ends.
     pub dir: TempDir,
-    task: tokio::task::JoinHandle<()>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<Stopped>,
 }
 
 impl TestServer {
@@ -113,16 +120,22 @@ impl TestServer {
 
     /// A collector whose configuration `adjust` may change (given the temporary root).
     pub async fn start_with(adjust: impl FnOnce(&mut Config, &Path)) -> Self {
-        let dir = tempfile::tempdir().unwrap();
+        Self::start_in(tempfile::tempdir().unwrap(), adjust).await
+    }
+
+    /// A collector whose files live in `dir` (the fixtures are written again; a database
+    /// already there is used), configured by `adjust`.
+    pub async fn start_in(dir: TempDir, adjust: impl FnOnce(&mut Config, &Path)) -> Self {
         let mut config = config(dir.path());
         adjust(&mut config, dir.path());
         let state = AppState::open(&config).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let router = app(state.clone());
-        let task = tokio::spawn(async move {
-            axum::serve(listener, router).await.unwrap();
-        });
+        let (shutdown, signal) = oneshot::channel::<()>();
+        let signal = async {
+            let _ = signal.await;
+        };
+        let task = tokio::spawn(serve(listener, state.clone(), signal));
         let client = reqwest::Client::builder()
             .no_proxy()
             .timeout(PATIENCE)
@@ -134,8 +147,18 @@ impl TestServer {
             client,
             database: config.database,
             dir,
+            shutdown: Some(shutdown),
             task,
         }
+    }
+
+    /// Send the shutdown signal and wait, at most [`PATIENCE`], for the server to stop.
+    pub async fn shut_down(&mut self) -> Stopped {
+        let _ = self.shutdown.take().expect("shut down once").send(());
+        tokio::time::timeout(PATIENCE, &mut self.task)
+            .await
+            .expect("the server stopped in time")
+            .unwrap()
     }
 
     /// The URL of `path` on this server.
@@ -250,4 +273,107 @@ pub fn error_paths(problem: &Value) -> Vec<String> {
         .iter()
         .map(|e| e["path"].as_str().unwrap().to_owned())
         .collect()
+}
+
+/// Store `n` responses of `bytes` bytes each to version 1 of `survey` directly in the database
+/// file: enough that a client that does not read holds its export open (the first page alone is
+/// far more than socket buffers take). The bodies are padding, not responses.
+pub async fn fill_with_large_rows(database: &Path, survey: &str, n: u32, bytes: u32) {
+    let mut db = open_database(database).await;
+    sqlx::query(
+        r#"WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?1)
+         INSERT INTO responses (id, survey_id, survey_version, partial, answers, context,
+                                submitted_at, received_at, body)
+         SELECT printf('00000000-0000-4000-9000-%012x', i), ?2, 1, 0, '{}', '{}',
+                '2026-11-24T09:00:00.000Z', printf('2026-11-24T09:00:00.%03dZ', i % 1000),
+                '{"padding": "' || hex(zeroblob(?3 / 2)) || '"}'
+         FROM k"#,
+    )
+    .bind(n)
+    .bind(survey)
+    .bind(bytes)
+    .execute(&mut db)
+    .await
+    .unwrap();
+}
+
+/// A raw connection to `address` (`host:port`) that takes in little at a time: a client that
+/// reads slowly, or not at all, cannot hide behind a large receive buffer.
+pub async fn slow_reader(address: &str) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    socket.connect(address.parse().unwrap()).await.unwrap()
+}
+
+/// Read from `socket` until the end of a response's head; the head, as text.
+pub async fn read_head(socket: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    let read = async {
+        while !head.ends_with(b"\r\n\r\n") {
+            assert_eq!(
+                socket.read(&mut byte).await.unwrap(),
+                1,
+                "closed before the head ended"
+            );
+            head.push(byte[0]);
+        }
+    };
+    tokio::time::timeout(PATIENCE, read)
+        .await
+        .expect("a response head in time");
+    String::from_utf8(head).unwrap()
+}
+
+/// Send `request` on a new connection to `address` and read until the server closes it.
+pub async fn exchange(address: &str, request: &str) -> String {
+    let mut socket = TcpStream::connect(address).await.unwrap();
+    socket.write_all(request.as_bytes()).await.unwrap();
+    read_to_close(&mut socket).await
+}
+
+/// Everything `socket` receives until the server closes it, bounded by [`PATIENCE`].
+pub async fn read_to_close(socket: &mut TcpStream) -> String {
+    let mut answer = Vec::new();
+    tokio::time::timeout(PATIENCE, socket.read_to_end(&mut answer))
+        .await
+        .expect("the server closed the connection in time")
+        .unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// `Authorization` header value of user `admin` with password `token`.
+pub fn basic_auth(token: &str) -> String {
+    // Standard base64, padded: enough for the test tokens.
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let input = format!("admin:{token}").into_bytes();
+    let mut out = String::new();
+    for chunk in input.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    format!("Basic {out}")
+}
+
+/// Start an export of `survey` on a new slow-reading connection and read only its head: the
+/// export then stays open, holding whatever it holds, until the connection is dropped.
+pub async fn hold_export(address: &str, token: &str, survey: &str) -> (TcpStream, String) {
+    let mut socket = slow_reader(address).await;
+    let request = format!(
+        "GET /admin/export.ndjson?survey={survey} HTTP/1.1\r\nHost: {address}\r\n\
+         Authorization: {}\r\nConnection: close\r\n\r\n",
+        basic_auth(token)
+    );
+    socket.write_all(request.as_bytes()).await.unwrap();
+    let head = read_head(&mut socket).await;
+    (socket, head)
 }
