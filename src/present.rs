@@ -358,12 +358,12 @@ impl Presentation {
         frame.on_close(move || p.closed_by_visitor());
         let p = self.clone();
         frame.on_launcher(move || {
-            if let Some(f) = p.frame.borrow().as_ref() {
-                if f.is_open() {
-                    f.close()
-                } else {
-                    p.present(true)
-                }
+            // A toggle: closing the survey with it is the visitor closing it.
+            let open = p.frame.borrow().as_ref().map(Frame::is_open);
+            match open {
+                Some(true) => p.closed_by_visitor(),
+                Some(false) => p.present(true),
+                None => {}
             }
         });
         Ok(frame)

@@ -75,6 +75,12 @@ test("launcher: a corner button opens the survey, Escape closes it, focus return
   await tab.locator("sayso-survey .sayso-frame--panel").waitFor({ state: "hidden" });
   assert.equal(await activeInWidget(tab), "sayso-launcher");
   assert.deepEqual(events, ["shown", "dismissed"]);
+  // The launcher is a toggle: closing the survey with it is a dismissal too.
+  await launcher.click();
+  await tab.locator("sayso-survey .sayso-frame--panel input").first().waitFor({ state: "visible" });
+  await launcher.click();
+  await tab.locator("sayso-survey .sayso-frame--panel").waitFor({ state: "hidden" });
+  assert.equal(events.filter((e) => e === "dismissed").length, 2, events.join());
   // The next page: dismissed recently, so no launcher.
   await tab.reload();
   await tab.waitForLoadState("networkidle");
