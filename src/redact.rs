@@ -58,7 +58,7 @@ fn is_word_end(c: char) -> bool {
 /// `10:30`), amounts (`1 250 000.00`), and runs of more than 15 digits (references).
 fn phone_at(text: &str) -> Option<usize> {
     let plus = usize::from(text.starts_with('+'));
-    let body = text[plus..].as_bytes();
+    let body = &text.as_bytes()[plus..];
     if !body
         .first()
         .is_some_and(|&b| b.is_ascii_digit() || b == b'(')

@@ -788,8 +788,8 @@ fn is_font_list(s: &str) -> bool {
         && s.len() <= 200
         && s.chars()
             .all(|c| c.is_alphanumeric() || " ,-_'\"".contains(c))
-        && s.matches('"').count() % 2 == 0
-        && s.matches('\'').count() % 2 == 0
+        && s.matches('"').count().is_multiple_of(2)
+        && s.matches('\'').count().is_multiple_of(2)
 }
 
 #[cfg(test)]

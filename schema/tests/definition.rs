@@ -64,7 +64,8 @@ fn fixtures_are_valid_and_cover_every_kind() {
 #[test]
 fn serialising_a_definition_gives_it_back() {
     let mut doc = every_kind();
-    doc["strings"] = json!({"submit": {"en": "Send it", "es": "Enviar ya"}, "chars_left": "{n} left"});
+    doc["strings"] =
+        json!({"submit": {"en": "Send it", "es": "Enviar ya"}, "chars_left": "{n} left"});
     let d = SurveyDefinition::from_json(&doc.to_string()).unwrap();
     assert_eq!(d.strings.len(), 2);
     let again = SurveyDefinition::from_json(&d.to_json().to_string()).unwrap();
