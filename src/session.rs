@@ -131,6 +131,13 @@ impl SurveySession {
     pub fn type_into(&mut self, id: &str, field: Field, text: String) {
         let answer = form::type_into(self.answer(id), field, text);
         self.set_answer(id, answer);
+        // "Too long to send together" is about all the answers: shortening any may settle it
+        // (sending checks again).
+        for issue in &mut self.issues {
+            if matches!(issue, Some(Issue::TooLong(_))) {
+                *issue = None;
+            }
+        }
     }
 
     /// Whether `field` of question `id` is shown now.
@@ -636,6 +643,10 @@ mod tests {
                 assert_eq!(s.current(), "t2", "the visitor is taken back to it");
             }
             assert!(cut > 0);
+            // Shortening another answer instead takes the request back (sending checks again).
+            s.type_into("t1", Field::Text, "é".repeat(8_999));
+            assert_eq!(s.issue("t2"), None, "{layout}");
+            assert!(!s.fits(context()), "{layout}: still too long");
             // Shortened by what it asks for: it fits, and the collector accepts it whole.
             let shorter = "é".repeat(10_000 - cut as usize);
             s.type_into("t2", Field::Text, shorter.clone());
