@@ -292,6 +292,8 @@ impl Presentation {
         // (and a launcher stays on the session's later pages).
         let opened = by_visitor || self.definition.display.mode != Mode::Launcher;
         if opened && !self.announced.replace(true) {
+            // Read at the start (a landing URL's campaign) and again where it shows.
+            self.capture_hidden_fields();
             let id = self.definition.id.clone();
             let mut session = visitor::shown_in_session(session_stored().as_deref());
             if !session.contains(&id) {
@@ -397,7 +399,8 @@ impl Presentation {
         store(visitor::VISITOR_KEY, &memory.to_text());
     }
 
-    /// URL parameters the survey names (`utm_source`...) go into `context.attributes`.
+    /// URL parameters the survey names (`utm_source`...) go into `context.attributes`; one
+    /// that is not in the URL keeps the value it had.
     fn capture_hidden_fields(&self) {
         let search = window().location().search().unwrap_or_default();
         let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {

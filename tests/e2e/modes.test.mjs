@@ -26,6 +26,7 @@ const SURVEYS = [
   base("fb-hidden", { privacy: { hidden_fields: ["utm_source", "campaign"] } }),
   base("fb-theme", { theme: { scheme: "dark", accent: "#aa0000", radius: "2px" } }),
   base("fb-spa", { targeting: { include_urls: ["/app/support*"], once_per_session: false } }),
+  base("fb-spa-hidden", { targeting: { include_urls: ["/app3/support*"], once_per_session: false }, privacy: { hidden_fields: ["utm_source", "campaign"] } }),
   base("fb-spa-event", { trigger: { on: "event", event: "feedback:open" }, targeting: { include_urls: ["/app2/support*"], once_per_session: false } }),
   base("fb-launcher-session", { display: { mode: "launcher" }, targeting: { once_per_session: true } }),
 ];
@@ -379,6 +380,24 @@ test("single-page app: the URL rules are applied again when the route changes wi
   // The route change is handled as pushState returns (the Navigation API's event).
   await tab.evaluate(() => history.pushState({}, "", "/app/support"));
   assert.equal(await tab.locator("sayso-survey .sayso-frame--panel").isVisible(), false);
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("single-page app: hidden fields from the landing URL, and from the URL where the survey shows", async () => {
+  serve("/app3/home", "fb-spa-hidden", { target: "#feedback" });
+  pages["/app3/support"] = pages["/app3/home"];
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(host.url("/app3/home?utm_source=mail&campaign=old"));
+  await tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
+  const shown = shownEvent(tab);
+  await tab.evaluate(() => history.pushState({}, "", "/app3/support?campaign=new"));
+  await shown;
+  await tab.locator("sayso-survey input[aria-label='8 out of 10']").click();
+  await tab.locator("sayso-survey button[type=submit]").click();
+  assert.equal(await outcome(tab), "Thank you!");
+  const [row] = await c.stored("fb-spa-hidden");
+  assert.deepEqual(row.context.attributes, { utm_source: "mail", campaign: "new" });
+  assert.equal(row.context.url, host.url("/app3/support"));
   assert.deepEqual(log.pageErrors, []);
 });
 
