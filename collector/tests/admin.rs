@@ -117,7 +117,7 @@ async fn the_dashboard_shows_scores_of_posted_responses() {
         page.contains("<span class=\"value\">0</span> NPS"),
         "{page}"
     );
-    assert!(page.contains("<strong>3</strong> complete · <strong>1</strong> partial"));
+    assert!(page.contains("<strong>3</strong> complete · <strong>1</strong> partial · each question counts every answer given, in partial responses too"));
     assert!(page.contains("Being &lt;b&gt;heard&lt;/b&gt; &amp; part of decisions."));
     assert!(page.contains("Ana, patient · may be published"));
     assert!(page.contains("not for publication"));

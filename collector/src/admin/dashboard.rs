@@ -200,7 +200,7 @@ fn version_report(h: &mut Html, report: &VersionReport, current: bool) {
         .text(s.complete)
         .raw("</strong> complete · <strong>")
         .text(s.partial)
-        .raw("</strong> partial</p>\n");
+        .raw("</strong> partial · each question counts every answer given, in partial responses too</p>\n");
     for summary in &s.questions {
         if let Some(question) = d.question(&summary.id) {
             question_report(h, d, question, summary);
