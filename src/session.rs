@@ -240,12 +240,14 @@ impl SurveySession {
             self.definition.text(text, &self.locale),
             self,
             &self.locale,
+            &|n| crate::i18n::number(&self.locale, n),
         )
     }
 
     /// The thank-you page for these answers: (title, message, (link url, link text)).
     pub fn thank_you(&self) -> (Option<String>, Option<String>, Option<(String, String)>) {
-        self.definition.thank_you_for(self, &self.locale)
+        let number = |n| crate::i18n::number(&self.locale, n);
+        self.definition.thank_you_for(self, &self.locale, &number)
     }
 
     /// Whether a response would carry any answer (a partial response must have one).

@@ -448,6 +448,7 @@ impl SurveyDefinition {
         &self,
         answers: &dyn Answers,
         locale: &str,
+        number: Number,
     ) -> (Option<String>, Option<String>, Option<(String, String)>) {
         let shown = self.shown(answers);
         let seen = Seen {
@@ -459,7 +460,7 @@ impl SurveyDefinition {
         let variant = t.variants.iter().find(|v| v.condition.holds(&seen));
         let text = |own: Option<&LocalizedText>, default: Option<&LocalizedText>| {
             own.or(default)
-                .map(|text| fill(self, self.text(text, locale), &seen, locale))
+                .map(|text| fill(self, self.text(text, locale), &seen, locale, number))
         };
         let title = text(variant.and_then(|v| v.title.as_ref()), t.title.as_ref());
         let message = text(variant.and_then(|v| v.message.as_ref()), t.message.as_ref());
@@ -471,8 +472,11 @@ impl SurveyDefinition {
     }
 }
 
+/// How a piped score is written: `n.to_string()`, or as the visitor's locale writes numbers.
+pub type Number<'a> = &'a dyn Fn(u32) -> String;
+
 /// `text` with every `{question_id}` replaced by the display text of that question's answer in
-/// `locale`: a scale's number; a choice's option label (an "other" answer's own text; several
+/// `locale`: a scale's number (written by `number`); a choice's option label (an "other" answer's own text; several
 /// joined with ", "); a text or definition as written. Consent, likert and contact answers,
 /// unanswered questions and questions not shown give an empty string; contact details are never
 /// piped. A `{` that does not start `{id}` of a question is left as it is.
@@ -481,6 +485,7 @@ pub fn pipe(
     text: &str,
     answers: &dyn Answers,
     locale: &str,
+    number: Number,
 ) -> String {
     let shown = definition.shown(answers);
     let seen = Seen {
@@ -488,16 +493,25 @@ pub fn pipe(
         answers,
         shown: &shown,
     };
-    fill(definition, text, &seen, locale)
+    fill(definition, text, &seen, locale, number)
 }
 
-fn fill(definition: &SurveyDefinition, text: &str, answers: &dyn Answers, locale: &str) -> String {
+fn fill(
+    definition: &SurveyDefinition,
+    text: &str,
+    answers: &dyn Answers,
+    locale: &str,
+    number: Number,
+) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some((before, id, after)) = placeholder(rest) {
         out.push_str(before);
         match definition.question(id) {
-            Some(q) => out.push_str(&display_text(definition, q, answers.answer(id), locale)),
+            Some(q) => {
+                let answer = answers.answer(id);
+                out.push_str(&display_text(definition, q, answer, locale, number));
+            }
             None => {
                 out.push('{');
                 out.push_str(id);
@@ -532,6 +546,7 @@ fn display_text(
     question: &Question,
     answer: Option<&Answer>,
     locale: &str,
+    number: Number,
 ) -> String {
     let options: &[crate::definition::ChoiceOption] = match &question.kind {
         QuestionKind::SingleChoice { options, .. } | QuestionKind::MultiChoice { options, .. } => {
@@ -548,7 +563,7 @@ fn display_text(
         Choice::Other(text) => text.trim().to_owned(),
     };
     match answer.filter(|a| !a.is_blank()) {
-        Some(Answer::Score(n)) => n.to_string(),
+        Some(Answer::Score(n)) => number(u32::from(*n)),
         Some(Answer::Choice(c)) => label(c),
         Some(Answer::Choices(cs)) => cs.iter().map(label).collect::<Vec<_>>().join(", "),
         Some(Answer::Text(text)) => text.trim().to_owned(),

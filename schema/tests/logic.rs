@@ -930,7 +930,11 @@ fn pipe_shows_answers_as_the_visitor_reads_them() {
         ),
     ];
     for (name, text, given, locale, expected) in cases {
-        assert_eq!(pipe(&d, text, &answers(&given), locale), expected, "{name}");
+        assert_eq!(
+            pipe(&d, text, &answers(&given), locale, &|n| n.to_string()),
+            expected,
+            "{name}"
+        );
     }
     let every = every_kind();
     let engagement = Answer::Definition(DefinitionAnswer {
@@ -941,7 +945,8 @@ fn pipe_shows_answers_as_the_visitor_reads_them() {
     let likert = Answer::Likert(vec![("clear".into(), 5)]);
     let given = answers(&[("engagement", engagement), ("agreement", likert)]);
     assert_eq!(
-        pipe(&every, "{engagement}|{agreement}", &given, "en"),
+        pipe(&every, "{engagement}|{agreement}", &given, "en", &|n| n
+            .to_string()),
         "Being heard.|"
     );
 }
@@ -1024,14 +1029,14 @@ fn thank_you_fits_the_answers() {
     ];
     for (name, given, locale, expected) in cases {
         assert_eq!(
-            d.thank_you_for(&answers(&given), locale),
+            d.thank_you_for(&answers(&given), locale, &|n| n.to_string()),
             expected,
             "{name}"
         );
     }
     // Without texts the widget shows its built-in title.
     assert_eq!(
-        every_kind().thank_you_for(&answers(&[]), "en"),
+        every_kind().thank_you_for(&answers(&[]), "en", &|n| n.to_string()),
         (None, None, None)
     );
 }

@@ -465,9 +465,9 @@ proptest! {
         let _ = r.validate_against(&d);
         let typed = r.typed_answers(&d);
         prop_assert_eq!(d.shown(&typed).len(), d.questions.len());
-        let _ = d.thank_you_for(&typed, "en");
+        let _ = d.thank_you_for(&typed, "en", &|n| n.to_string());
         for q in &d.questions {
-            let _ = sayso_schema::pipe(&d, d.text(&q.title, "en"), &typed, "en");
+            let _ = sayso_schema::pipe(&d, d.text(&q.title, "en"), &typed, "en", &|n| n.to_string());
         }
     }
 }

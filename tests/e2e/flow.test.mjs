@@ -23,6 +23,14 @@ FIXTURES["italian"] = {
   questions: [{ id: "nps", kind: "nps", title: { de: "Empfehlen?", it: "Ci consiglierebbe?" }, required: true }],
   strings: { submit: { de: "Absenden", it: "Invia" }, out_of: { it: "{n} su {max}" } },
 };
+// A regional locale whose numbers Intl writes in Arabic-Indic digits.
+FIXTURES["arabic-egypt"] = {
+  id: "arabic-egypt", version: 1, title: "زيارتك", locales: { default: "ar-EG" },
+  questions: [
+    { id: "nps", kind: "nps", title: "ما مدى احتمال أن توصي بنا؟", required: true },
+    { id: "why", kind: "text", title: "لماذا {nps}؟" },
+  ],
+};
 FIXTURES["long-answers-steps"] = { ...FIXTURES["long-answers"], id: "long-answers-steps", display: { layout: "steps" } };
 const pages = {};
 let staged, c, host, b;
@@ -338,6 +346,17 @@ test("languages: a definition's own words for a language the widget lacks, else 
     described: ["Überhaupt nicht wahrscheinlich", "Äußerst wahrscheinlich"],
   });
   assert.deepEqual(await axe(tab, "italian"), []);
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("languages: a regional locale writes every number alike, piped answers included", async () => {
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(host.url("/arabic-egypt"));
+  await widgetReady(tab);
+  const [eight, ten] = await tab.evaluate(() => [8, 10].map((n) => new Intl.NumberFormat("ar-EG").format(n)));
+  await tab.locator(`sayso-survey input[aria-label='${eight} من ${ten}']`).click();
+  const title = await tab.locator("sayso-survey #sayso-q-why legend > span").first().innerText();
+  assert.equal(title.trim(), `لماذا ${eight}؟`);
   assert.deepEqual(log.pageErrors, []);
 });
 
