@@ -67,7 +67,15 @@ pub fn SurveyWidget(
     // of its own.
     let live = el("div", "sayso-visually-hidden").attr("aria-live", "polite");
     let live_element = StoredValue::new_local(live.0.clone());
-    let announce = move |text: String| live_element.with_value(|e| e.set_text_content(Some(&text)));
+    let announce = move |mut text: String| {
+        live_element.with_value(|e| {
+            // The same words again would be no change to the region, and go unsaid.
+            if e.text_content().is_some_and(|t| t == text) {
+                text.push('\u{a0}');
+            }
+            e.set_text_content(Some(&text));
+        })
+    };
     // The thank-you page of the last response sent. Not a signal either: it changes only
     // before the phase does, and the outcome is redrawn when the phase changes.
     let thanks = StoredValue::new((strings.thank_you.to_owned(), None, None) as ThankYouPage);

@@ -28,6 +28,21 @@ before(async () => {
 });
 after(() => staged?.close());
 
+test("the live region says a repeated error again", async () => {
+  const { tab, log, context } = await open();
+  const live = () => tab.evaluate(() => document.querySelector("sayso-survey").shadowRoot.querySelector("[aria-live]").textContent);
+  await tab.locator("sayso-survey button[type=submit]").click();
+  await tab.locator("sayso-survey #sayso-nps-issue").waitFor({ state: "visible" });
+  const first = await live();
+  assert.equal(first.trim(), "Please answer this question.");
+  await tab.locator("sayso-survey button[type=submit]").click();
+  // The same words again would be no change, so nothing would be spoken.
+  await tab.waitForFunction((first) => document.querySelector("sayso-survey").shadowRoot.querySelector("[aria-live]").textContent !== first, first);
+  assert.equal((await live()).trim(), "Please answer this question.");
+  assert.deepEqual(log.pageErrors, []);
+  await context.close();
+});
+
 async function open(options = {}, path = "/every-kind") {
   const { tab, log, context } = await watchedPage(b, options);
   await tab.goto(host.url(path));
@@ -47,8 +62,7 @@ for (const colorScheme of ["light", "dark"]) {
     await tab.locator("sayso-survey button[type=submit]").click();
     await tab.locator("sayso-survey #sayso-nps-issue").waitFor({ state: "visible" });
     assert.deepEqual(await axe(tab, `${colorScheme}, errors`), []);
-    // Thank you.
-    await tab.locator("sayso-survey #sayso-q-may_contact input").uncheck();
+    // Thank you (consent given and a channel picked, nothing typed: no answer, not an error).
     await tab.locator("sayso-survey input[aria-label='7 out of 10']").click();
     await tab.locator("sayso-survey button[type=submit]").click();
     assert.equal(await outcome(tab), "Thank you!");
