@@ -26,6 +26,71 @@ pub struct WidgetConfig {
     pub target: Option<String>,
     /// The page's overrides of the definition's display and trigger.
     pub overrides: Overrides,
+    /// Options that look like a misspelt one (`data-triger`), for a console warning.
+    pub misspelt: Vec<String>,
+}
+
+/// Every option, as `tag.dataset` and `window.saysoConfig` name it.
+const OPTIONS: [&str; 13] = [
+    "endpoint",
+    "survey",
+    "surveyInline",
+    "locale",
+    "target",
+    "mode",
+    "position",
+    "trigger",
+    "delay",
+    "scroll",
+    "event",
+    "selector",
+    "launcherLabel",
+];
+
+/// "data-triger is not an option; did you mean data-trigger?" for each key of `map` within two
+/// edits of an option. Keys further from every option are left alone: a tag may carry other
+/// tools' attributes (`data-cfasync`).
+fn misspelt(map: &JsonObject) -> Vec<String> {
+    let attribute = |key: &str| {
+        let mut out = String::from("data-");
+        for c in key.chars() {
+            if c.is_ascii_uppercase() {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    };
+    map.iter()
+        .filter(|(key, _)| !OPTIONS.contains(key))
+        .filter_map(|(key, _)| {
+            let near = OPTIONS.iter().find(|o| edits(key, o) <= 2)?;
+            Some(format!(
+                "{} is not an option; did you mean {}?",
+                attribute(key),
+                attribute(near)
+            ))
+        })
+        .collect()
+}
+
+/// The Levenshtein distance between `a` and `b`, case ignored.
+fn edits(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (
+        a.to_lowercase().chars().collect(),
+        b.to_lowercase().chars().collect(),
+    );
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }
 
 /// What the tag's `data-*` attributes change in the definition's `display` and `trigger`:
@@ -202,6 +267,7 @@ impl WidgetConfig {
             locale,
             target: text("target", "data-target")?,
             overrides,
+            misspelt: misspelt(map),
         })
     }
 }
@@ -222,6 +288,22 @@ mod tests {
         assert_eq!(c.survey, SurveySource::Remote("patient-experience".into()));
         assert_eq!(c.target.as_deref(), Some("#feedback"));
         assert_eq!(c.locale.as_deref(), Some("es"));
+    }
+
+    #[test]
+    fn a_misspelt_option_is_named_with_the_one_meant() {
+        let c = parse(
+            r##"{"endpoint":"/v1","survey":"x","triger":"delay","launcherLable":"Hi","cfasync":"false","surveyinline":"#s"}"##,
+        )
+        .unwrap();
+        assert_eq!(
+            c.misspelt,
+            [
+                "data-triger is not an option; did you mean data-trigger?",
+                "data-launcher-lable is not an option; did you mean data-launcher-label?",
+                "data-surveyinline is not an option; did you mean data-survey-inline?",
+            ]
+        );
     }
 
     #[test]

@@ -51,6 +51,9 @@ pub fn start(config_json: &str, survey_request: Option<js_sys::Promise>, api: Js
         Ok(c) => c,
         Err(e) => return api::error(&e.0),
     };
+    for warning in &config.misspelt {
+        browser::console_warn(warning);
+    }
     // Resolved, then without its final `/` (`https://x` resolves to `https://x/`): paths
     // such as `/responses` are added to it.
     let resolved = resolve_url(&config.endpoint);
