@@ -74,12 +74,10 @@ fn misspelt(map: &JsonObject) -> Vec<String> {
         .collect()
 }
 
-/// The Levenshtein distance between `a` and `b`, case ignored.
+/// The Levenshtein distance between `a` and `b`, ASCII case ignored.
 fn edits(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (
-        a.to_lowercase().chars().collect(),
-        b.to_lowercase().chars().collect(),
-    );
+    let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    let (a, b) = (a.as_bytes(), b.as_bytes());
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut diagonal = row[0];
