@@ -750,11 +750,15 @@ impl SurveyDefinition {
         let privacy = o.or("privacy", Privacy::default(), Privacy::read);
         let allowed_origins = o.or("allowed_origins", Vec::new(), crate::parse::strings);
         let strings = o.or("strings", Vec::new(), |v, path, p| {
-            let map = crate::parse::raw_object(v, path, p)?;
-            let texts = map
-                .iter()
-                .map(|(k, v)| Some((k.to_owned(), text(v, &member(path, k), p)?)));
-            texts.collect::<Vec<_>>().into_iter().collect()
+            let Some(map) = v.as_object() else {
+                p.push(path, "expected an object");
+                return None;
+            };
+            let mut out = Vec::new();
+            for (k, v) in map.iter() {
+                out.push((k.to_owned(), text(v, &member(path, k), p)));
+            }
+            out.into_iter().map(|(k, t)| Some((k, t?))).collect()
         });
         o.finish();
         Some(Self {

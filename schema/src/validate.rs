@@ -348,15 +348,13 @@ impl<'a> Checker<'a> {
                 while let Some((_, word, after)) = placeholder(rest) {
                     rest = after;
                     if !allowed.contains(&word) {
-                        let may: Vec<String> = allowed.iter().map(|w| format!("{{{w}}}")).collect();
-                        let may = if may.is_empty() {
-                            "none".into()
-                        } else {
-                            may.join(" ")
+                        let may = match allowed.join("}, {") {
+                            may if may.is_empty() => "none".to_owned(),
+                            may => format!("{{{may}}}"),
                         };
                         self.problems.push(
                             &here,
-                            format!("{{{word}}} is not filled in here (placeholders: {may})"),
+                            format!("{{{word}}} is not filled in here (it may use: {may})"),
                         );
                     }
                 }
