@@ -26,8 +26,6 @@ pub struct WidgetConfig {
     pub target: Option<String>,
     /// The page's overrides of the definition's display and trigger.
     pub overrides: Overrides,
-    /// Options that look like a misspelt one (`data-triger`), for a console warning.
-    pub misspelt: Vec<String>,
 }
 
 /// Every option, as `tag.dataset` and `window.saysoConfig` name it.
@@ -47,10 +45,14 @@ const OPTIONS: [&str; 13] = [
     "launcherLabel",
 ];
 
-/// "data-triger is not an option; did you mean data-trigger?" for each key of `map` within two
-/// edits of an option. Keys further from every option are left alone: a tag may carry other
-/// tools' attributes (`data-cfasync`).
-fn misspelt(map: &JsonObject) -> Vec<String> {
+/// "data-triger is not an option; did you mean data-trigger?" for each key of the loader's JSON
+/// within two edits of an option, whether or not the configuration is valid (a misspelt
+/// `data-survey` is what makes it invalid). Keys further from every option are left alone: a
+/// tag may carry other tools' attributes (`data-cfasync`).
+pub fn misspelt(config_json: &str) -> Vec<String> {
+    let Ok(Json::Object(map)) = Json::parse(config_json) else {
+        return Vec::new();
+    };
     let attribute = |key: &str| {
         let mut out = String::from("data-");
         for c in key.chars() {
@@ -267,7 +269,6 @@ impl WidgetConfig {
             locale,
             target: text("target", "data-target")?,
             overrides,
-            misspelt: misspelt(map),
         })
     }
 }
@@ -292,12 +293,10 @@ mod tests {
 
     #[test]
     fn a_misspelt_option_is_named_with_the_one_meant() {
-        let c = parse(
-            r##"{"endpoint":"/v1","survey":"x","triger":"delay","launcherLable":"Hi","cfasync":"false","surveyinline":"#s"}"##,
-        )
-        .unwrap();
+        let json = r##"{"endpoint":"/v1","triger":"delay","launcherLable":"Hi","cfasync":"false","surveyinline":"#s"}"##;
+        assert!(parse(json).is_err(), "no data-survey");
         assert_eq!(
-            c.misspelt,
+            misspelt(json),
             [
                 "data-triger is not an option; did you mean data-trigger?",
                 "data-launcher-lable is not an option; did you mean data-launcher-label?",

@@ -455,13 +455,15 @@ fn built_in(locale: &str) -> Option<&'static Strings> {
         .find(|s| s.locale.eq_ignore_ascii_case(language))
 }
 
-/// Whether `locale`'s language is written right to left.
+/// Whether `locale` is written right to left: by its script subtag if it has one (`pa-Arab`,
+/// `sd-Deva`), else by its language.
 pub fn is_rtl(locale: &str) -> bool {
-    let language = locale
-        .split('-')
-        .next()
-        .unwrap_or(locale)
-        .to_ascii_lowercase();
+    let mut parts = locale.split('-');
+    let language = parts.next().unwrap_or(locale).to_ascii_lowercase();
+    if let Some(script) = parts.next().filter(|s| s.len() == 4) {
+        let script = script.to_ascii_lowercase();
+        return ["arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"].contains(&script.as_str());
+    }
     [
         "ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug", "syr",
     ]
@@ -539,8 +541,10 @@ fn pick(
         let language = tag.split('-').next().unwrap_or(tag);
         let found = match text {
             LocalizedText::Plain(s) => s,
+            // The exact tag first (`pt-BR`), then its language (`pt`).
             LocalizedText::Translated(map) => {
-                &map.iter().find(|(k, _)| k == tag || k == language)?.1
+                let get = |t: &str| map.iter().find(|(k, _)| k == t);
+                &get(tag).or_else(|| get(language))?.1
             }
         };
         Some(Box::leak(found.as_str().into()))
@@ -671,6 +675,12 @@ mod tests {
         // Direction follows the language, whatever the strings fall back to.
         let he = survey(r#","locales":{"default":"he"}"#);
         assert!(for_survey(&he, "he").rtl && !for_survey(&d, "it").rtl);
+        assert!(is_rtl("pa-Arab") && !is_rtl("sd-Deva") && is_rtl("ar-EG"));
+        // A regional text wins over its language's.
+        let pt = survey(
+            r#","locales":{"default":"pt-BR","available":["pt"]},"strings":{"submit":{"pt":"Enviar","pt-BR":"Mandar"}}"#,
+        );
+        assert_eq!(for_survey(&pt, "pt-BR").submit, "Mandar");
     }
 
     #[test]

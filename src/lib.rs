@@ -47,13 +47,13 @@ pub fn start(config_json: &str, survey_request: Option<js_sys::Promise>, api: Js
     if api.is_object() {
         api::install(&api, present::controls());
     }
+    for warning in config::misspelt(config_json) {
+        browser::console_warn(&warning);
+    }
     let config = match WidgetConfig::from_json(config_json) {
         Ok(c) => c,
         Err(e) => return api::error(&e.0),
     };
-    for warning in &config.misspelt {
-        browser::console_warn(warning);
-    }
     // Resolved, then without its final `/` (`https://x` resolves to `https://x/`): paths
     // such as `/responses` are added to it.
     let resolved = resolve_url(&config.endpoint);

@@ -19,11 +19,11 @@ pub fn redact(text: &str) -> String {
         let mut written = out.chars().rev();
         let (previous, before) = (written.next(), written.next());
         let mut skip = c.len_utf8();
-        if previous.is_none_or(|p| p.is_whitespace() || ",;".contains(p)) {
-            // A word (up to whitespace, `,` or `;`) that is an e-mail address, brackets,
+        if previous.is_none_or(is_word_end) {
+            // A word (up to whitespace or one of `,;/|?`) that is an e-mail address, brackets,
             // quotes and punctuation around it kept.
             let word = &rest[..rest.find(is_word_end).unwrap_or(rest.len())];
-            let core = word.trim_matches(|c: char| "()<>[]{}\"'!?.:".contains(c));
+            let core = word.trim_matches(|c: char| "()<>[]{}\"'!?.:*".contains(c));
             if core.contains('@') && sayso_schema::is_email(core) {
                 out.push_str(&word.replacen(core, EMAIL, 1));
                 rest = &rest[word.len()..];
@@ -48,50 +48,69 @@ pub fn redact(text: &str) -> String {
 }
 
 fn is_word_end(c: char) -> bool {
-    c.is_whitespace() || ",;".contains(c)
+    c.is_whitespace() || ",;/|?".contains(c)
 }
 
 /// The length in bytes of a phone number starting `text`: an optional `+`, then groups of
-/// digits separated by spaces, dots, dashes, slashes or brackets, holding 9 to 15 digits (7 to
-/// 15 after a `+`); the longest such run, so `0612345678/0687654321` is two numbers. Left
-/// alone: dates (`2024-11-24`, `24.11.2024`), the hour of a time (`0612345678 10:30` keeps
-/// `10:30`), amounts (`1 250 000.00`), and runs of more than 15 digits (references).
+/// digits separated by spaces (no-break ones too), dots, dashes, slashes or brackets, holding 9
+/// to 15 digits (7 to 15 after a `+`); the longest such run, so `0612345678/0687654321` is two
+/// numbers. Left alone: dates (`2024-11-24`, `(24.11.2024`), the hour of a time
+/// (`0612345678 10:30` keeps `10:30`), amounts (`1 250 000.00`), and runs of more than 15
+/// digits (references). It looks at most 3 separators ahead, so a scan is short whatever the
+/// text.
 fn phone_at(text: &str) -> Option<usize> {
     let plus = usize::from(text.starts_with('+'));
     let body = &text.as_bytes()[plus..];
+    let opening = body.iter().take_while(|&&b| b == b'(').count();
     if !body
         .first()
         .is_some_and(|&b| b.is_ascii_digit() || b == b'(')
-        || is_date(body)
+        || is_date(&body[opening..])
     {
         return None;
     }
     let enough = if plus == 1 { 7..=15 } else { 9..=15 };
-    let (mut digits, mut found) = (0, None);
+    let (mut digits, mut found, mut run, mut i) = (0, None, 0, 0);
     // Where the last two groups of digits started, and the separator before the last.
     let (mut group, mut before_group, mut separator) = (0, 0, b' ');
-    for (i, &b) in body.iter().enumerate() {
-        if !b.is_ascii_digit() {
-            if !b" .-()/".contains(&b) {
+    while i < body.len() {
+        if !body[i].is_ascii_digit() {
+            let width = match &body[i..] {
+                [b' ' | b'.' | b'-' | b'(' | b')' | b'/', ..] => 1,
+                [0xC2, 0xA0, ..] => 2,       // no-break space
+                [0xE2, 0x80, 0xAF, ..] => 3, // narrow no-break space
+                _ => break,
+            };
+            run += 1;
+            if run > 3 {
                 break;
             }
+            i += width;
             continue;
         }
-        if i > 0 && !body[i - 1].is_ascii_digit() {
+        if run > 0 {
+            if is_date(&body[i..]) {
+                break;
+            }
             (before_group, group, separator) = (group, i, body[i - 1]);
         }
+        run = 0;
         digits += 1;
         let next = body.get(i + 1).copied();
+        i += 1;
         if next.is_some_and(|b| b.is_ascii_digit()) {
             continue;
         }
-        let hour = next == Some(b':') && body.get(i + 2).is_some_and(u8::is_ascii_digit);
-        let cents = separator == b'.' && i + 1 - group == 2 && group - before_group == 4;
-        if digits > 15 || hour || cents {
+        if separator == b'.' && i - group == 2 && group - before_group == 4 {
+            // Cents after thousands: an amount.
+            return None;
+        }
+        let hour = next == Some(b':') && body.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if digits > 15 || hour {
             break;
         }
         if enough.contains(&digits) {
-            found = Some(plus + i + 1);
+            found = Some(plus + i);
         }
     }
     found
@@ -183,6 +202,18 @@ mod tests {
             ),
             ("On 24.11.2024 14.30", "On 24.11.2024 14.30"),
             ("24/11/2024 10:30", "24/11/2024 10:30"),
+            ("Visit (24.11.2024 14 h)", "Visit (24.11.2024 14 h)"),
+            ("(2024-11-24 10 am)", "(2024-11-24 10 am)"),
+            ("12 2024-11-24", "12 2024-11-24"),
+            ("Total 1 234 567 890.00 €", "Total 1 234 567 890.00 €"),
+            ("06\u{a0}12\u{a0}34\u{a0}56\u{a0}78", "[phone]"),
+            (
+                "06\u{202f}12\u{202f}34\u{202f}56\u{202f}78 ok",
+                "[phone] ok",
+            ),
+            ("ana@example.org/bob@example.org", "[email]/[email]"),
+            ("**ana@example.org**", "**[email]**"),
+            ("mailto:ana@example.org?subject=hi", "[email]?subject=hi"),
             ("Paid 1 250 000.00 euros", "Paid 1 250 000.00 euros"),
             // Digits inside a word or a long reference are not a phone number.
             ("ref AB123456789", "ref AB123456789"),
@@ -192,6 +223,9 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(redact(text), expected, "{text:?}");
         }
+        // Brackets and spaces alone are no number, however many.
+        let brackets = "( ".repeat(5_000);
+        assert_eq!(redact(&brackets), brackets);
     }
 
     #[test]

@@ -252,7 +252,7 @@ impl SurveySession {
 
     /// Whether a response would carry any answer (a partial response must have one).
     pub fn has_answers(&self) -> bool {
-        self.carried(|_| true).contains(&true)
+        self.carried(&self.as_sent(), |_| true).contains(&true)
     }
 
     /// The answer to question `i` as a response carries it: given, not blank, to a shown
@@ -275,7 +275,8 @@ impl SurveySession {
     /// refuses more). When it does not, the longest answer gets an issue asking the visitor to
     /// shorten it by the excess; each character cut is at least a byte less.
     pub fn fits(&mut self, context: Context) -> bool {
-        let response = self.build(context, false, &self.carried(|_| true));
+        let sent = self.as_sent();
+        let response = self.build(context, false, &sent, &self.carried(&sent, |_| true));
         let Some(excess) = excess(&response) else {
             return true;
         };
@@ -354,28 +355,48 @@ impl SurveySession {
     /// A partial response over [`MAX_RESPONSE_BYTES`] leaves out its longest answers until it
     /// fits: the visitor is gone and cannot shorten them, and the rest can still be stored.
     pub fn response(&self, context: Context, partial: bool) -> Response {
-        let mut carried = self.carried(|_| true);
+        let sent = self.as_sent();
+        let mut carried = self.carried(&sent, |_| true);
         loop {
-            let response = self.build(context.clone(), partial, &carried);
+            let response = self.build(context.clone(), partial, &sent, &carried);
             match longest(&response).and_then(|id| self.index(id)) {
                 Some(i) if excess(&response).is_some() => {
-                    carried = self.carried(|j| carried[j] && j != i);
+                    carried = self.carried(&sent, |j| carried[j] && j != i);
                 }
                 _ => return response,
             }
         }
     }
 
+    /// Every answer as a response would carry it: free text redacted when the survey says so.
+    fn as_sent(&self) -> Vec<Option<Answer>> {
+        let redact = self.definition.privacy.redact;
+        let questions = self.definition.questions.iter();
+        (questions.zip(&self.answers))
+            .map(|(q, a)| {
+                let a = a.as_ref()?;
+                let limit = q.kind.max_length().unwrap_or(usize::MAX);
+                Some(if redact {
+                    redact_answer(a, limit)
+                } else {
+                    a.clone()
+                })
+            })
+            .collect()
+    }
+
     /// Which answers a response carries, of the sendable ones that `keep` keeps: the collector
-    /// works out which questions were shown from the answers it receives, so an answer whose
-    /// question shows only because of an answer left out (unfinished, or too long) goes too.
-    fn carried(&self, keep: impl Fn(usize) -> bool) -> Vec<bool> {
+    /// works out which questions were shown from the answers it receives (`sent`, redacted), so
+    /// an answer whose question shows only because of an answer left out (unfinished, or too
+    /// long) goes too.
+    fn carried(&self, sent: &[Option<Answer>], keep: impl Fn(usize) -> bool) -> Vec<bool> {
         let mut carried: Vec<bool> = (0..self.answers.len())
             .map(|i| keep(i) && self.sendable(i).is_some())
             .collect();
         loop {
             let shown = self.definition.shown(&Carried {
                 session: self,
+                sent,
                 carried: &carried,
             });
             let mut changed = false;
@@ -390,23 +411,16 @@ impl SurveySession {
         }
     }
 
-    fn build(&self, context: Context, partial: bool, carried: &[bool]) -> Response {
-        let redact = self.definition.privacy.redact;
-        let answers = self
-            .definition
-            .questions
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| carried[*i])
-            .filter_map(|(i, q)| Some((q, self.answers[i].as_ref()?)))
-            .map(|(q, a)| {
-                let value = if redact {
-                    redact_answer(a, q.kind.max_length().unwrap_or(usize::MAX)).to_value()
-                } else {
-                    a.to_value()
-                };
-                (q.id.as_str(), value)
-            })
+    fn build(
+        &self,
+        context: Context,
+        partial: bool,
+        sent: &[Option<Answer>],
+        carried: &[bool],
+    ) -> Response {
+        let answers = (self.definition.questions.iter().zip(sent).zip(carried))
+            .filter_map(|((q, a), carry)| Some((q.id.as_str(), a.as_ref().filter(|_| *carry)?)))
+            .map(|(id, a)| (id, a.to_value()))
             .collect();
         Response {
             schema: RESPONSE_SCHEMA.to_owned(),
@@ -444,15 +458,14 @@ fn longest(response: &Response) -> Option<&str> {
 /// The answers a response carries, as the collector will see them.
 struct Carried<'a> {
     session: &'a SurveySession,
+    sent: &'a [Option<Answer>],
     carried: &'a [bool],
 }
 
 impl Answers for Carried<'_> {
     fn answer(&self, id: &str) -> Option<&Answer> {
         let i = self.session.index(id)?;
-        self.carried[i]
-            .then(|| self.session.answers[i].as_ref())
-            .flatten()
+        self.carried[i].then(|| self.sent[i].as_ref()).flatten()
     }
 }
 
@@ -796,6 +809,26 @@ mod tests {
             r.answers.keys().collect::<Vec<_>>(),
             ["nps", "improve", "billing_issue"]
         );
+    }
+
+    #[test]
+    fn what_was_shown_is_worked_out_from_the_answers_as_sent() {
+        // The second question shows for a number that redaction removes: the collector, seeing
+        // "[phone]", would refuse an answer to it.
+        let text = r#"{"id":"s","version":1,"title":"t","questions":[
+            {"id":"q1","kind":"text","title":"?"},
+            {"id":"q2","kind":"text","title":"?","show_if":{"question":"q1","equals":"0612345678"}}]}"#;
+        let mut s = SurveySession::new(
+            Arc::new(SurveyDefinition::from_json(text).unwrap()),
+            "en".into(),
+            "2026-11-24T10:00:00.000Z".into(),
+            ID.into(),
+        );
+        s.set_answer("q1", Some(Answer::Text("0612345678".into())));
+        s.set_answer("q2", Some(Answer::Text("Yes".into())));
+        assert!(s.check());
+        let r = accepted(&s, false);
+        assert_eq!(r.answers.keys().collect::<Vec<_>>(), ["q1"]);
     }
 
     #[test]

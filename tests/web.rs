@@ -25,7 +25,6 @@ async fn mount(definition: &str) -> ShadowRoot {
         locale: Some("en".into()),
         target: None,
         overrides: Default::default(),
-        misspelt: Vec::new(),
     };
     let definition = SurveyDefinition::from_json(definition).unwrap();
     let count = definition.questions.len() as u32;

@@ -284,14 +284,18 @@ impl Condition {
                     answers.push(Answer::Choice(other()));
                 }
                 QuestionKind::MultiChoice { .. } => {
-                    // Every subset of the options it names (the first ten), with one it does not.
+                    // Every subset of the options it names, with one it does not.
                     let mut named: Vec<&str> = Vec::new();
                     for (q, t) in &tests {
-                        if let (true, Some(Test::Includes(o))) = (*q == id, t) {
+                        if let (true, Some(Test::Includes(o))) = (*q == id, t)
+                            && !named.contains(&o.as_str())
+                        {
                             named.push(o);
                         }
                     }
-                    named.truncate(10);
+                    if named.len() > 10 {
+                        return true;
+                    }
                     for mask in 0..1u32 << named.len() {
                         let mut picked = vec![other()];
                         for (i, o) in named.iter().enumerate() {
@@ -304,8 +308,8 @@ impl Condition {
                 }
                 QuestionKind::Consent { .. } => answers.push(Answer::Consent(true)),
                 kind if kind.scale().is_none() => {
-                    // Any text, and each text it compares with.
-                    answers.push(Answer::Text("-".into()));
+                    // Each text it compares with, and one unlike all of them (longer than each).
+                    let mut unlike = String::from("-");
                     for (q, t) in &tests {
                         let values = match t {
                             Some(Test::Equals(v) | Test::NotEquals(v)) if *q == id => {
@@ -316,8 +320,10 @@ impl Condition {
                         };
                         for v in values.iter().filter_map(Json::as_str) {
                             answers.push(Answer::Text(v.to_owned()));
+                            unlike.push_str(v);
                         }
                     }
+                    answers.push(Answer::Text(unlike));
                 }
                 _ => {}
             }

@@ -781,15 +781,19 @@ fn is_length(s: &str) -> bool {
         && whole.parse::<u32>().is_ok_and(|n| n <= 100)
 }
 
-/// Family names, quoted or not, and commas; quotes come in pairs, so that the list cannot run
+/// Family names, quoted or not, and commas; every quote closed, so that the list cannot run
 /// into the next declaration of the rule it becomes.
 fn is_font_list(s: &str) -> bool {
-    !s.trim().is_empty()
-        && s.len() <= 200
-        && s.chars()
-            .all(|c| c.is_alphanumeric() || " ,-_'\"".contains(c))
-        && s.matches('"').count().is_multiple_of(2)
-        && s.matches('\'').count().is_multiple_of(2)
+    let mut open = None;
+    for c in s.chars() {
+        match (open, c) {
+            (None, '"' | '\'') => open = Some(c),
+            (Some(q), c) if c == q => open = None,
+            (_, c) if c.is_alphanumeric() || " ,-_'\"".contains(c) => {}
+            _ => return false,
+        }
+    }
+    open.is_none() && !s.trim().is_empty() && s.len() <= 200
 }
 
 #[cfg(test)]
@@ -983,6 +987,8 @@ mod tests {
             is_font_list("\"Source Sans 3\", Arial, sans-serif")
                 && !is_font_list("x; background: url(http://e)")
                 && !is_font_list("\"Source Sans 3, Arial")
+                && !is_font_list("'a\"b'c\"")
+                && is_font_list("'Mary\"s', serif")
         );
     }
 }

@@ -62,6 +62,25 @@ fn fixtures_are_valid_and_cover_every_kind() {
 }
 
 #[test]
+fn conditions_that_some_answers_meet_are_accepted() {
+    // Each can hold: the check must not refuse them (a refused definition stops the collector).
+    let conditions = [
+        json!({"question": "comment", "not_equals": "-"}),
+        json!({"all": [{"question": "comment", "answered": true}, {"not": {"question": "comment", "one_of": ["a", "b"]}}]}),
+        json!({"all": [{"question": "topics", "includes": "insulin"}, {"not": {"question": "topics", "includes": "billing"}}]}),
+        json!({"all": [{"question": "nps", "at_least": 3}, {"question": "nps", "at_most": 3}]}),
+        json!({"any": [{"question": "channel", "equals": "chat"}, {"question": "engagement", "answered": true}]}),
+        json!({"all": [{"question": "may_contact", "equals": true}, {"question": "agreement", "answered": false}]}),
+    ];
+    for condition in conditions {
+        let mut doc = every_kind();
+        doc["questions"][10]["show_if"] = condition.clone();
+        let paths = problem_paths(&doc);
+        assert!(paths.is_empty(), "{condition}: {paths:?}");
+    }
+}
+
+#[test]
 fn serialising_a_definition_gives_it_back() {
     let mut doc = every_kind();
     doc["strings"] =
