@@ -516,6 +516,16 @@ mod tests {
 
     const ID: &str = "6a1f0c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b";
 
+    /// A session in English of the definition `text`.
+    fn of_json(text: &str) -> SurveySession {
+        SurveySession::new(
+            Arc::new(SurveyDefinition::from_json(text).unwrap()),
+            "en".into(),
+            "2026-11-24T10:00:00.000Z".into(),
+            ID.into(),
+        )
+    }
+
     #[test]
     fn required_questions_are_flagged_until_answered() {
         let mut s = session();
@@ -583,12 +593,7 @@ mod tests {
             {"id":"t","kind":"text","max_length":20,"title":"?"},
             {"id":"c","kind":"single_choice","title":"?","allow_other":true,
              "options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}]}"#;
-        let mut s = SurveySession::new(
-            Arc::new(SurveyDefinition::from_json(text).unwrap()),
-            "en".into(),
-            "2026-11-24T10:00:00.000Z".into(),
-            ID.into(),
-        );
+        let mut s = of_json(text);
         s.set_answer("t", Some(Answer::Text("mail a@b.co or x@y.z".into())));
         let other = format!("{}a@b.co", "x ".repeat(247));
         s.set_answer("c", Some(Answer::Choice(Choice::Other(other))));
@@ -602,12 +607,7 @@ mod tests {
     fn an_empty_other_answer_is_an_issue() {
         let text = r#"{"id":"s","version":1,"title":"t","questions":[{"id":"c","kind":"single_choice","title":"?",
             "allow_other":true,"options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}]}"#;
-        let mut s = SurveySession::new(
-            Arc::new(SurveyDefinition::from_json(text).unwrap()),
-            "en".into(),
-            String::new(),
-            ID.into(),
-        );
+        let mut s = of_json(text);
         s.set_answer("c", Some(Answer::Choice(Choice::Other(" ".into()))));
         assert!(!s.check());
         assert_eq!(s.issue("c"), Some(Issue::OtherEmpty));
@@ -700,12 +700,7 @@ mod tests {
         let text = r#"{"id":"s","version":1,"title":"t","questions":[{"id":"n","kind":"nps","title":"?"},
             {"id":"c","kind":"single_choice","title":"?","allow_other":true,
              "options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}]}"#;
-        let mut s = SurveySession::new(
-            Arc::new(SurveyDefinition::from_json(text).unwrap()),
-            "en".into(),
-            "2026-11-24T10:00:00.000Z".into(),
-            ID.into(),
-        );
+        let mut s = of_json(text);
         // "Other" picked and nothing typed yet: nothing to send.
         s.set_answer("c", Some(Answer::Choice(Choice::Other(String::new()))));
         assert!(!s.has_answers());
@@ -818,12 +813,7 @@ mod tests {
         let text = r#"{"id":"s","version":1,"title":"t","questions":[
             {"id":"q1","kind":"text","title":"?"},
             {"id":"q2","kind":"text","title":"?","show_if":{"question":"q1","equals":"0612345678"}}]}"#;
-        let mut s = SurveySession::new(
-            Arc::new(SurveyDefinition::from_json(text).unwrap()),
-            "en".into(),
-            "2026-11-24T10:00:00.000Z".into(),
-            ID.into(),
-        );
+        let mut s = of_json(text);
         s.set_answer("q1", Some(Answer::Text("0612345678".into())));
         s.set_answer("q2", Some(Answer::Text("Yes".into())));
         assert!(s.check());
