@@ -20,6 +20,13 @@ before(async () => {
     body: `<script type="application/json" id="survey">${EVERY_KIND}</script>`,
   });
   const stars = { id: "stars", version: 1, title: "Stars", questions: [{ id: "csat", kind: "csat", title: "Satisfied?", style: "stars" }] };
+  for (const mode of ["launcher", "modal", "slide_in"]) {
+    pages[`/every-kind-${mode}`] = page({
+      loader: `${c.base}/sayso.js`,
+      attrs: { endpoint: c.endpoint, "survey-inline": "#survey", mode, trigger: mode === "launcher" ? "load" : "manual" },
+      body: `<script type="application/json" id="survey">${EVERY_KIND}</script>`,
+    });
+  }
   pages["/stars"] = page({
     loader: `${c.base}/sayso.js`,
     attrs: { endpoint: c.endpoint, "survey-inline": "#survey", target: "#feedback" },
@@ -27,6 +34,48 @@ before(async () => {
   });
 });
 after(() => staged?.close());
+
+for (const mode of ["launcher", "modal", "slide_in"]) {
+  test(`${mode} on a 320 px phone: axe 0 violations, 44 px targets, nothing wider than the screen, Escape gives the focus back`, async () => {
+    const { tab, log, context } = await watchedPage(b, { viewport: { width: 320, height: 640 } });
+    await tab.goto(host.url(`/every-kind-${mode}`));
+    await tab.waitForFunction(() => window.Sayso && typeof window.Sayso.open === "function" && !window.Sayso.q.length);
+    let opener;
+    if (mode === "launcher") {
+      opener = tab.locator("sayso-survey .sayso-launcher");
+      await opener.waitFor({ state: "visible" });
+    } else {
+      await tab.evaluate(() => document.getElementById("host-button").addEventListener("click", () => window.Sayso.open()));
+      opener = tab.locator("#host-button");
+    }
+    await opener.focus();
+    await tab.keyboard.press("Enter");
+    const frame = tab.locator(`sayso-survey .sayso-frame--${mode === "modal" ? "modal" : "panel"}`);
+    await frame.locator("input").first().waitFor({ state: "visible" });
+    assert.deepEqual(await axe(tab, `${mode}, 320 px`), []);
+    const look = await tab.evaluate(() => {
+      const root = document.querySelector("sayso-survey").shadowRoot;
+      const frame = root.querySelector(".sayso-frame--modal, .sayso-frame--panel");
+      const r = frame.getBoundingClientRect();
+      const controls = [...root.querySelectorAll(".sayso-launcher, .sayso-close, button[type=submit], .sayso-option")].filter((e) => e.getClientRects().length);
+      return {
+        inside: r.left >= 0 && r.right <= innerWidth,
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        small: controls.map((e) => e.getBoundingClientRect()).filter((b) => b.width < 44 || b.height < 44).length,
+      };
+    });
+    assert.deepEqual(look, { inside: true, page: 0, small: 0 });
+    await tab.keyboard.press("Escape");
+    await frame.waitFor({ state: "hidden" });
+    const focused = await tab.evaluate(() => {
+      const a = document.activeElement;
+      return a.id || a.shadowRoot?.activeElement?.className;
+    });
+    assert.equal(focused, mode === "launcher" ? "sayso-launcher" : "host-button");
+    assert.deepEqual(log.pageErrors, []);
+    await context.close();
+  });
+}
 
 test("the live region says a repeated error again", async () => {
   const { tab, log, context } = await open();
