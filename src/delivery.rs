@@ -1,8 +1,9 @@
 //! Getting responses to the endpoint: no loss, and no duplicate stored. Every response waits in
 //! the outbox until a 2xx answer. It is sent at once; after a failure it is retried with
-//! exponential backoff ([`retry_delay`]), at once when the browser comes back online, by
-//! `navigator.sendBeacon` when the page goes away, and by the next page load. The endpoint
-//! stores each id once, so the same response sent twice (a beacon and a fetch, two tabs) is
+//! exponential backoff ([`retry_delay`]), at once when the browser comes back online, by a
+//! `keepalive` request (a beacon without cookies) when the page goes away, and by the next page
+//! load. The endpoint stores each id once, so the same response sent twice (two tabs, or a
+//! request on leaving and one already under way) is
 //! harmless; within one page it is never in two requests at the same time.
 
 use std::cell::RefCell;
@@ -115,8 +116,8 @@ pub async fn flush() {
 
 /// When the visitor leaves the page (or hides it: on phones a hidden page may never come back),
 /// queue what `leaving` returns (a partial response) and send everything still in the outbox
-/// with `navigator.sendBeacon`, which outlives the page. The outbox keeps it until a later page
-/// load has it acknowledged.
+/// in requests that outlive the page (`keepalive`, like a beacon, but without cookies). The
+/// outbox keeps it until a later page load has it acknowledged.
 pub fn on_leave(leaving: impl Fn() -> Option<Pending> + 'static) {
     listen();
     state(|s| s.leaving.push(Rc::new(leaving)));
@@ -291,11 +292,28 @@ fn leave(event: web_sys::Event) {
     // Everything unacknowledged, requests under way included: the page may not live to see
     // their answers. Kept in the outbox; the next page load finds them stored (200) and forgets
     // them.
-    let navigator = window().navigator();
     for pending in outbox(|o| o.pending()) {
-        let body = pending.response.to_json().to_string();
-        let _ = navigator.send_beacon_with_opt_str(&pending.url, Some(&body));
+        send_on_leaving(&pending.url, &pending.response.to_json().to_string());
     }
+}
+
+/// POST `body` in a request that outlives the page, as `sendBeacon` does, but without cookies:
+/// a beacon always carries the endpoint origin's cookies, which could tie a response to the
+/// visitor's session on the site owner's domain. `no-cors`, as a beacon: nothing reads the
+/// answer, and a `text/plain` body needs no preflight. A failure is left to the outbox.
+fn send_on_leaving(url: &str, body: &str) {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&body.into());
+    // Not in web-sys' `RequestInit` yet.
+    let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
+    init.set_mode(web_sys::RequestMode::NoCors);
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    let sent = window().fetch_with_str_and_init(url, &init);
+    // A failure is no error of the page's (an unhandled rejection would be one).
+    let ignore = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(|_| {});
+    let _ = sent.catch(&ignore);
+    ignore.forget();
 }
 
 /// Listen to the page's events once.

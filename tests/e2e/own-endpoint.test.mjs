@@ -6,7 +6,7 @@ import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { ROOT, browser, collector, freePort, hostPages, outcome, page, watchedPage, widgetReady } from "./harness.mjs";
+import { ROOT, browser, collector, freePort, hostPages, outcome, page, until, watchedPage, widgetReady } from "./harness.mjs";
 
 /** A minimal receiver, as a site owner might write one: CORS for any origin, 201 on POST. */
 async function receiver(prefix = "/api/feedback") {
@@ -65,6 +65,31 @@ test("a site owner's own endpoint receives the documented response v1, once, wit
     assert.deepEqual(Object.keys(body.context).sort(), ["attributes", "locale", "referrer", "started_at", "submitted_at", "url"]);
     assert.deepEqual(log.pageErrors, []);
     assert.deepEqual(log.errors, []);
+  } finally {
+    await b.close();
+    await host.close();
+    await own.close();
+    await assets.close();
+  }
+});
+
+test("leaving the page: the partial response goes out without the endpoint's cookies", async () => {
+  // The endpoint's host has a session cookie (as a site owner's own domain would): a beacon
+  // would carry it and tie the answers to the session.
+  const assets = await collector();
+  const own = await receiver();
+  const host = await hostPages({ "/": page({ loader: `${assets.base}/sayso.js`, attrs: { endpoint: own.endpoint, survey: "patient-experience", target: "#feedback" } }) });
+  const b = await browser();
+  try {
+    const { tab, context } = await watchedPage(b);
+    await context.addCookies([{ name: "session", value: "secret", url: own.endpoint }]);
+    await tab.goto(host.url("/"));
+    await widgetReady(tab);
+    await tab.locator("sayso-survey input[aria-label='6 out of 10']").click();
+    await tab.close({ runBeforeUnload: true });
+    const sent = await until(() => own.received.find((r) => r.body.partial), 10_000, "the partial response");
+    assert.deepEqual(sent.body.answers, { nps: 6 });
+    assert.equal(sent.cookie, undefined);
   } finally {
     await b.close();
     await host.close();
