@@ -604,6 +604,48 @@ mod tests {
     }
 
     #[test]
+    fn picks_out_of_bounds_and_bad_contact_details_are_issues() {
+        let mut s = of_json(
+            r#"{"id":"s","version":1,"title":"t","questions":[
+            {"id":"m","kind":"multi_choice","title":"?","min":2,"max":3,"options":[
+              {"id":"a","label":"A"},{"id":"b","label":"B"},{"id":"c","label":"C"},{"id":"d","label":"D"},
+              {"id":"n","label":"None","exclusive":true}]},
+            {"id":"ok","kind":"consent","title":"?","label":"Yes"},
+            {"id":"reach","kind":"contact","title":"?","consent_question":"ok"}]}"#,
+        );
+        let picks = |ids: &[&str]| {
+            Some(Answer::Choices(
+                ids.iter().map(|o| Choice::Option((*o).into())).collect(),
+            ))
+        };
+        s.set_answer("m", picks(&["a"]));
+        assert!(!s.check());
+        assert_eq!(s.issue("m"), Some(Issue::SelectAtLeast(2)));
+        s.set_answer("m", picks(&["a", "b", "c", "d"]));
+        assert_eq!(s.issue("m"), Some(Issue::SelectAtMost(3)));
+        s.set_answer("m", picks(&["n"]));
+        assert_eq!(s.issue("m"), None, "an exclusive option alone is enough");
+        s.set_answer("ok", Some(Answer::Consent(true)));
+        for (contact, issue) in [
+            (
+                ContactAnswer::Email("ana@".into()),
+                Some(Issue::InvalidEmail),
+            ),
+            (
+                ContactAnswer::Phone("call me".into()),
+                Some(Issue::InvalidPhone),
+            ),
+            (ContactAnswer::Email("ana@example.org".into()), None),
+        ] {
+            s.set_answer("reach", Some(Answer::Contact(contact)));
+            s.check();
+            assert_eq!(s.issue("reach"), issue);
+        }
+        assert!(s.check());
+        accepted(&s, false);
+    }
+
+    #[test]
     fn an_empty_other_answer_is_an_issue() {
         let text = r#"{"id":"s","version":1,"title":"t","questions":[{"id":"c","kind":"single_choice","title":"?",
             "allow_other":true,"options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}]}"#;

@@ -25,6 +25,8 @@ const SURVEYS = [
   base("fb-views", { trigger: { on: "page_views", page_views: 3 } }),
   base("fb-hidden", { privacy: { hidden_fields: ["utm_source", "campaign"] } }),
   base("fb-theme", { theme: { scheme: "dark", accent: "#aa0000", radius: "2px" } }),
+  base("fb-light", { theme: { scheme: "light" } }),
+  base("fb-unredacted", { privacy: { redact: false } }),
   base("fb-spa", { targeting: { include_urls: ["/app/support*"], once_per_session: false } }),
   base("fb-spa-hidden", { targeting: { include_urls: ["/app3/support*"], once_per_session: false }, privacy: { hidden_fields: ["utm_source", "campaign"] } }),
   base("fb-spa-event", { trigger: { on: "event", event: "feedback:open" }, targeting: { include_urls: ["/app2/support*"], once_per_session: false } }),
@@ -356,6 +358,32 @@ test("theming: the definition's theme and the host page's custom properties", as
   const mixed = await look();
   assert.equal(mixed.button, "rgb(0, 107, 95)", "accent from the page");
   assert.equal(mixed.radius, "1px", "radius still from the definition");
+});
+
+test("theming: auto follows a dark system, light stays light", async () => {
+  const { tab } = await watchedPage(b, { colorScheme: "dark" });
+  const card = () => shadow(tab, (root) => getComputedStyle(root.querySelector(".sayso-card")).backgroundColor);
+  await tab.goto(serve("/auto-dark", "fb", { target: "#feedback" }));
+  await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
+  assert.equal(await card(), "rgb(27, 31, 36)");
+  await tab.goto(serve("/forced-light", "fb-light", { target: "#feedback" }));
+  await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
+  assert.equal(await card(), "rgb(255, 255, 255)");
+});
+
+test("the launcher's label from the tag; redaction off sends the text as typed, with no note", async () => {
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(serve("/launcher-label", "fb", { mode: "launcher", "launcher-label": "Tell us how we did" }));
+  await tab.getByRole("button", { name: "Tell us how we did" }).waitFor({ state: "visible" });
+  await tab.goto(serve("/unredacted", "fb-unredacted", { target: "#feedback" }));
+  await tab.locator("sayso-survey input[aria-label='8 out of 10']").click();
+  await tab.locator("sayso-survey textarea").fill("Call me on 06 12 34 56 78 or ana@example.org");
+  assert.equal(await tab.locator("sayso-survey .sayso-counter", { hasText: "removed before sending" }).count(), 0);
+  await tab.locator("sayso-survey button[type=submit]").click();
+  assert.equal(await outcome(tab), "Thank you!");
+  const [row] = await c.stored("fb-unredacted");
+  assert.equal(row.answers.comment, "Call me on 06 12 34 56 78 or ana@example.org");
+  assert.deepEqual(log.pageErrors, []);
 });
 
 test("single-page app: the URL rules are applied again when the route changes with pushState", async () => {
