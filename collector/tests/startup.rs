@@ -305,6 +305,17 @@ async fn an_acknowledged_response_survives_a_kill() {
     assert!(!partial);
 }
 
+#[tokio::test]
+async fn the_database_file_is_in_write_ahead_log_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    AppState::open(&config).await.unwrap().store.close().await;
+    // Read from the file's header (bytes 18 and 19: 2 for WAL, 1 for a rollback journal), not
+    // through a connection, whose own options could set the mode.
+    let header = std::fs::read(&config.database).unwrap();
+    assert_eq!((header[18], header[19]), (2, 2));
+}
+
 #[cfg(unix)]
 #[tokio::test]
 async fn sigterm_ends_the_binary_despite_a_stuck_download() {
