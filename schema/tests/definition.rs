@@ -61,6 +61,32 @@ fn fixtures_are_valid_and_cover_every_kind() {
     SurveyDefinition::from_json(&demo()).unwrap();
 }
 
+/// README's "Examples of each kind", all in one survey: valid, and one of every kind.
+#[test]
+fn the_readme_examples_of_each_kind_are_valid() {
+    let readme =
+        std::fs::read_to_string(format!("{}/../README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let (_, after) = readme.split_once("Examples of each kind:").unwrap();
+    let block = after
+        .split("```json")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let questions: Vec<Value> = serde_json::Deserializer::from_str(block)
+        .into_iter::<Value>()
+        .map(Result::unwrap)
+        .collect();
+    let survey = json!({"id": "readme", "version": 1, "title": "README", "questions": questions});
+    let d = SurveyDefinition::from_json(&survey.to_string())
+        .unwrap_or_else(|p| panic!("README's examples: {p}"));
+    let mut kinds: Vec<&str> = d.questions.iter().map(|q| q.kind.name()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    assert_eq!(kinds.len(), 11, "{kinds:?}");
+}
+
 #[test]
 fn conditions_that_some_answers_meet_are_accepted() {
     // Each can hold: the check must not refuse them (a refused definition stops the collector).
