@@ -174,6 +174,10 @@ test("c) the collector is killed mid-request and restarted: the retry stores the
     const { tab, log, start } = await answered(b, url, p, { faults: ["hold"] });
     // The collector has the headers and half of the body when it dies.
     const [held] = await until(() => p.held.length === 1 && p.held, 10_000, "the POST to be held");
+    // While the POST is under way the button says so, and the response is already in the outbox.
+    const send = tab.locator("sayso-survey button[type=submit]");
+    assert.deepEqual([(await send.innerText()).trim(), await send.getAttribute("aria-disabled")], ["Sending…", "true"]);
+    assert.deepEqual(await outboxIds(tab), [held.post.id]);
     await c.kill();
     await until(() => held.post.status === "reset", 5_000, "the proxy to fail the request");
     assert.match(await outcome(tab), /could not send/);

@@ -16,7 +16,7 @@ import { freePort } from "./harness.mjs";
  *   half of the body to the collector, then wait for `release()`, or fail with a socket reset
  *   if the collector goes away meanwhile). Empty: forward.
  * - `posts`: every POST of a response, in arrival order: `{ id, kind, at, status }`, where
- *   `kind` is `"beacon"` (navigator.sendBeacon) or `"fetch"`, and `status` is the collector's
+ *   `kind` is `"beacon"` (a `no-cors` request sent on leaving) or `"fetch"`, and `status` is the collector's
  *   answer (201 stored, 200 already stored), 503 for an injected fault, `"reset"` when the
  *   request failed at the socket, `null` while it is under way.
  * - `held`: the POSTs being held: `{ post, release() }`.
