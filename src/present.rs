@@ -138,11 +138,12 @@ impl Presentation {
             .ok()
             .flatten()
             .is_some_and(|m| m.matches());
+        // The screen's shorter side: a phone is a phone turned sideways too, and on a page
+        // without a viewport meta tag, where the window is 980 px wide.
         let width = window()
-            .inner_width()
-            .ok()
-            .and_then(|w| w.as_f64())
-            .unwrap_or(1024.0) as u32;
+            .screen()
+            .and_then(|s| Ok(s.width()?.min(s.height()?)))
+            .map_or(1024, |w| w.max(0) as u32);
         let session = visitor::shown_in_session(session_stored().as_deref());
         let visit = Visit {
             url: &url,

@@ -386,7 +386,8 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
     pattern[p..].iter().all(|&c| c == b'*')
 }
 
-/// The device class of a viewport `width` (CSS px) with a `coarse` (touch) pointer or not.
+/// The device class of a screen whose shorter side is `width` CSS px, with a `coarse` (touch)
+/// pointer or not.
 pub fn device_class(width: u32, coarse: bool) -> Device {
     match (coarse, width) {
         (true, 0..600) => Device::Mobile,

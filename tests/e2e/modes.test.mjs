@@ -26,6 +26,8 @@ const SURVEYS = [
   base("fb-hidden", { privacy: { hidden_fields: ["utm_source", "campaign"] } }),
   base("fb-theme", { theme: { scheme: "dark", accent: "#aa0000", radius: "2px" } }),
   base("fb-light", { theme: { scheme: "light" } }),
+  base("fb-spanish-speakers", { targeting: { locales: ["es"], once_per_session: false } }),
+  base("fb-phones", { targeting: { devices: ["mobile"], once_per_session: false } }),
   base("fb-unredacted", { privacy: { redact: false } }),
   base("fb-spa", { targeting: { include_urls: ["/app/support*"], once_per_session: false } }),
   base("fb-spa-hidden", { targeting: { include_urls: ["/app3/support*"], once_per_session: false }, privacy: { hidden_fields: ["utm_source", "campaign"] } }),
@@ -256,6 +258,24 @@ test("targeting: URL include and exclude, sampling, once per session, not again 
   assert.equal(await outcome(tab), "Thank you!");
   assert.equal(await shows(serve("/answer", "fb")), false);
   await context.close();
+});
+
+test("targeting: the visitor's language and device, as the browser tells them", async () => {
+  const shows = async (tab, url) => {
+    await tab.goto(url);
+    await tab.waitForLoadState("networkidle");
+    await tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
+    return tab.locator("sayso-survey input").first().isVisible().catch(() => false);
+  };
+  const desktop = await watchedPage(b, { viewport: { width: 1280, height: 800 } });
+  assert.equal(await shows(desktop.tab, serve("/lang-en", "fb-spanish-speakers")), false, "an English page");
+  assert.equal(await shows(desktop.tab, serve("/lang-es", "fb-spanish-speakers", { locale: "es" })), true, "data-locale es");
+  assert.equal(await shows(desktop.tab, serve("/phones", "fb-phones")), false, "a desktop");
+  await desktop.context.close();
+  const phone = await watchedPage(b, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  assert.equal(await phone.tab.evaluate(() => matchMedia("(pointer: coarse)").matches), true);
+  assert.equal(await shows(phone.tab, serve("/phones", "fb-phones")), true, "a phone");
+  await phone.context.close();
 });
 
 test("API: calls queued before the widget loads, events, attributes and hidden fields reach the response", async () => {
