@@ -205,7 +205,13 @@ test("slide-in after a delay: appears in its corner without taking the focus; cl
 test("triggers: scroll, a custom event, a click, page views, and manual Sayso.open()", async () => {
   const tall = { body: '<div style="height:3000px"></div><button id="give-feedback">Give feedback</button>' };
   const cases = [
-    ["scroll", serve("/t-scroll", "fb", { trigger: "scroll", scroll: "50", target: "#feedback" }, tall), (tab) => tab.evaluate(() => window.scrollTo(0, document.body.scrollHeight))],
+    ["scroll", serve("/t-scroll", "fb", { trigger: "scroll", scroll: "50", target: "#feedback" }, tall), async (tab) => {
+      // 30% is not enough (two frames: the scroll event has been handled by then).
+      await tab.evaluate(() => window.scrollTo(0, (document.documentElement.scrollHeight - innerHeight) * 0.3));
+      await tab.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      assert.equal(await tab.locator("sayso-survey input").first().isVisible().catch(() => false), false, "not at 30%");
+      await tab.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    }],
     ["event", serve("/t-event", "fb", { trigger: "event", event: "feedback:open" }), (tab) => tab.evaluate(() => document.dispatchEvent(new Event("feedback:open")))],
     ["click", serve("/t-click", "fb", { trigger: "click", selector: "#give-feedback", mode: "modal" }, tall), (tab) => tab.click("#give-feedback")],
     ["manual", serve("/t-manual", "fb", { trigger: "manual", mode: "slide_in" }), (tab) => tab.evaluate(() => window.Sayso.open())],
