@@ -45,12 +45,7 @@ async fn without_a_token_there_are_no_admin_pages() {
 #[tokio::test]
 async fn the_admin_pages_need_the_token() {
     let server = server().await;
-    let r = server
-        .client
-        .get(server.url("/admin"))
-        .send()
-        .await
-        .unwrap();
+    let r = server.get("/admin").await;
     assert_eq!(r.headers()["www-authenticate"], "Basic realm=\"sayso\"");
     assert_eq!(r.headers()[CACHE_CONTROL], "no-store");
     problem(r, 401).await;
@@ -230,12 +225,7 @@ async fn slow_exports_leave_health_and_the_dashboard_answering() {
     }
     assert_eq!((held.len(), refused), (2, 2));
 
-    let r = server
-        .client
-        .get(server.url("/healthz"))
-        .send()
-        .await
-        .unwrap();
+    let r = server.get("/healthz").await;
     assert_eq!(r.status(), 200);
     let r = admin_get(&server, "/admin").await;
     assert_eq!(r.status(), 200);
@@ -288,12 +278,7 @@ async fn a_retired_survey_is_still_exported_and_listed() {
         std::fs::remove_file(c.surveys.join("patient-experience.json")).unwrap();
     };
     let server = TestServer::start_in(dir, retire).await;
-    let r = server
-        .client
-        .get(server.url("/v1/surveys/patient-experience"))
-        .send()
-        .await
-        .unwrap();
+    let r = server.get("/v1/surveys/patient-experience").await;
     problem(r, 404).await;
     problem(server.post(&patient_response(&uuid(3), 10)).await, 422).await;
 

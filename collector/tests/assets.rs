@@ -146,12 +146,7 @@ async fn files_answer_only_get_and_head() {
     assert_eq!(p["type"], "urn:sayso:problem:method-not-allowed");
     let r = server.client.delete(server.url("/")).send().await.unwrap();
     problem(r, 405).await;
-    let r = server
-        .client
-        .get(server.url("/demo/%ff.html"))
-        .send()
-        .await
-        .unwrap();
+    let r = server.get("/demo/%ff.html").await;
     problem(r, 400).await;
 }
 

@@ -327,12 +327,7 @@ async fn allow_origin_flags_extend_every_survey() {
 #[tokio::test]
 async fn survey_definitions_are_served() {
     let server = TestServer::start().await;
-    let r = server
-        .client
-        .get(server.url("/v1/surveys/every-kind"))
-        .send()
-        .await
-        .unwrap();
+    let r = server.get("/v1/surveys/every-kind").await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()[CONTENT_TYPE], "application/json");
     assert_eq!(r.headers()["cache-control"], "no-cache");
@@ -373,12 +368,7 @@ async fn survey_definitions_are_served() {
         .unwrap();
     problem(r, 403).await;
 
-    let r = server
-        .client
-        .get(server.url("/v1/surveys/nope"))
-        .send()
-        .await
-        .unwrap();
+    let r = server.get("/v1/surveys/nope").await;
     let p = problem(r, 404).await;
     assert!(p["detail"].as_str().unwrap().contains("nope"));
 }
@@ -387,30 +377,15 @@ async fn survey_definitions_are_served() {
 async fn schemas_and_health() {
     let server = TestServer::start().await;
     for name in ["survey-definition.schema.json", "response-v1.schema.json"] {
-        let r = server
-            .client
-            .get(server.url(&format!("/v1/schemas/{name}")))
-            .send()
-            .await
-            .unwrap();
+        let r = server.get(&format!("/v1/schemas/{name}")).await;
         assert_eq!(r.status(), 200, "{name}");
         let schema: Value = r.json().await.unwrap();
         assert!(schema["title"].is_string(), "{name}");
     }
-    let r = server
-        .client
-        .get(server.url("/v1/schemas/other.json"))
-        .send()
-        .await
-        .unwrap();
+    let r = server.get("/v1/schemas/other.json").await;
     problem(r, 404).await;
 
-    let r = server
-        .client
-        .get(server.url("/healthz"))
-        .send()
-        .await
-        .unwrap();
+    let r = server.get("/healthz").await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.text().await.unwrap(), "ok");
 }
@@ -466,12 +441,7 @@ async fn storage_failures_are_503_and_say_nothing_of_the_database() {
     assert_eq!(p["type"], "urn:sayso:problem:storage-unavailable");
     assert!(!p.to_string().contains("table"), "{p}");
 
-    let r = server
-        .client
-        .get(server.url("/healthz"))
-        .send()
-        .await
-        .unwrap();
+    let r = server.get("/healthz").await;
     let p = problem(r, 503).await;
     assert_eq!(p["type"], "urn:sayso:problem:database-unavailable");
     assert_eq!(p["detail"], "the database does not answer; try again later");
@@ -550,12 +520,7 @@ async fn one_uuid_in_either_case_is_one_response() {
 #[tokio::test]
 async fn wrong_methods_and_unreadable_paths_are_problems() {
     let server = TestServer::start().await;
-    let r = server
-        .client
-        .get(server.url("/v1/responses"))
-        .send()
-        .await
-        .unwrap();
+    let r = server.get("/v1/responses").await;
     let allow = r.headers()["allow"].to_str().unwrap().to_owned();
     assert!(allow.contains("POST"), "{allow}");
     let p = problem(r, 405).await;
@@ -571,7 +536,7 @@ async fn wrong_methods_and_unreadable_paths_are_problems() {
     problem(r, 405).await;
 
     for path in ["/v1/surveys/%ff", "/v1/schemas/%C3%28"] {
-        let r = server.client.get(server.url(path)).send().await.unwrap();
+        let r = server.get(path).await;
         let p = problem(r, 400).await;
         assert!(p["detail"].as_str().unwrap().contains(path), "{p}");
     }

@@ -98,15 +98,6 @@ async fn shutting_down_waits_for_requests_in_flight_only_so_long() {
 #[tokio::test]
 async fn shutting_down_an_idle_server_is_immediate() {
     let mut server = TestServer::start().await;
-    assert_eq!(
-        server
-            .client
-            .get(server.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(server.get("/healthz").await.status(), 200);
     assert_eq!(server.shut_down().await, Stopped::Drained);
 }

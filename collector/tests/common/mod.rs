@@ -166,6 +166,11 @@ impl TestServer {
         format!("{}{path}", self.base)
     }
 
+    /// GET `path`.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
     /// POST `body` to /v1/responses as JSON.
     pub async fn post(&self, body: &Value) -> reqwest::Response {
         self.post_as("application/json", body.to_string()).await
