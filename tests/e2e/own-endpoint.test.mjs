@@ -34,12 +34,29 @@ async function receiver(prefix = "/api/feedback") {
   return { endpoint: `http://127.0.0.1:${port}${prefix}`, received, close: () => new Promise((r) => server.close(r)) };
 }
 
-test("a site owner's own endpoint receives the documented response v1, once, without cookies", async () => {
+/**
+ * The widget's files from a collector, a `receiver(prefix)` as the endpoint, host pages at the
+ * paths of `endpoints` with a tag for the endpoint each makes of the receiver's, and a browser:
+ * `run` gets them, and all are closed after.
+ */
+async function withReceiver(prefix, endpoints, run) {
   const assets = await collector(); // only serves the widget's files here
-  const own = await receiver();
-  const host = await hostPages({ "/": page({ loader: `${assets.base}/sayso.js`, attrs: { endpoint: own.endpoint, survey: "patient-experience", target: "#feedback" } }) });
+  const own = await receiver(prefix);
+  const tag = (endpoint) => page({ loader: `${assets.base}/sayso.js`, attrs: { endpoint, survey: "patient-experience", target: "#feedback" } });
+  const host = await hostPages(Object.fromEntries(Object.entries(endpoints).map(([path, endpoint]) => [path, tag(endpoint(own.endpoint))])));
   const b = await browser();
   try {
+    await run({ own, host, b });
+  } finally {
+    await b.close();
+    await host.close();
+    await own.close();
+    await assets.close();
+  }
+}
+
+test("a site owner's own endpoint receives the documented response v1, once, without cookies", async () => {
+  await withReceiver("/api/feedback", { "/": (endpoint) => endpoint }, async ({ own, host, b }) => {
     const { tab, log, context } = await watchedPage(b);
     await context.addCookies([{ name: "session", value: "secret", url: host.url("/") }]);
     await tab.goto(host.url("/?patient=1234#top"));
@@ -65,22 +82,13 @@ test("a site owner's own endpoint receives the documented response v1, once, wit
     assert.deepEqual(Object.keys(body.context).sort(), ["attributes", "locale", "referrer", "started_at", "submitted_at", "url"]);
     assert.deepEqual(log.pageErrors, []);
     assert.deepEqual(log.errors, []);
-  } finally {
-    await b.close();
-    await host.close();
-    await own.close();
-    await assets.close();
-  }
+  });
 });
 
 test("leaving the page: the partial response goes out without the endpoint's cookies", async () => {
   // The endpoint's host has a session cookie (as a site owner's own domain would): a beacon
   // would carry it and tie the answers to the session.
-  const assets = await collector();
-  const own = await receiver();
-  const host = await hostPages({ "/": page({ loader: `${assets.base}/sayso.js`, attrs: { endpoint: own.endpoint, survey: "patient-experience", target: "#feedback" } }) });
-  const b = await browser();
-  try {
+  await withReceiver("/api/feedback", { "/": (endpoint) => endpoint }, async ({ own, host, b }) => {
     const { tab, context } = await watchedPage(b);
     await context.addCookies([{ name: "session", value: "secret", url: own.endpoint }]);
     await tab.goto(host.url("/"));
@@ -90,21 +98,12 @@ test("leaving the page: the partial response goes out without the endpoint's coo
     const sent = await until(() => own.received.find((r) => r.body.partial), 10_000, "the partial response");
     assert.deepEqual(sent.body.answers, { nps: 6 });
     assert.equal(sent.cookie, undefined);
-  } finally {
-    await b.close();
-    await host.close();
-    await own.close();
-    await assets.close();
-  }
+  });
 });
 
 test("an endpoint at the root of its origin, with or without the final slash", async () => {
-  const assets = await collector();
-  const own = await receiver("");
-  const tag = (endpoint) => page({ loader: `${assets.base}/sayso.js`, attrs: { endpoint, survey: "patient-experience", target: "#feedback" } });
-  const host = await hostPages({ "/bare": tag(own.endpoint), "/slash": tag(`${own.endpoint}/`) });
-  const b = await browser();
-  try {
+  const endpoints = { "/bare": (endpoint) => endpoint, "/slash": (endpoint) => `${endpoint}/` };
+  await withReceiver("", endpoints, async ({ own, host, b }) => {
     for (const path of ["/bare", "/slash"]) {
       const { tab, log, context } = await watchedPage(b);
       await tab.goto(host.url(path));
@@ -117,12 +116,7 @@ test("an endpoint at the root of its origin, with or without the final slash", a
       await context.close();
     }
     assert.equal(own.received.length, 2);
-  } finally {
-    await b.close();
-    await host.close();
-    await own.close();
-    await assets.close();
-  }
+  });
 });
 
 test("the widget's files load from any static host, even one that serves wasm untyped and uncompressed", async () => {
