@@ -66,7 +66,7 @@ pub fn queue(pending: Pending) {
     listen();
     if !outbox(|o| o.put(pending)) && !state(|s| std::mem::replace(&mut s.warned, true)) {
         console_warn(
-            "this browser does not let the page store data; answers will be sent, but not retried after the page is closed",
+            "this page cannot store data (storage blocked or full); answers will be sent, but not retried after the page is closed",
         );
     }
 }

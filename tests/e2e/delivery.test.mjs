@@ -295,6 +295,71 @@ test("f) storage disabled: the survey loads, submits and is stored, with one war
   });
 });
 
+/** A page whose origin's localStorage the host's own data has filled to its real quota before
+ * any script of the page runs: no write of more than a few bytes fits. */
+async function fullStorage(b) {
+  const watched = await watchedPage(b);
+  await watched.context.addInitScript(() => {
+    if (localStorage.length) return;
+    for (let size = 1 << 20, i = 0; size >= 1; ) {
+      try {
+        localStorage.setItem(`host-data-${i++}`, "x".repeat(size));
+      } catch (e) {
+        if (e.name !== "QuotaExceededError") throw e;
+        size >>= 1;
+      }
+    }
+  });
+  return watched;
+}
+
+/** How many characters the page's localStorage holds, keys and values. */
+const storedCharacters = (tab) =>
+  tab.evaluate(() => Object.keys(localStorage).reduce((n, k) => n + k.length + localStorage.getItem(k).length, 0));
+
+for (const fault of [null, "503"]) {
+  test(`f) storage full${fault ? ", and the first attempt fails" : ""}: the response is sent${fault ? " by the retry from memory" : ""} and stored once, with one warning`, async () => {
+    await withSetup(async ({ c, p, b, url }) => {
+      const { tab, log } = await fullStorage(b);
+      await tab.goto(url);
+      await widgetReady(tab);
+      const filled = await storedCharacters(tab);
+      assert.ok(filled > 1_000_000, `filled ${filled} characters`);
+      const quota = await tab.evaluate(() => {
+        try {
+          localStorage.setItem("probe", "x".repeat(100));
+          return "fits";
+        } catch (e) {
+          return e.name;
+        }
+      });
+      assert.equal(quota, "QuotaExceededError");
+      if (fault) p.faults.push(fault);
+      const start = Date.now();
+      await answer(tab);
+      if (fault) assert.match(await outcome(tab), /could not send/);
+      const rows = await until(async () => {
+        const r = await c.stored(SURVEY);
+        return r.length > 0 && r;
+      }, 10_000, "the response to be stored");
+      assert.equal(rows.length, 1);
+      assert.deepEqual(rows[0].answers, { nps: 9, response_time: 4 });
+      await until(async () => (await outcome(tab)) === "Thank you!", 5_000, "the visitor to be thanked");
+      // Nothing of the widget's found room (not even the visitor memory), and the host's data
+      // is untouched.
+      assert.deepEqual((await tab.evaluate(() => Object.keys(localStorage))).filter((k) => !k.startsWith("host-data-")), []);
+      assert.equal(await storedCharacters(tab), filled);
+      const n = report(`f) storage full${fault ? ", 503 then retry" : ""}`, p, rows[0].id, rows, Date.now() - start);
+      assert.deepEqual([n.sent, n.duplicates], [1, 0]);
+      assert.deepEqual(log.pageErrors, []);
+      assert.deepEqual(log.errors.filter((e) => e.startsWith("Sayso:")), []);
+      const warnings = log.warnings.filter((w) => w.startsWith("Sayso:"));
+      assert.equal(warnings.length, 1, warnings.join("\n"));
+      assert.match(warnings[0], /cannot store data \(storage blocked or full\)/);
+    });
+  });
+}
+
 test("f) storage disabled and the first attempt fails: the retry works from memory", async () => {
   await withSetup(async ({ c, p, b, url }) => {
     const { tab, log } = await noStorage(b);
