@@ -183,6 +183,33 @@ test("modal on exit intent: focus is trapped inside, Escape closes it", async ()
   assert.deepEqual(log.pageErrors, []);
 });
 
+test("exit intent is for a mouse: on a touch screen the same leaving gesture shows nothing, Sayso.open() still does", async () => {
+  const url = serve("/modal-touch", "fb", { mode: "modal", trigger: "exit_intent" });
+  const leave = (tab) => tab.evaluate(() => {
+    document.dispatchEvent(new MouseEvent("mouseout", { clientY: 0, relatedTarget: null, bubbles: true }));
+    return Boolean(document.querySelector("sayso-survey")?.shadowRoot?.querySelector("dialog"));
+  });
+  // The visitor memory is written in the task that arms the trigger, and the trigger builds the
+  // dialog at once (it opens when its questions are ready): once the memory is there, the
+  // leaving gesture is heard or ignored synchronously.
+  const armed = (tab) => tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
+  const desktop = await watchedPage(b, { viewport: { width: 1280, height: 800 } });
+  await desktop.tab.goto(url);
+  await armed(desktop.tab);
+  assert.equal(await leave(desktop.tab), true, "with a mouse, leaving through the top shows the modal");
+  await desktop.context.close();
+
+  const { tab, context, log } = await watchedPage(b, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await tab.goto(url);
+  await armed(tab);
+  assert.equal(await tab.evaluate(() => matchMedia("(pointer: fine)").matches), false);
+  assert.equal(await leave(tab), false, "on a touch screen, nothing shows");
+  await tab.evaluate(() => Sayso.open());
+  await tab.locator("sayso-survey dialog input").first().waitFor({ state: "visible" });
+  assert.deepEqual(log.pageErrors, []);
+  await context.close();
+});
+
 test("slide-in after a delay: appears in its corner without taking the focus; close button closes", async () => {
   const url = serve("/slide", "fb", { mode: "slide_in", trigger: "delay", delay: "1", position: "top_right" });
   const { tab, log } = await watchedPage(b, { viewport: { width: 1000, height: 700 } });
