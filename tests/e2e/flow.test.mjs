@@ -23,6 +23,22 @@ FIXTURES["italian"] = {
   questions: [{ id: "nps", kind: "nps", title: { de: "Empfehlen?", it: "Ci consiglierebbe?" }, required: true }],
   strings: { submit: { de: "Absenden", it: "Invia" }, out_of: { it: "{n} su {max}" } },
 };
+// French by default, with German and Portuguese: the widget's own words in each, unreworded.
+const EUROPEAN_TEXTS = {
+  title: { fr: "Votre visite", de: "Ihr Besuch", pt: "Sua visita" },
+  nps: { fr: "Nous recommanderiez-vous ?", de: "Würden Sie uns empfehlen?", pt: "Você nos recomendaria?" },
+  csat: { fr: "Satisfait de l’accueil ?", de: "Zufrieden mit dem Empfang?", pt: "Satisfeito com o atendimento?" },
+  comment: { fr: "Autre chose ?", de: "Sonst noch etwas?", pt: "Algo mais?" },
+};
+FIXTURES["european"] = {
+  id: "european", version: 1, title: EUROPEAN_TEXTS.title,
+  locales: { default: "fr", available: ["de", "pt"] },
+  questions: [
+    { id: "nps", kind: "nps", title: EUROPEAN_TEXTS.nps, required: true },
+    { id: "csat", kind: "csat", style: "emoji", title: EUROPEAN_TEXTS.csat },
+    { id: "comment", kind: "text", title: EUROPEAN_TEXTS.comment, max_length: 2000 },
+  ],
+};
 // A regional locale whose numbers Intl writes in Arabic-Indic digits.
 FIXTURES["arabic-egypt"] = {
   id: "arabic-egypt", version: 1, title: "زيارتك", locales: { default: "ar-EG" },
@@ -41,6 +57,9 @@ before(async () => {
   for (const id of Object.keys(FIXTURES)) {
     pages[`/${id}`] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: id, target: "#feedback" } });
     pages[`/${id}/es`] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: id, target: "#feedback", locale: "es" } });
+  }
+  for (const locale of ["fr", "de", "pt"]) {
+    pages[`/european/${locale}`] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: "european", target: "#feedback", locale } });
   }
   pages["/italian/it"] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: "italian", target: "#feedback", locale: "it" } });
   // The page's own language picks the survey's.
@@ -324,6 +343,39 @@ test("languages: Spanish strings and texts, numbers and a missing translation fa
   assert.equal(await other.locator("sayso-survey #sayso-title").innerText(), "Todos los tipos de pregunta");
   assert.equal(await other.locator("sayso-survey #sayso-q-nps legend > span").first().innerText(), "Recommend us?");
   assert.equal(await other.locator("sayso-survey button[type=submit]").innerText(), "Enviar");
+});
+
+test("languages: French, German and Portuguese: the widget's words, the survey's texts and Intl's numbers, in the browser", async () => {
+  // What a visitor reads and hears in each, from the widget's built-in strings.
+  const expected = {
+    fr: { submit: "Envoyer", point: "8 sur 10", low: "Pas du tout probable", face: "Très satisfait", required: "Veuillez répondre à cette question.", left: "Caractères restants : {n}", thanks: "Merci !" },
+    de: { submit: "Senden", point: "8 von 10", low: "Überhaupt nicht wahrscheinlich", face: "Sehr zufrieden", required: "Bitte beantworten Sie diese Frage.", left: "Noch {n} Zeichen", thanks: "Vielen Dank!" },
+    pt: { submit: "Enviar", point: "8 de 10", low: "Nada provável", face: "Muito satisfeito", required: "Por favor, responda a esta pergunta.", left: "Caracteres restantes: {n}", thanks: "Obrigado!" },
+  };
+  for (const [locale, words] of Object.entries(expected)) {
+    const { tab, context, log } = await watchedPage(b);
+    await tab.goto(host.url(`/european/${locale}`));
+    await widgetReady(tab);
+    const widget = tab.locator("sayso-survey");
+    assert.equal(await widget.getAttribute("lang"), locale);
+    assert.equal(await widget.locator("#sayso-title").innerText(), EUROPEAN_TEXTS.title[locale]);
+    assert.equal(await widget.locator("#sayso-q-nps legend > span").first().innerText(), EUROPEAN_TEXTS.nps[locale]);
+    assert.equal(await widget.getByText(words.low, { exact: true }).count(), 1, `${locale}: the NPS scale's low end`);
+    assert.equal(await widget.getByRole("radio", { name: words.face, exact: true }).count(), 1, `${locale}: the best CSAT face`);
+    const thousands = await tab.evaluate((l) => new Intl.NumberFormat(l).format(2000), locale);
+    assert.equal(await widget.locator("#sayso-comment-text-left").innerText(), words.left.replace("{n}", thousands));
+    await widget.getByRole("button", { name: words.submit, exact: true }).click();
+    await widget.locator("#sayso-nps-issue").waitFor();
+    assert.equal(await widget.locator("#sayso-nps-issue").innerText(), words.required);
+    assert.equal(await widget.locator("[aria-live]").innerText(), words.required, `${locale}: announced too`);
+    await widget.getByRole("radio", { name: words.point, exact: true }).click();
+    await widget.getByRole("button", { name: words.submit, exact: true }).click();
+    assert.equal(await outcome(tab), words.thanks);
+    assert.deepEqual(log.pageErrors, []);
+    await context.close();
+  }
+  const rows = await c.stored("european");
+  assert.deepEqual(rows.map((r) => [r.context.locale, r.answers]), [["fr", { nps: 8 }], ["de", { nps: 8 }], ["pt", { nps: 8 }]]);
 });
 
 test("languages: a definition's own words for a language the widget lacks, else its default language's; the scale's ends are read with it", async () => {
