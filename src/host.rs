@@ -302,11 +302,9 @@ fn build(parent: &Element, spec: &FrameSpec) -> Result<Frame, JsValue> {
     // Constructed stylesheets, not style attributes: allowed under a strict style-src. The
     // definition's theme is a `:host` rule, so the page's own rules for the element still win.
     let sheets = js_sys::Array::of1(&sheet(CSS)?);
-    let theme: String = (spec.theme.properties().into_iter())
-        .map(|(property, value)| format!("{property}:{value};"))
-        .collect();
+    let theme = spec.theme.host_css();
     if !theme.is_empty() {
-        sheets.push(&sheet(&format!(":host{{{theme}}}"))?);
+        sheets.push(&sheet(&theme)?);
     }
     shadow.set_adopted_style_sheets(&sheets);
 

@@ -66,6 +66,22 @@ fn check(theme: &str, from: &str) {
     }
 }
 
+/// The schema's copies of the defaults, from which a site owner's accent is kept readable.
+#[test]
+fn the_schema_knows_the_stylesheet_defaults() {
+    use sayso_schema::colour::{DARK_ACCENT, DARK_ACCENT_TEXT, DARK_SURFACE, LIGHT_ACCENT, WHITE};
+    let rgb = |c: sayso_schema::colour::Rgb| c.0.map(f64::from);
+    let light = palette("/* Sayso widget styles");
+    let dark = palette("@media (prefers-color-scheme: dark)");
+    let get = |p: &[(String, [f64; 3])], name: &str| p.iter().find(|(n, _)| n == name).unwrap().1;
+    assert_eq!(get(&light, "accent"), rgb(LIGHT_ACCENT));
+    assert_eq!(get(&light, "accent-text"), rgb(WHITE));
+    assert_eq!(get(&light, "surface"), rgb(WHITE));
+    assert_eq!(get(&dark, "accent"), rgb(DARK_ACCENT));
+    assert_eq!(get(&dark, "accent-text"), rgb(DARK_ACCENT_TEXT));
+    assert_eq!(get(&dark, "surface"), rgb(DARK_SURFACE));
+}
+
 #[test]
 fn contrast_arithmetic_matches_known_values() {
     assert!((contrast([0.0; 3], [255.0; 3]) - 21.0).abs() < 0.01);

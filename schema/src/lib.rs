@@ -14,6 +14,7 @@
 //!   page that fits the answers.
 
 mod answer;
+pub mod colour;
 mod definition;
 pub mod json;
 mod logic;

@@ -2,6 +2,9 @@
 //! decisions are plain functions of what the browser reports (URL, language, viewport, time,
 //! a random draw) and what the visitor's browser remembers, so they are tested natively.
 
+use crate::colour::{
+    BLACK, DARK_ACCENT, DARK_ACCENT_TEXT, DARK_SURFACE, LIGHT_ACCENT, Rgb, TEXT_CONTRAST, WHITE,
+};
 use crate::json::Json;
 use crate::parse::{Object, boolean, keyword, list, small, string, strings, text, uint};
 use crate::problem::Problems;
@@ -200,10 +203,12 @@ pub struct Theme {
     /// Light, dark, or following the visitor's system setting (default).
     #[cfg_attr(feature = "json-schema", schemars(default))]
     pub scheme: Scheme,
-    /// Buttons, chosen points, links: a hex colour such as `#006b5f`.
+    /// Buttons, chosen points, links: a hex colour such as `#006b5f`. In each scheme it is
+    /// used as it is where it reaches 4.5:1 on the surface, else the nearest darker (light) or
+    /// lighter (dark) shade that does.
     #[cfg_attr(feature = "json-schema", schemars(default))]
     pub accent: Option<String>,
-    /// Text on the accent colour.
+    /// Text on the accent colour, where it reaches 4.5:1 on it; else the scheme's own.
     #[cfg_attr(feature = "json-schema", schemars(default))]
     pub accent_text: Option<String>,
     /// Corner radius, e.g. `8px` or `0.5rem`.
@@ -717,17 +722,57 @@ impl Theme {
         Json::Object(o)
     }
 
-    /// The CSS custom properties this theme sets on the widget's element.
-    pub fn properties(&self) -> Vec<(&'static str, &str)> {
-        [
-            ("--sayso-accent", &self.accent),
-            ("--sayso-accent-text", &self.accent_text),
+    /// The stylesheet that applies this theme to the widget's element: `:host` rules, which the
+    /// page's own rules for the element override. The accent and the text on it are kept
+    /// readable in each scheme (WCAG AA, 4.5:1; the accent is text too, in links): the accent
+    /// is the site owner's colour, or the nearest darker (light scheme) or lighter (dark scheme)
+    /// shade of it that reaches 4.5:1 on the scheme's surface; the text on it is theirs if
+    /// readable there, else the scheme's default, else black or white.
+    pub fn host_css(&self) -> String {
+        let mut light = String::new();
+        let mut dark = String::new();
+        if self.accent.is_some() || self.accent_text.is_some() {
+            for (set, surface, away, accent, text) in [
+                (&mut light, WHITE, BLACK, LIGHT_ACCENT, WHITE),
+                (
+                    &mut dark,
+                    DARK_SURFACE,
+                    WHITE,
+                    DARK_ACCENT,
+                    DARK_ACCENT_TEXT,
+                ),
+            ] {
+                let accent = (self.accent.as_deref())
+                    .and_then(|a| Rgb::parse(a, surface))
+                    .unwrap_or(accent)
+                    .readable_on(surface, away, TEXT_CONTRAST);
+                let own = (self.accent_text.as_deref()).and_then(|t| Rgb::parse(t, accent));
+                let text = accent.text_on(&[own.unwrap_or(text), text]);
+                *set = format!(
+                    "--sayso-accent:{};--sayso-accent-text:{};",
+                    accent.hex(),
+                    text.hex()
+                );
+            }
+        }
+        for (name, value) in [
             ("--sayso-radius", &self.radius),
             ("--sayso-font", &self.font),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| Some((k, v.as_deref()?)))
-        .collect()
+        ] {
+            if let Some(v) = value {
+                light.push_str(&format!("{name}:{v};"));
+            }
+        }
+        let mut css = String::new();
+        if !light.is_empty() {
+            css = format!(":host{{{light}}}");
+        }
+        if !dark.is_empty() {
+            css.push_str(&format!(
+                "@media (prefers-color-scheme:dark){{:host(:not([data-scheme=light])){{{dark}}}}}:host([data-scheme=dark]){{{dark}}}"
+            ));
+        }
+        css
     }
 
     /// The name of the scheme, for the widget element's `data-scheme`.
@@ -738,7 +783,7 @@ impl Theme {
     pub(crate) fn check(&self, p: &mut Problems) {
         // Values become CSS: only what cannot reach the network (no url(), no functions).
         for (field, colour) in [("accent", &self.accent), ("accent_text", &self.accent_text)] {
-            if let Some(c) = colour.as_deref().filter(|c| !is_hex_colour(c)) {
+            if let Some(c) = colour.as_deref().filter(|c| Rgb::parse(c, WHITE).is_none()) {
                 p.push(
                     format!("$.theme.{field}"),
                     format!("\"{c}\" is not a hex colour such as #006b5f"),
@@ -760,13 +805,6 @@ impl Theme {
             );
         }
     }
-}
-
-/// `#rgb`, `#rgba`, `#rrggbb` or `#rrggbbaa`.
-pub fn is_hex_colour(s: &str) -> bool {
-    s.strip_prefix('#').is_some_and(|h| {
-        matches!(h.len(), 3 | 4 | 6 | 8) && h.bytes().all(|b| b.is_ascii_hexdigit())
-    })
 }
 
 /// A length up to 100 px, rem or em, such as `8px` or `0.5rem` (read without float parsing,
@@ -973,14 +1011,116 @@ mod tests {
         assert_eq!(scrolled_percent(1234.67, 800.0, 2035.0), 100);
     }
 
+    /// The declarations of `css` for the light scheme (`:host`) and the dark one.
+    fn schemes(css: &str) -> [Vec<(String, String)>; 2] {
+        let declarations = |rule: &str| -> Vec<(String, String)> {
+            let body = &rule[rule.find('{').map_or(0, |i| i + 1)..];
+            let body = &body[..body.find('}').unwrap_or(body.len())];
+            (body.split(';').filter_map(|d| d.split_once(':')))
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        };
+        let light = if css.starts_with(":host{") {
+            declarations(css)
+        } else {
+            Vec::new()
+        };
+        let dark = css
+            .rsplit_once(":host([data-scheme=dark])")
+            .map_or(Vec::new(), |d| declarations(d.1));
+        [light, dark]
+    }
+
+    fn get<'a>(set: &'a [(String, String)], name: &str) -> &'a str {
+        &set.iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("{name} in {set:?}"))
+            .1
+    }
+
+    #[test]
+    fn a_theme_accent_is_readable_in_both_schemes() {
+        let contrast = |a: &str, b: &str| {
+            Rgb::parse(a, WHITE)
+                .unwrap()
+                .contrast(Rgb::parse(b, WHITE).unwrap())
+        };
+        for accent in [
+            "#0b5cad",
+            "#006b5f",
+            "#00a19a",
+            "#ffd400",
+            "#1b1f24",
+            "#ffffff",
+            "#7f7f7f80",
+        ] {
+            let theme = Theme {
+                accent: Some(accent.into()),
+                ..Theme::default()
+            };
+            let css = theme.host_css();
+            // The dark scheme's rules are the same, followed or chosen.
+            assert_eq!(css.matches("--sayso-accent:").count(), 3, "{css}");
+            for (set, surface) in schemes(&css).iter().zip(["#ffffff", "#1b1f24"]) {
+                let (accent, text) = (get(set, "--sayso-accent"), get(set, "--sayso-accent-text"));
+                assert!(
+                    contrast(accent, surface) >= 4.5,
+                    "{accent} on {surface}: {css}"
+                );
+                assert!(contrast(text, accent) >= 4.5, "{text} on {accent}: {css}");
+            }
+        }
+        let teal = Theme {
+            accent: Some("#006B5F".into()),
+            ..Theme::default()
+        };
+        let [light, dark] = schemes(&teal.host_css());
+        // A readable brand colour is kept as it is; a dark one is lightened in the dark scheme.
+        assert_eq!(get(&light, "--sayso-accent"), "#006b5f");
+        assert_eq!(get(&light, "--sayso-accent-text"), "#ffffff");
+        assert_ne!(get(&dark, "--sayso-accent"), "#006b5f");
+        // The owner's text colour, where it is readable; where not, the scheme's own.
+        let texts = Theme {
+            accent: Some("#006b5f".into()),
+            accent_text: Some("#f0f0f0".into()),
+            ..Theme::default()
+        };
+        assert_eq!(
+            get(&schemes(&texts.host_css())[0], "--sayso-accent-text"),
+            "#f0f0f0"
+        );
+        let pale = Theme {
+            accent_text: Some("#eeeeee".into()),
+            ..Theme::default()
+        };
+        let [light, dark] = schemes(&pale.host_css());
+        assert_eq!(get(&light, "--sayso-accent"), "#0b5cad");
+        assert_eq!(get(&light, "--sayso-accent-text"), "#eeeeee");
+        assert_eq!(get(&dark, "--sayso-accent-text"), "#0b1a2a");
+        // A yellow too pale to read on white is darkened, and the text on it follows.
+        let yellow = Theme {
+            accent: Some("#ffd400".into()),
+            accent_text: Some("#222222".into()),
+            ..Theme::default()
+        };
+        assert_eq!(
+            get(&schemes(&yellow.host_css())[0], "--sayso-accent-text"),
+            "#ffffff"
+        );
+        // No colour, no colour properties; none at all, no stylesheet.
+        let round = Theme {
+            radius: Some("4px".into()),
+            ..Theme::default()
+        };
+        assert_eq!(round.host_css(), ":host{--sayso-radius:4px;}");
+        assert_eq!(Theme::default().host_css(), "");
+    }
+
     #[test]
     fn theme_values_cannot_reach_the_network() {
-        assert!(
-            is_hex_colour("#006b5f")
-                && is_hex_colour("#FFF")
-                && !is_hex_colour("red")
-                && !is_hex_colour("#12345")
-        );
+        for colour in ["red", "#12345", "url(http://e)", "#fff;x:y"] {
+            assert_eq!(Rgb::parse(colour, WHITE), None, "{colour}");
+        }
         assert!(
             is_length("8px") && is_length("0.5rem") && !is_length("8") && !is_length("calc(1px)")
         );

@@ -4,7 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, outcome, page, stage, until, watchedPage } from "./harness.mjs";
+import { ROOT, axe, outcome, page, stage, until, watchedPage } from "./harness.mjs";
 
 const base = (id, extra = {}) => ({
   id,
@@ -26,6 +26,7 @@ const SURVEYS = [
   base("fb-hidden", { privacy: { hidden_fields: ["utm_source", "campaign"] } }),
   base("fb-theme", { theme: { scheme: "dark", accent: "#aa0000", radius: "2px" } }),
   base("fb-light", { theme: { scheme: "light" } }),
+  base("fb-yellow", { theme: { scheme: "light", accent: "#ffd400", accent_text: "#ffffff" } }),
   base("fb-spanish-speakers", { targeting: { locales: ["es"], once_per_session: false } }),
   base("fb-phones", { targeting: { devices: ["mobile"], once_per_session: false } }),
   base("fb-unredacted", { privacy: { redact: false } }),
@@ -54,6 +55,18 @@ function serve(path, id, attrs = {}, extra = {}) {
   return host.url(path);
 }
 
+/** WCAG contrast of two computed colours, `rgb(r, g, b)`. */
+function contrast(a, b) {
+  const luminance = (c) => {
+    const [r, g, bl] = c.match(/\d+/g).map((v) => {
+      const s = Number(v) / 255;
+      return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
 const shadow = (tab, fn, arg) => tab.evaluate(([f, a]) => new Function("root", "arg", `return (${f})(root, arg)`)(document.querySelector("sayso-survey")?.shadowRoot, a), [fn.toString(), arg]);
 const shownEvent = (tab) => tab.evaluate(() => new Promise((resolve) => document.addEventListener("sayso:shown", () => resolve(true), { once: true })));
 const activeInWidget = (tab) => tab.evaluate(() => {
@@ -392,12 +405,25 @@ test("theming: the definition's theme and the host page's custom properties", as
   const look = () => shadow(tab, (root) => {
     const button = getComputedStyle(root.querySelector("button[type=submit]"));
     const card = getComputedStyle(root.querySelector(".sayso-card"));
-    return { button: button.backgroundColor, radius: button.borderTopLeftRadius, card: card.backgroundColor, font: card.fontFamily };
+    return { button: button.backgroundColor, text: button.color, radius: button.borderTopLeftRadius, card: card.backgroundColor, font: card.fontFamily };
   });
   const dark = await look();
-  assert.equal(dark.button, "rgb(170, 0, 0)");
+  // The definition's #aa0000 is unreadable on the dark surface (2.1:1): a lighter shade of it
+  // is used, with text readable on it.
+  const [red, green, blue] = dark.button.match(/\d+/g).map(Number);
+  assert.ok(red > 170 && green > 0 && green === blue, `a lighter red: ${dark.button}`);
+  assert.ok(contrast(dark.button, dark.card) >= 4.5, `${dark.button} on ${dark.card}`);
+  assert.ok(contrast(dark.text, dark.button) >= 4.5, `${dark.text} on ${dark.button}`);
   assert.equal(dark.radius, "1px", "half the 2px radius on buttons");
   assert.equal(dark.card, "rgb(27, 31, 36)", "dark scheme from the definition");
+  assert.deepEqual(await axe(tab, "dark theme with a dark red accent"), []);
+  // A yellow too pale for white, in the light scheme: darkened, with white text as asked.
+  await tab.goto(serve("/yellow", "fb-yellow", { target: "#feedback" }));
+  await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
+  const yellow = await look();
+  assert.ok(contrast(yellow.button, yellow.card) >= 4.5 && contrast(yellow.text, yellow.button) >= 4.5, JSON.stringify(yellow));
+  assert.equal(yellow.text, "rgb(255, 255, 255)");
+  assert.deepEqual(await axe(tab, "light theme with a yellow accent"), []);
   const plain = serve("/host-theme", "fb", { target: "#feedback" }, { head: "<style>sayso-survey { --sayso-accent: #006b5f; --sayso-font: Georgia, serif; }</style>" });
   await tab.goto(plain);
   await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
