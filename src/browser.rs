@@ -93,11 +93,10 @@ pub fn stored(key: &str) -> Option<String> {
     local_storage()?.get_item(key).ok().flatten()
 }
 
-/// Store `text` under `key` in `localStorage`; quietly nothing when the browser refuses.
-pub fn store(key: &str, text: &str) {
-    if let Some(s) = local_storage() {
-        let _ = s.set_item(key, text);
-    }
+/// Store `text` under `key` in `localStorage`; whether the browser let it (blocked or full
+/// storage is not an error).
+pub fn store(key: &str, text: &str) -> bool {
+    local_storage().is_some_and(|s| s.set_item(key, text).is_ok())
 }
 
 /// The outbox's place: `localStorage`.
@@ -117,7 +116,7 @@ impl KeyStore for LocalStore {
     }
 
     fn set(&self, key: &str, text: &str) -> bool {
-        local_storage().is_some_and(|s| s.set_item(key, text).is_ok())
+        store(key, text)
     }
 
     fn remove(&self, key: &str) {

@@ -14,7 +14,7 @@ use web_sys::{Element, MouseEvent};
 
 use crate::api::{self, Controls};
 use crate::browser::{
-    console_error, now_rfc3339, page_language, random_uuid, store, stored, window,
+    console_error, console_warn, now_rfc3339, page_language, random_uuid, store, stored, window,
 };
 use crate::config::WidgetConfig;
 use crate::host::{self, Frame, FrameSpec};
@@ -43,6 +43,8 @@ struct Presentation {
     hidden_by_route: Cell<bool>,
     /// The trigger's listeners are in place (once per page).
     armed: Cell<bool>,
+    /// The browser keeps nothing, which was said once, and the survey does not open by itself.
+    forgetful: Cell<bool>,
     /// Bumped by each route change: a timer set before one does not fire after it.
     route: Cell<u32>,
 }
@@ -91,6 +93,7 @@ pub fn begin(definition: SurveyDefinition, config: &WidgetConfig, endpoint: &str
         dismissed: Cell::new(false),
         hidden_by_route: Cell::new(false),
         armed: Cell::new(false),
+        forgetful: Cell::new(false),
         route: Cell::new(0),
     });
     CURRENT.with(|c| *c.borrow_mut() = Some(p.clone()));
@@ -131,7 +134,15 @@ impl Presentation {
         }
         let targeting = &self.definition.targeting;
         memory.draw(id, js_sys::Math::random());
-        store(visitor::VISITOR_KEY, &memory.to_text());
+        let d = &self.definition;
+        if !store(visitor::VISITOR_KEY, &memory.to_text()) && d.display.interrupts(&d.trigger) {
+            if !self.forgetful.replace(true) {
+                console_warn(
+                    "this page cannot store data (storage blocked or full), so this survey could not remember being answered or dismissed; it does not open by itself here (Sayso.open() still opens it)",
+                );
+            }
+            return false;
+        }
         let url = window().location().href().unwrap_or_default();
         let coarse = window()
             .match_media("(pointer: coarse)")

@@ -473,6 +473,16 @@ pub fn triggers() -> &'static [(&'static str, TriggerKind)] {
 }
 
 impl Display {
+    /// Whether `trigger` opens this survey over the page unasked: a modal or a slide-in, opened
+    /// by anything but the visitor's own click. Where the browser keeps nothing, such a survey
+    /// could not remember being answered or dismissed and would come back on every page, so
+    /// the widget does not open it there (inline surveys, launchers, clicks and `Sayso.open()`
+    /// still work).
+    pub fn interrupts(&self, trigger: &Trigger) -> bool {
+        matches!(self.mode, Mode::Modal | Mode::SlideIn)
+            && !matches!(trigger.on, TriggerKind::Click | TriggerKind::Manual)
+    }
+
     pub(crate) fn read(v: &Json, path: &str, p: &mut Problems) -> Option<Self> {
         let mut o = Object::new(v, path, p)?;
         let layout = o.or("layout", Layout::Page, |v, path, p| {
@@ -1114,6 +1124,34 @@ mod tests {
         };
         assert_eq!(round.host_css(), ":host{--sayso-radius:4px;}");
         assert_eq!(Theme::default().host_css(), "");
+    }
+
+    #[test]
+    fn what_opens_over_the_page_unasked() {
+        let display = |mode| Display {
+            mode,
+            ..Display::default()
+        };
+        let trigger = |on| Trigger {
+            on,
+            ..Trigger::default()
+        };
+        for (mode, on, interrupts) in [
+            (Mode::Modal, TriggerKind::Load, true),
+            (Mode::SlideIn, TriggerKind::Delay, true),
+            (Mode::Modal, TriggerKind::ExitIntent, true),
+            (Mode::SlideIn, TriggerKind::Event, true),
+            (Mode::Modal, TriggerKind::Click, false),
+            (Mode::Modal, TriggerKind::Manual, false),
+            (Mode::Inline, TriggerKind::Load, false),
+            (Mode::Launcher, TriggerKind::PageViews, false),
+        ] {
+            assert_eq!(
+                display(mode).interrupts(&trigger(on)),
+                interrupts,
+                "{mode:?} {on:?}"
+            );
+        }
     }
 
     #[test]

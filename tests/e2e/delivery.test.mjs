@@ -8,7 +8,7 @@
 // request): such pairs of "fetch reset" a few ms apart are one attempt of the widget.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browser, collector, hostPages, outboxIds, outcome, page, until, watchedPage, widgetReady } from "./harness.mjs";
+import { browser, collector, hostPages, noStorage, outboxIds, outcome, page, until, watchedPage, widgetReady } from "./harness.mjs";
 import { proxy } from "./proxy.mjs";
 
 const SURVEY = "patient-experience";
@@ -260,19 +260,6 @@ test("e) two tabs sharing the outbox both send the queued response: stored once"
     assert.deepEqual(pageErrors, []);
   });
 });
-
-/** A context whose pages cannot use localStorage: even reading the property throws. */
-async function noStorage(b) {
-  const watched = await watchedPage(b);
-  await watched.context.addInitScript(() =>
-    Object.defineProperty(window, "localStorage", {
-      get() {
-        throw new DOMException("denied", "SecurityError");
-      },
-    }),
-  );
-  return watched;
-}
 
 test("f) storage disabled: the survey loads, submits and is stored, with one warning and no error", async () => {
   await withSetup(async ({ c, p, b, url }) => {

@@ -189,6 +189,20 @@ export async function watchedPage(b, options = {}) {
 }
 
 /** Wait until the widget shows its questions. */
+/** A watched page whose localStorage is blocked (as in some private modes): even reading the
+ * property throws. */
+export async function noStorage(b, options = {}) {
+  const watched = await watchedPage(b, options);
+  await watched.context.addInitScript(() =>
+    Object.defineProperty(window, "localStorage", {
+      get() {
+        throw new DOMException("denied", "SecurityError");
+      },
+    }),
+  );
+  return watched;
+}
+
 export async function widgetReady(tab) {
   await tab.locator("sayso-survey input").first().waitFor({ state: "visible", timeout: 20_000 });
 }

@@ -4,7 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, axe, outcome, page, stage, until, watchedPage } from "./harness.mjs";
+import { ROOT, axe, noStorage, outcome, page, stage, until, watchedPage } from "./harness.mjs";
 
 const base = (id, extra = {}) => ({
   id,
@@ -221,6 +221,24 @@ test("exit intent is for a mouse: on a touch screen the same leaving gesture sho
   await tab.locator("sayso-survey dialog input").first().waitFor({ state: "visible" });
   assert.deepEqual(log.pageErrors, []);
   await context.close();
+});
+
+test("storage blocked: a modal does not open by itself (it could not remember a dismissal), one warning; Sayso.open() opens it", async () => {
+  const url = serve("/modal-no-storage", "fb", { mode: "modal", trigger: "load" });
+  const { tab, log } = await noStorage(b);
+  await tab.goto(url);
+  await until(() => log.warnings.some((w) => w.startsWith("Sayso:")), 10_000, "the widget's warning");
+  assert.deepEqual(log.warnings.filter((w) => w.startsWith("Sayso:")), [
+    "Sayso: this page cannot store data (storage blocked or full), so this survey could not remember being answered or dismissed; it does not open by itself here (Sayso.open() still opens it)",
+  ]);
+  // The warning is given in the task that would have armed the load trigger, which opens a task
+  // later: one more task of the page's, and nothing was built.
+  await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+  assert.equal(await tab.evaluate(() => Boolean(document.querySelector("sayso-survey")?.shadowRoot?.querySelector("dialog"))), false);
+  await tab.evaluate(() => Sayso.open());
+  await tab.locator("sayso-survey dialog input").first().waitFor({ state: "visible" });
+  assert.deepEqual(log.pageErrors, []);
+  assert.deepEqual(log.errors.filter((e) => e.startsWith("Sayso:")), []);
 });
 
 test("slide-in after a delay: appears in its corner without taking the focus; close button closes", async () => {
