@@ -6,7 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use sayso_schema::presentation::{device_class, scrolled_percent};
+use sayso_schema::presentation::{Refusal, device_class, scrolled_percent};
 use sayso_schema::{Json, Mode, SurveyDefinition, TriggerKind, Visit};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -166,7 +166,10 @@ impl Presentation {
         let trigger = &self.definition.trigger;
         let enough_views =
             trigger.on != TriggerKind::PageViews || memory.views >= trigger.page_views;
-        targeting.allows(&visit, &memory.survey(id)).is_ok() && enough_views
+        // A click is the visitor asking: only whom and where the survey is for apply.
+        let asked = trigger.on == TriggerKind::Click;
+        let verdict = targeting.allows(&visit, &memory.survey(id));
+        (verdict.is_ok() || asked && verdict.is_err_and(Refusal::yields_to_visitor)) && enough_views
     }
 
     /// Make the trigger show the survey when it fires: once, and only on a page the URL rules
@@ -264,7 +267,7 @@ impl Presentation {
                 listen(&document(), "click", move |ev| {
                     let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
                     match target.map(|t| t.closest(&selector)) {
-                        Some(Ok(Some(_))) => p.show(true),
+                        Some(Ok(Some(_))) if p.url_ok() => p.show(true),
                         Some(Err(_)) => console_error(&format!(
                             "data-selector \"{selector}\" is not a valid CSS selector"
                         )),

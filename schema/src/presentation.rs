@@ -282,6 +282,18 @@ pub enum Refusal {
     Session,
 }
 
+impl Refusal {
+    /// Whether the visitor's own request (a click on the page's feedback link) overrides it:
+    /// the rules that keep the survey from asking too often do, those that say whom and where
+    /// it is for do not.
+    pub fn yields_to_visitor(self) -> bool {
+        matches!(
+            self,
+            Refusal::Sample | Refusal::Answered | Refusal::Dismissed | Refusal::Session
+        )
+    }
+}
+
 const DAY_MS: f64 = 86_400_000.0;
 
 impl Targeting {
@@ -972,6 +984,18 @@ mod tests {
         for (v, m, refusal) in cases {
             assert_eq!(t.allows(&v, &m), Err(refusal), "{v:?} {m:?}");
         }
+        // Whom and where are checked first, so a visitor's click, which overrides only the
+        // rules against asking too often, never opens a survey on a page it is not for.
+        let dismissed = Memory {
+            dismissed_at: Some(now - DAY_MS),
+            ..fresh
+        };
+        let billing = Visit {
+            url: "https://clinic.example/billing/",
+            ..visit
+        };
+        assert_eq!(t.allows(&billing, &dismissed), Err(Refusal::Url));
+        assert!(!Refusal::Url.yields_to_visitor() && Refusal::Dismissed.yields_to_visitor());
         // Long enough ago, they are asked again.
         let old = Memory {
             answered_at: Some(now - 91.0 * DAY_MS),

@@ -142,6 +142,39 @@ test("slide-in opened from the page: Escape closes it and the focus goes back wh
   assert.deepEqual(log.pageErrors, []);
 });
 
+test("click: the visitor's own click opens the survey after a dismissal and outside the sample, not where the URL rules exclude it", async () => {
+  const clickable = (path, id) => serve(path, id, { mode: "slide_in", trigger: "click", selector: "#host-button" });
+  const { tab, context, log } = await watchedPage(b);
+  const armed = () => tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
+  const panel = tab.locator("sayso-survey .sayso-frame--panel");
+  await tab.goto(clickable("/click-dismiss", "fb"));
+  await armed();
+  await tab.click("#host-button");
+  await panel.locator("input").first().waitFor({ state: "visible" });
+  await tab.locator("sayso-survey .sayso-close").click();
+  await panel.waitFor({ state: "hidden" });
+  assert.ok(JSON.parse(await tab.evaluate(() => localStorage.getItem("sayso:visitor"))).surveys.fb.dismissed, "the dismissal is remembered");
+  // The next page: the dismissal keeps a page-opened survey away, not the visitor's own click.
+  await tab.goto(clickable("/click-dismiss", "fb"));
+  await armed();
+  await tab.click("#host-button");
+  await panel.locator("input").first().waitFor({ state: "visible" });
+  await tab.goto(clickable("/click-sampled", "fb-sampled-out"));
+  await armed();
+  await tab.click("#host-button");
+  await panel.locator("input").first().waitFor({ state: "visible" });
+  // Where the URL rules exclude the survey, the click does nothing: the click is heard at once
+  // by the page's own listener too, after which nothing was built.
+  await tab.goto(clickable("/billing", "fb-targeted"));
+  await armed();
+  await tab.evaluate(() => document.querySelector("#host-button").addEventListener("click", () => { window.clicked = true; }));
+  await tab.click("#host-button");
+  await tab.waitForFunction(() => window.clicked);
+  assert.equal(await tab.evaluate(() => Boolean(document.querySelector("sayso-survey")?.shadowRoot?.querySelector(".sayso-frame"))), false);
+  assert.deepEqual(log.pageErrors, []);
+  await context.close();
+});
+
 test("inline: Escape is the page's, not a way to dismiss a survey that is part of it", async () => {
   const url = serve("/inline-escape", "fb", { target: "#feedback" });
   const { tab, log } = await watchedPage(b);
