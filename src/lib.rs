@@ -64,7 +64,10 @@ pub fn start(config_json: &str, survey_request: Option<js_sys::Promise>, api: Js
         ));
     };
     // Leptos' executor starts with the first mount; until then, futures run on wasm-bindgen's.
+    // Starting is cut into tasks, so that none is a long task on the host page: this call,
+    // then reading the survey, checking it, deciding whether it shows (`present`), building it.
     wasm_bindgen_futures::spawn_local(async move {
+        browser::yield_to_browser().await;
         match load(&config, &endpoint, survey_request).await {
             Ok(definition) => present::begin(definition, &config, &endpoint),
             Err(message) => api::error(&message),
@@ -83,13 +86,21 @@ async fn load(
     endpoint: &str,
     started: Option<js_sys::Promise>,
 ) -> Result<SurveyDefinition, String> {
-    let mut definition = match &config.survey {
+    let (text, source) = match &config.survey {
         SurveySource::Remote(id) => {
             api::set_survey(id);
-            transport::fetch_definition(&format!("{endpoint}/surveys/{id}"), started).await?
+            let url = format!("{endpoint}/surveys/{id}");
+            let text = transport::fetch_definition(&url, started).await?;
+            (text, format!("the survey at {url}"))
         }
-        SurveySource::Inline(selector) => inline_definition(selector)?,
+        SurveySource::Inline(selector) => (
+            inline_text(selector)?,
+            format!("the inline survey in \"{selector}\""),
+        ),
     };
+    let mut definition = read_and_check(&text)
+        .await
+        .map_err(|p| format!("{source} is invalid: {p}"))?;
     api::set_survey(&definition.id);
     if config.overrides != Default::default() {
         config.overrides.apply(&mut definition)?;
@@ -100,17 +111,26 @@ async fn load(
     Ok(definition)
 }
 
-/// Read the definition from the JSON text of the element `selector` finds.
-fn inline_definition(selector: &str) -> Result<SurveyDefinition, String> {
+/// Read a definition, then check it in a task of its own: the first run of either is much of
+/// the widget's code, which the browser compiles as it goes, and together they made a long
+/// task on a slow phone.
+async fn read_and_check(text: &str) -> Result<SurveyDefinition, sayso_schema::Problems> {
+    browser::yield_to_browser().await;
+    let definition = SurveyDefinition::read_json(text)?;
+    browser::yield_to_browser().await;
+    definition.validate()?;
+    Ok(definition)
+}
+
+/// The JSON text of the element `selector` finds.
+fn inline_text(selector: &str) -> Result<String, String> {
     let element = window()
         .document()
         .and_then(|d| d.query_selector(selector).ok().flatten())
         .ok_or_else(|| {
             format!("data-survey-inline \"{selector}\" matches no element on this page")
         })?;
-    let text = element.text_content().unwrap_or_default();
-    SurveyDefinition::from_json(&text)
-        .map_err(|p| format!("the inline survey in \"{selector}\" is invalid: {p}"))
+    Ok(element.text_content().unwrap_or_default())
 }
 
 /// Render `session` into `root` (the mount point of a frame). `sent` hears of each response the

@@ -15,6 +15,7 @@ use web_sys::{Element, MouseEvent};
 use crate::api::{self, Controls};
 use crate::browser::{
     console_error, console_warn, now_rfc3339, page_language, random_uuid, store, stored, window,
+    yield_to_browser,
 };
 use crate::config::WidgetConfig;
 use crate::host::{self, Frame, FrameSpec};
@@ -363,14 +364,13 @@ impl Presentation {
                 p.hidden_by_route.set(true);
             }
         });
-        crate::mount_widget(
-            frame.root.clone(),
-            session,
-            self.strings,
-            self.responses_url.clone(),
-            Some(sent),
-            Some(ready),
-        );
+        // Mounted a task later: building the frame (its stylesheet too) and the survey in it
+        // made one long task on a slow phone. Nothing shows before the survey is ready.
+        let (root, strings, url) = (frame.root.clone(), self.strings, self.responses_url.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            yield_to_browser().await;
+            crate::mount_widget(root, session, strings, url, Some(sent), Some(ready));
+        });
         let p = self.clone();
         frame.on_close(move || p.closed_by_visitor());
         let p = self.clone();

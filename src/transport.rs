@@ -2,7 +2,6 @@
 
 use gloo_net::http::{Request, Response};
 use js_sys::Promise;
-use sayso_schema::SurveyDefinition;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, RequestCredentials};
@@ -107,12 +106,9 @@ fn reason(e: gloo_net::Error) -> String {
     }
 }
 
-/// Fetch and validate the survey definition at `url`, or take the response of the request the
+/// Fetch the text of the survey definition at `url`, or take the response of the request the
 /// loader already `started` for it (the loader starts it early to save a round trip).
-pub async fn fetch_definition(
-    url: &str,
-    started: Option<Promise>,
-) -> Result<SurveyDefinition, String> {
+pub async fn fetch_definition(url: &str, started: Option<Promise>) -> Result<String, String> {
     // The loader's request counts only if it asked for exactly this URL and got an answer;
     // otherwise ask again, so that nothing the loader guessed decides the outcome.
     let early = match started {
@@ -134,8 +130,7 @@ pub async fn fetch_definition(
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
     match status {
-        200..=299 => SurveyDefinition::from_json(&text)
-            .map_err(|p| format!("the survey at {url} is invalid: {p}")),
+        200..=299 => Ok(text),
         404 => Err(format!(
             "there is no survey at {url} (404): check data-survey"
         )),

@@ -23,9 +23,17 @@ pub const MAX_ANSWER_LENGTH: u32 = 10_000;
 impl SurveyDefinition {
     /// Parse and validate a definition from JSON text.
     pub fn from_json(text: &str) -> Result<Self, Problems> {
-        let definition = parse::parse(text, Self::read)?;
+        let definition = Self::read_json(text)?;
         definition.validate()?;
         Ok(definition)
+    }
+
+    /// Parse and read a definition from JSON text without the checks of [`Self::validate`]:
+    /// for a caller that runs the two in separate tasks (the widget, whose first run of each
+    /// is compiled as it goes). Anything read this way must be validated before it is used.
+    #[inline(never)] // compiled in the task that reads, not in its caller's
+    pub fn read_json(text: &str) -> Result<Self, Problems> {
+        parse::parse(text, Self::read)
     }
 
     /// Read and validate a definition from a parsed JSON value.
