@@ -64,8 +64,8 @@ pub fn start(config_json: &str, survey_request: Option<js_sys::Promise>, api: Js
         ));
     };
     // Leptos' executor starts with the first mount; until then, futures run on wasm-bindgen's.
-    // Starting is cut into tasks, so that none is a long task on the host page: this call,
-    // then reading the survey, checking it, deciding whether it shows (`present`), building it.
+    // Starting is cut into tasks, so that none is a long task on the host page: this call;
+    // reading the survey; checking it and deciding whether it shows (`present`); building it.
     wasm_bindgen_futures::spawn_local(async move {
         browser::yield_to_browser().await;
         match load(&config, &endpoint, survey_request).await {
