@@ -20,9 +20,16 @@ pub struct Config {
     #[arg(long, env = "SAYSO_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
-    /// SQLite database file (created when missing).
-    #[arg(long, env = "SAYSO_DATABASE", default_value = "sayso.db")]
-    pub database: PathBuf,
+    /// Where responses are stored: a SQLite file (created when missing), or a PostgreSQL
+    /// server as `postgres://user@host:port/database` (password in PGPASSWORD or ~/.pgpass).
+    #[arg(
+        long,
+        env = "SAYSO_DATABASE",
+        default_value = "sayso.db",
+        hide_env_values = true,
+        value_name = "FILE|URL"
+    )]
+    pub database: Database,
 
     /// Directory of survey definitions (*.json); any invalid file stops startup.
     #[arg(long, env = "SAYSO_SURVEYS", default_value = "surveys")]
@@ -85,6 +92,79 @@ pub struct Config {
     pub shutdown_timeout: Duration,
 }
 
+/// Where responses are stored.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file, created when missing: the embedded default.
+    Sqlite(PathBuf),
+    /// A PostgreSQL server, by URL (`postgres://` or `postgresql://`), which any number of
+    /// collectors may share.
+    Postgres(String),
+}
+
+impl FromStr for Database {
+    type Err = &'static str;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.trim().is_empty() {
+            Err("expected a SQLite file or a postgres:// URL")
+        } else if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Ok(Self::Postgres(s.to_owned()))
+        } else {
+            Ok(Self::Sqlite(PathBuf::from(s)))
+        }
+    }
+}
+
+/// The file, or the URL with any password in it replaced by `***`: fit for logs and errors.
+impl fmt::Display for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(path) => write!(f, "{}", path.display()),
+            Self::Postgres(url) => f.write_str(&redact_password(url)),
+        }
+    }
+}
+
+impl fmt::Debug for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(_) => write!(f, "Sqlite({self})"),
+            Self::Postgres(_) => write!(f, "Postgres({self})"),
+        }
+    }
+}
+
+/// `url` without its password: the one in `user:password@` and any `password=` parameter.
+fn redact_password(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((user_info, host)) => match user_info.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => authority.to_owned(),
+        },
+        None => authority.to_owned(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => {
+                        format!("{key}=***")
+                    }
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", query.join("&"))
+        }
+        None => tail.to_owned(),
+    };
+    format!("{scheme}://{authority}{tail}")
+}
+
 /// A positive number of seconds (`10`, `0.5`).
 fn seconds(text: &str) -> Result<Duration, String> {
     text.trim()
@@ -142,7 +222,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
-        assert_eq!(c.database, PathBuf::from("sayso.db"));
+        assert_eq!(c.database, Database::Sqlite(PathBuf::from("sayso.db")));
         assert_eq!(c.surveys, PathBuf::from("surveys"));
         assert_eq!(
             c.allow_origins,
@@ -184,5 +264,47 @@ mod tests {
         assert_eq!(c.admin_token.as_ref().unwrap().expose(), "hunter2-secret");
         assert!(!format!("{c:?}").contains("hunter2"));
         assert!(Config::try_parse_from(["sayso-collector", "--admin-token", ""]).is_err());
+    }
+
+    #[test]
+    fn a_file_or_a_postgres_url() {
+        let parse = |arg: &str| {
+            Config::try_parse_from(["sayso-collector", "--database", arg]).map(|c| c.database)
+        };
+        assert_eq!(
+            parse("data/sayso.db").unwrap(),
+            Database::Sqlite(PathBuf::from("data/sayso.db"))
+        );
+        for url in [
+            "postgres://sayso@db.internal/sayso",
+            "postgresql://db/x?sslmode=disable",
+        ] {
+            assert_eq!(parse(url).unwrap(), Database::Postgres(url.into()));
+        }
+        assert!(parse("").is_err());
+    }
+
+    #[test]
+    fn a_database_password_never_shows() {
+        let cases = [
+            (
+                "postgres://sayso:hunter2@db.internal:5432/sayso",
+                "postgres://sayso:***@db.internal:5432/sayso",
+            ),
+            (
+                "postgresql://sayso:p%40ss:w@rd@db/x?sslmode=disable&password=hunter2",
+                "postgresql://sayso:***@db/x?sslmode=disable&password=***",
+            ),
+            (
+                "postgres://sayso@db/x?application_name=a",
+                "postgres://sayso@db/x?application_name=a",
+            ),
+            ("postgres://db", "postgres://db"),
+        ];
+        for (url, shown) in cases {
+            let database: Database = url.parse().unwrap();
+            assert_eq!(database.to_string(), shown);
+            assert!(!format!("{database:?}").contains("hunter2"), "{url}");
+        }
     }
 }

@@ -39,7 +39,7 @@ use axum::response::Response;
 use axum::routing::get;
 
 pub use catalog::SurveyCatalog;
-pub use config::{AdminToken, Config};
+pub use config::{AdminToken, Config, Database};
 pub use problem::ApiError;
 pub use server::serve;
 pub use store::{Outcome, ResponseStore};
@@ -106,7 +106,7 @@ impl AppState {
         }
         let store = ResponseStore::open(&config.database)
             .await
-            .map_err(|e| StartupError(vec![format!("{}: {e}", config.database.display())]))?;
+            .map_err(|e| StartupError(vec![format!("{}: {e}", config.database)]))?;
         let earlier = store.record_versions(&files).await.map_err(StartupError)?;
         let current: Vec<_> = files.into_iter().map(|f| f.definition).collect();
         let catalog = SurveyCatalog::new(current, earlier, &config.allow_origins);

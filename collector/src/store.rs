@@ -1,18 +1,23 @@
-//! Durable storage of responses in SQLite.
+//! Durable storage of responses, in SQLite (the embedded default) or PostgreSQL (for several
+//! collectors behind a load balancer).
 //!
-//! Acknowledged means durable: the database runs in WAL mode with `synchronous = FULL`, so a
-//! COMMIT returns only once the write-ahead log is on disk, and a handler answers only after the
-//! COMMIT of its response. Paying one disk flush per response would cap intake at the disk's
-//! flush rate, so every write goes through one writer task that takes whatever has queued up
-//! (up to [`MAX_BATCH`]), writes it in ONE transaction, commits, and then answers each waiting
-//! handler (group commit). Reads (dashboard, exports) use a separate pool and never wait for
-//! the writer, which WAL allows; at most [`MAX_EXPORTS`] exports hold a reader at once, so that
-//! slow downloads cannot take every reader. The health check has a connection of its own.
+//! Acknowledged means durable: a handler answers only after the COMMIT of its response, and a
+//! COMMIT returns only once the write is on disk (SQLite in WAL mode with `synchronous = FULL`;
+//! PostgreSQL with its default `synchronous_commit`). Paying one disk flush per response would
+//! cap intake at the disk's flush rate, so every write of a collector goes through one writer
+//! task that takes whatever has queued up (up to [`MAX_BATCH`]), writes it in ONE transaction,
+//! commits, and then answers each waiting handler (group commit). Reads (dashboard, exports)
+//! use a separate pool and never wait for the writer; at most [`MAX_EXPORTS`] exports hold a
+//! reader at once, so that slow downloads cannot take every reader. The health check has a
+//! connection of its own.
+//!
+//! Both backends run the same code and, but for [`Dialect`], the same SQL: the
+//! [`per_backend!`] macro type-checks one body against each driver.
 
 use std::borrow::Cow;
 use std::future::Future;
-use std::path::Path;
 use std::pin::Pin;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -20,13 +25,16 @@ use std::time::Duration;
 use sayso_schema::{Json, Response, SurveyDefinition};
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
 };
+use sqlx::{Executor, Transaction};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 
 use crate::catalog::SurveyFile;
+use crate::config::Database;
 
 /// Most writes committed in one transaction.
 pub const MAX_BATCH: usize = 256;
@@ -42,22 +50,172 @@ const READERS: u32 = 4;
 /// dashboard still finds one.
 pub const MAX_EXPORTS: usize = 2;
 
-/// The schema migrations, embedded in the binary (see `migrations/`; a unit test keeps this
-/// list and the directory in step). Embedded by hand rather than with `sqlx::migrate!()`:
-/// that macro needs sqlx's `macros` feature, which compiles the whole SQLite driver, bundled
-/// C library included, a second time for the proc-macro.
-const MIGRATIONS: &[(i64, &str, &str)] = &[
+/// A schema migration: version, description (its file is `{version:04}_{description}.sql`)
+/// and SQL.
+type Migrations = &'static [(i64, &'static str, &'static str)];
+
+/// The schema migrations of each backend, embedded in the binary (see `migrations/`; a unit
+/// test keeps these lists and the directories in step). Embedded by hand rather than with
+/// `sqlx::migrate!()`: that macro needs sqlx's `macros` feature, which compiles the whole
+/// SQLite driver, bundled C library included, a second time for the proc-macro.
+const SQLITE_MIGRATIONS: Migrations = &[
     (
         1,
         "responses",
-        include_str!("../migrations/0001_responses.sql"),
+        include_str!("../migrations/sqlite/0001_responses.sql"),
     ),
     (
         2,
         "utc_submitted_at",
-        include_str!("../migrations/0002_utc_submitted_at.sql"),
+        include_str!("../migrations/sqlite/0002_utc_submitted_at.sql"),
     ),
 ];
+const POSTGRES_MIGRATIONS: Migrations = &[(
+    1,
+    "responses",
+    include_str!("../migrations/postgres/0001_responses.sql"),
+)];
+
+/// The statements in which the backends differ. Parameters are `$1`, `$2`, ... in both.
+struct Dialect {
+    /// Starts a transaction that writes responses. SQLite's `BEGIN IMMEDIATE` takes the
+    /// database's write lock at once, so a busy database waits (busy_timeout) instead of
+    /// failing halfway when a read transaction cannot be upgraded. PostgreSQL locks row by row
+    /// ([`Dialect::existing`]).
+    begin_write: &'static str,
+    /// Starts a read-only transaction whose every statement sees the same snapshot.
+    begin_read: &'static str,
+    /// Run first in a transaction that records survey versions: collectors starting together
+    /// on one PostgreSQL database take turns (SQLite's write lock already makes them).
+    lock_versions: Option<&'static str>,
+    /// What is stored under an id, locked until the write transaction ends.
+    existing: &'static str,
+    /// Inserts a response unless its id was inserted meanwhile (by another collector).
+    insert: &'static str,
+    /// Replaces the response stored under its id.
+    update: &'static str,
+    /// Records the definition of a survey version.
+    record_version: &'static str,
+    migrations: Migrations,
+}
+
+/// A dialect from what differs: the current UTC time as `YYYY-MM-DDTHH:MM:SS.sssZ`, and the
+/// clause that locks a row read for writing.
+macro_rules! dialect {
+    (
+        begin_write: $begin_write:literal,
+        begin_read: $begin_read:literal,
+        lock_versions: $lock_versions:expr,
+        now: $now:literal,
+        for_update: $for_update:literal,
+        migrations: $migrations:expr $(,)?
+    ) => {
+        Dialect {
+            begin_write: $begin_write,
+            begin_read: $begin_read,
+            lock_versions: $lock_versions,
+            existing: concat!(
+                "SELECT survey_id, partial, body, submitted_at FROM responses WHERE id = $1",
+                $for_update
+            ),
+            insert: concat!(
+                "INSERT INTO responses
+                     (id, survey_id, survey_version, partial, answers, context, submitted_at,
+                      received_at, body)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, ",
+                $now,
+                ", $8)
+                 ON CONFLICT (id) DO NOTHING"
+            ),
+            update: concat!(
+                "UPDATE responses
+                 SET survey_id = $2, survey_version = $3, partial = $4, answers = $5,
+                     context = $6, submitted_at = $7, received_at = ",
+                $now,
+                ", body = $8
+                 WHERE id = $1"
+            ),
+            record_version: concat!(
+                "INSERT INTO survey_versions (survey_id, version, definition, first_seen)
+                 VALUES ($1, $2, $3, ",
+                $now,
+                ")
+                 ON CONFLICT (survey_id, version) DO UPDATE SET definition = excluded.definition"
+            ),
+            migrations: $migrations,
+        }
+    };
+}
+
+const SQLITE: Dialect = dialect! {
+    begin_write: "BEGIN IMMEDIATE",
+    // Deferred: the snapshot is taken at the first read and held until the end (WAL).
+    begin_read: "BEGIN",
+    lock_versions: None,
+    now: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+    for_update: "",
+    migrations: SQLITE_MIGRATIONS,
+};
+
+const POSTGRES: Dialect = dialect! {
+    begin_write: "BEGIN",
+    begin_read: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+    lock_versions: Some("LOCK TABLE survey_versions IN SHARE ROW EXCLUSIVE MODE"),
+    now: "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
+    for_update: " FOR UPDATE",
+    migrations: POSTGRES_MIGRATIONS,
+};
+
+/// A connection pool of either backend.
+#[derive(Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// An open transaction of either backend.
+enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// `$body` with `$inner` bound to what `$value` (a [`Pool`] or [`Tx`], named by `$kind`)
+/// holds for its backend and `$dialect` to that backend's [`Dialect`]: one body, type-checked
+/// against each driver.
+macro_rules! per_backend {
+    ($kind:ident, $value:expr, |$inner:ident, $dialect:pat_param| $body:expr) => {
+        match $value {
+            $kind::Sqlite($inner) => {
+                let $dialect = &SQLITE;
+                $body
+            }
+            $kind::Postgres($inner) => {
+                let $dialect = &POSTGRES;
+                $body
+            }
+        }
+    };
+}
+
+impl Pool {
+    /// A transaction started with the statement `begin` picks from the backend's dialect.
+    async fn begin(&self, begin: fn(&Dialect) -> &'static str) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Self::Sqlite(p) => Tx::Sqlite(p.begin_with(begin(&SQLITE)).await?),
+            Self::Postgres(p) => Tx::Postgres(p.begin_with(begin(&POSTGRES)).await?),
+        })
+    }
+
+    async fn close(&self) {
+        per_backend!(Pool, self, |p, _| p.close().await)
+    }
+}
+
+impl Tx {
+    async fn commit(self) -> Result<(), sqlx::Error> {
+        per_backend!(Tx, self, |tx, _| tx.commit().await)
+    }
+}
 
 /// What became of one stored response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,45 +369,68 @@ struct Counters {
 #[derive(Clone)]
 pub struct ResponseStore {
     queue: mpsc::Sender<PendingWrite>,
-    writer: SqlitePool,
-    readers: SqlitePool,
+    writer: Pool,
+    readers: Pool,
     /// One connection for the health check, so that busy readers do not make the collector
     /// look down.
-    health: SqlitePool,
+    health: Pool,
     /// Permits of the exports streaming now.
     exports: Arc<Semaphore>,
     counters: Arc<Counters>,
 }
 
 impl ResponseStore {
-    /// Open (creating if needed) the database at `path`, bring its schema up to date and
+    /// Open (creating a SQLite file if needed) the database, bring its schema up to date and
     /// start the writer task.
-    pub async fn open(path: &Path) -> Result<Self, sqlx::Error> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(DATABASE_TIMEOUT)
-            .foreign_keys(true);
-        // One connection: SQLite has one writer anyway, and the writer task is its only user.
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(DATABASE_TIMEOUT)
-            .connect_with(options.clone())
-            .await?;
-        let migrator = Migrator::new(EmbeddedMigrations).await?;
-        migrator.run(&writer).await?;
-        let readers = SqlitePoolOptions::new()
-            .max_connections(READERS)
-            .acquire_timeout(DATABASE_TIMEOUT)
-            .connect_with(options.clone())
-            .await?;
-        let health = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(DATABASE_TIMEOUT)
-            .connect_with(options)
-            .await?;
+    pub async fn open(database: &Database) -> Result<Self, sqlx::Error> {
+        // One writer connection: SQLite has one writer anyway, and in PostgreSQL one
+        // connection committing batches keeps up with what one collector receives.
+        let (writer, readers, health) = match database {
+            Database::Sqlite(path) => {
+                let options = SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(DATABASE_TIMEOUT)
+                    .foreign_keys(true);
+                let pool = |size| {
+                    SqlitePoolOptions::new()
+                        .max_connections(size)
+                        .acquire_timeout(DATABASE_TIMEOUT)
+                        .connect_with(options.clone())
+                };
+                // The writer first: it creates the file and turns WAL on.
+                let writer = Pool::Sqlite(pool(1).await?);
+                (
+                    writer,
+                    Pool::Sqlite(pool(READERS).await?),
+                    Pool::Sqlite(pool(1).await?),
+                )
+            }
+            Database::Postgres(url) => {
+                let options = PgConnectOptions::from_str(url)?.application_name("sayso-collector");
+                let pool = |size| {
+                    PgPoolOptions::new()
+                        .max_connections(size)
+                        .acquire_timeout(DATABASE_TIMEOUT)
+                        .connect_with(options.clone())
+                };
+                (
+                    Pool::Postgres(pool(1).await?),
+                    Pool::Postgres(pool(READERS).await?),
+                    Pool::Postgres(pool(1).await?),
+                )
+            }
+        };
+        // Collectors starting together on one PostgreSQL database take turns (sqlx holds an
+        // advisory lock while it migrates).
+        per_backend!(Pool, &writer, |p, dialect| {
+            Migrator::new(EmbeddedMigrations(dialect.migrations))
+                .await?
+                .run(p)
+                .await?
+        });
         let (queue, incoming) = mpsc::channel(QUEUE_LENGTH);
         let counters = Arc::new(Counters::default());
         tokio::spawn(run_writer(writer.clone(), incoming, counters.clone()));
@@ -278,45 +459,69 @@ impl ResponseStore {
         let database = |e: sqlx::Error| vec![format!("database: {e}")];
         let mut tx = self
             .writer
-            .begin_with("BEGIN IMMEDIATE")
+            .begin(|d| d.begin_write)
             .await
             .map_err(database)?;
+        per_backend!(Tx, &mut tx, |t, dialect| {
+            if let Some(lock) = dialect.lock_versions {
+                t.execute(lock).await.map_err(database)?;
+            }
+        });
         let mut lines = Vec::new();
         for SurveyFile { path, definition } in files {
             let text = definition.to_json().to_string();
-            let stored: Option<(String,)> = sqlx::query_as(
-                "SELECT definition FROM survey_versions WHERE survey_id = ?1 AND version = ?2",
-            )
-            .bind(&definition.id)
-            .bind(i64::from(definition.version))
-            .fetch_optional(&mut *tx)
-            .await
+            let version = i64::from(definition.version);
+            let stored = per_backend!(Tx, &mut tx, |t, _| {
+                sqlx::query_scalar::<_, String>(
+                    "SELECT definition FROM survey_versions WHERE survey_id = $1 AND version = $2",
+                )
+                .bind(&definition.id)
+                .bind(version)
+                .fetch_optional(&mut **t)
+                .await
+            })
             .map_err(database)?;
-            match stored {
-                Some((stored,)) if stored == text => {}
+            let record = match &stored {
+                Some(stored) if *stored == text => false,
                 // New, or only how it shows changed: record the latest for this version.
-                None => record(&mut tx, definition, &text).await.map_err(database)?,
-                Some((stored,)) if same_questions(&stored, definition) => {
-                    record(&mut tx, definition, &text).await.map_err(database)?;
+                None => true,
+                Some(stored) if same_questions(stored, definition) => true,
+                Some(_) => {
+                    lines.push(format!(
+                        "{}: survey {} version {} changed without a version bump: give it a \
+                         higher \"version\" so that stored answers keep their meaning",
+                        path.display(),
+                        definition.id,
+                        definition.version
+                    ));
+                    false
                 }
-                Some(_) => lines.push(format!(
-                    "{}: survey {} version {} changed without a version bump: give it a higher \
-                     \"version\" so that stored answers keep their meaning",
-                    path.display(),
-                    definition.id,
-                    definition.version
-                )),
+            };
+            if record {
+                per_backend!(Tx, &mut tx, |t, dialect| {
+                    sqlx::query(dialect.record_version)
+                        .bind(&definition.id)
+                        .bind(version)
+                        .bind(&text)
+                        .execute(&mut **t)
+                        .await
+                        .map(drop)
+                })
+                .map_err(database)?;
             }
         }
         if !lines.is_empty() {
             // Dropping the transaction rolls it back: no new version is recorded either.
             return Err(lines);
         }
-        let rows: Vec<(String, i64, String)> =
-            sqlx::query_as("SELECT survey_id, version, definition FROM survey_versions")
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(database)?;
+        let rows = per_backend!(Tx, &mut tx, |t, _| {
+            sqlx::query_as::<_, (String, i64, String)>(
+                "SELECT survey_id, version, definition FROM survey_versions",
+            )
+            .fetch_all(&mut **t)
+            .await
+        })
+        .map_err(database)?;
         tx.commit().await.map_err(database)?;
         let mut earlier = Vec::new();
         for (id, version, text) in rows {
@@ -357,11 +562,13 @@ impl ResponseStore {
     /// Check that the database answers: that the responses table can be read. Uses its own
     /// connection, so that readers held by slow exports or dashboards do not fail it.
     pub async fn ping(&self) -> Result<(), Unavailable> {
-        sqlx::query("SELECT 1 FROM responses LIMIT 1")
-            .execute(&self.health)
-            .await
-            .map(drop)
-            .map_err(|e| log_read_error("health check", e))
+        per_backend!(Pool, &self.health, |p, _| {
+            sqlx::query("SELECT 1 FROM responses LIMIT 1")
+                .execute(p)
+                .await
+                .map(drop)
+        })
+        .map_err(|e| log_read_error("health check", e))
     }
 
     /// A consistent view of the stored responses, for reading them page by page.
@@ -388,7 +595,7 @@ impl ResponseStore {
         export: Option<OwnedSemaphorePermit>,
     ) -> Result<Snapshot, Unavailable> {
         self.readers
-            .begin()
+            .begin(|d| d.begin_read)
             .await
             .map(|tx| Snapshot {
                 tx,
@@ -407,7 +614,7 @@ impl ResponseStore {
         self.counters.writes.load(Ordering::Relaxed)
     }
 
-    /// Close the pools, letting SQLite checkpoint the log. Call after the server has stopped:
+    /// Close the pools (SQLite then checkpoints its log). Call after the server has stopped:
     /// later writes fail.
     pub async fn close(&self) {
         self.health.close().await;
@@ -420,7 +627,7 @@ impl ResponseStore {
 /// reads page after page are neither missed nor seen twice. (Held open, it delays WAL
 /// checkpoints, not writes.)
 pub struct Snapshot {
-    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: Tx,
     /// An export's place among the [`MAX_EXPORTS`], given back on drop.
     _export: Option<OwnedSemaphorePermit>,
 }
@@ -428,19 +635,23 @@ pub struct Snapshot {
 impl Snapshot {
     /// The id of every survey that has stored responses, sorted.
     pub async fn survey_ids(&mut self) -> Result<Vec<String>, Unavailable> {
-        sqlx::query_scalar("SELECT DISTINCT survey_id FROM responses ORDER BY survey_id")
-            .fetch_all(&mut *self.tx)
-            .await
-            .map_err(|e| log_read_error("listing surveys", e))
+        per_backend!(Tx, &mut self.tx, |t, _| {
+            sqlx::query_scalar("SELECT DISTINCT survey_id FROM responses ORDER BY survey_id")
+                .fetch_all(&mut **t)
+                .await
+        })
+        .map_err(|e| log_read_error("listing surveys", e))
     }
 
     /// Whether any response to `survey_id` is stored.
     pub async fn has_responses(&mut self, survey_id: &str) -> Result<bool, Unavailable> {
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM responses WHERE survey_id = ?1)")
-            .bind(survey_id)
-            .fetch_one(&mut *self.tx)
-            .await
-            .map_err(|e| log_read_error("looking up a survey", e))
+        per_backend!(Tx, &mut self.tx, |t, _| {
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM responses WHERE survey_id = $1)")
+                .bind(survey_id)
+                .fetch_one(&mut **t)
+                .await
+        })
+        .map_err(|e| log_read_error("looking up a survey", e))
     }
 
     /// Up to `limit` responses to `survey_id`, oldest first, after `after` (the `received_at`
@@ -452,19 +663,21 @@ impl Snapshot {
         limit: u32,
     ) -> Result<Vec<StoredRow>, Unavailable> {
         let (after_time, after_row) = after.unwrap_or(("", i64::MIN));
-        let rows: Vec<(i64, String, i64, bool, String, String, String)> = sqlx::query_as(
-            "SELECT rowid, id, survey_version, partial, answers, received_at, body
-             FROM responses
-             WHERE survey_id = ?1 AND (received_at, rowid) > (?2, ?3)
-             ORDER BY received_at, rowid
-             LIMIT ?4",
-        )
-        .bind(survey_id)
-        .bind(after_time)
-        .bind(after_row)
-        .bind(i64::from(limit))
-        .fetch_all(&mut *self.tx)
-        .await
+        let rows = per_backend!(Tx, &mut self.tx, |t, _| {
+            sqlx::query_as::<_, (i64, String, i64, bool, String, String, String)>(
+                "SELECT rowid, id, survey_version, partial, answers, received_at, body
+                 FROM responses
+                 WHERE survey_id = $1 AND (received_at, rowid) > ($2, $3)
+                 ORDER BY received_at, rowid
+                 LIMIT $4",
+            )
+            .bind(survey_id)
+            .bind(after_time)
+            .bind(after_row)
+            .bind(i64::from(limit))
+            .fetch_all(&mut **t)
+            .await
+        })
         .map_err(|e| log_read_error("reading responses", e))?;
         Ok(rows
             .into_iter()
@@ -481,25 +694,6 @@ impl Snapshot {
             )
             .collect())
     }
-}
-
-/// Record `text` as the definition of its version (first seen now, unless it was seen before).
-async fn record(
-    tx: &mut sqlx::SqliteConnection,
-    definition: &SurveyDefinition,
-    text: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO survey_versions (survey_id, version, definition, first_seen)
-         VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-         ON CONFLICT (survey_id, version) DO UPDATE SET definition = excluded.definition",
-    )
-    .bind(&definition.id)
-    .bind(i64::from(definition.version))
-    .bind(text)
-    .execute(tx)
-    .await
-    .map(drop)
 }
 
 /// Whether the stored definition text asks what `definition` asks: texts, locales, questions
@@ -531,22 +725,19 @@ fn log_read_error(what: &str, e: sqlx::Error) -> Unavailable {
 }
 
 /// The writer task: drain the queue in batches, one transaction per batch, then answer.
-async fn run_writer(
-    pool: SqlitePool,
-    mut queue: mpsc::Receiver<PendingWrite>,
-    counters: Arc<Counters>,
-) {
+async fn run_writer(pool: Pool, mut queue: mpsc::Receiver<PendingWrite>, counters: Arc<Counters>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let outcomes = match write_batch(&pool, &counters, batch.iter().map(|w| &w.row)).await {
+        let rows: Vec<&NewRow> = batch.iter().map(|w| &w.row).collect();
+        let outcomes = match write_batch(&pool, &counters, &rows).await {
             Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
             Err(e) if batch.len() > 1 => {
                 // One bad write must not sink the others: write each on its own.
                 tracing::warn!(error = %e, writes = batch.len(), "batch failed; writing one by one");
                 let mut outcomes = Vec::with_capacity(batch.len());
-                for w in &batch {
-                    let one = write_batch(&pool, &counters, std::iter::once(&w.row)).await;
-                    outcomes.push(one.map(|o| o[0]).map_err(|e| log_write_error(&w.row, e)));
+                for row in rows {
+                    let one = write_batch(&pool, &counters, &[row]).await;
+                    outcomes.push(one.map(|o| o[0]).map_err(|e| log_write_error(row, e)));
                 }
                 outcomes
             }
@@ -565,17 +756,19 @@ fn log_write_error(row: &NewRow, e: sqlx::Error) -> Unavailable {
 }
 
 /// Write `rows` in one transaction and commit; the outcome of each, in order.
-async fn write_batch<'a>(
-    pool: &SqlitePool,
+async fn write_batch(
+    pool: &Pool,
     counters: &Counters,
-    rows: impl Iterator<Item = &'a NewRow>,
+    rows: &[&NewRow],
 ) -> Result<Vec<Outcome>, sqlx::Error> {
-    // IMMEDIATE takes the write lock now, so a busy database waits (busy_timeout) instead of
-    // failing halfway when a read transaction cannot be upgraded.
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let mut outcomes = Vec::new();
-    for row in rows {
-        outcomes.push(write_one(&mut tx, row).await?);
+    // Rows are locked in id order (the same id keeps its arrival order), so that two
+    // collectors writing batches that share ids cannot deadlock on PostgreSQL.
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| rows[a].id.cmp(&rows[b].id));
+    let mut tx = pool.begin(|d| d.begin_write).await?;
+    let mut outcomes = vec![Outcome::Duplicate; rows.len()];
+    for i in order {
+        outcomes[i] = write_one(&mut tx, rows[i]).await?;
     }
     tx.commit().await?;
     counters.transactions.fetch_add(1, Ordering::Relaxed);
@@ -585,61 +778,65 @@ async fn write_batch<'a>(
     Ok(outcomes)
 }
 
-async fn write_one(conn: &mut SqliteConnection, row: &NewRow) -> Result<Outcome, sqlx::Error> {
-    let existing: Option<(String, bool, String, String)> = sqlx::query_as(
-        "SELECT survey_id, partial, body, submitted_at FROM responses WHERE id = ?1",
-    )
-    .bind(&row.id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let existing = existing.map(|(survey_id, partial, body, submitted_at)| Existing {
-        survey_id,
-        partial,
-        body,
-        // Both in the one UTC form (see `NewRow::submitted_at` and migration 2): text order
-        // is time order.
-        newer: submitted_at > row.submitted_at,
-    });
-    let outcome = decide(existing.as_ref(), row);
-    let sql = match outcome {
-        Outcome::Inserted => {
-            "INSERT INTO responses
-                 (id, survey_id, survey_version, partial, answers, context, submitted_at,
-                  received_at, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?8)"
+async fn write_one(tx: &mut Tx, row: &NewRow) -> Result<Outcome, sqlx::Error> {
+    // A second round only when another collector inserted the id between this one's read and
+    // its insert (PostgreSQL; SQLite's write lock rules it out). The insert waited for that
+    // transaction to commit, so the second read sees the row and locks it.
+    for _ in 0..2 {
+        let existing = per_backend!(Tx, &mut *tx, |t, dialect| {
+            sqlx::query_as::<_, (String, bool, String, String)>(dialect.existing)
+                .bind(&row.id)
+                .fetch_optional(&mut **t)
+                .await
+        })?;
+        let existing = existing.map(|(survey_id, partial, body, submitted_at)| Existing {
+            survey_id,
+            partial,
+            body,
+            // Both in the one UTC form (see `NewRow::submitted_at` and SQLite migration 2):
+            // text order is time order.
+            newer: submitted_at > row.submitted_at,
+        });
+        let outcome = decide(existing.as_ref(), row);
+        let statement: fn(&Dialect) -> &'static str = match outcome {
+            Outcome::Inserted => |d: &Dialect| d.insert,
+            Outcome::Completed | Outcome::Updated => |d: &Dialect| d.update,
+            Outcome::Duplicate | Outcome::Conflict => return Ok(outcome),
+        };
+        let written = per_backend!(Tx, &mut *tx, |t, dialect| {
+            sqlx::query(statement(dialect))
+                .bind(&row.id)
+                .bind(&row.survey_id)
+                .bind(i64::from(row.survey_version))
+                .bind(row.partial)
+                .bind(&row.answers)
+                .bind(&row.context)
+                .bind(&row.submitted_at)
+                .bind(&row.body)
+                .execute(&mut **t)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
+        if written == 1 {
+            return Ok(outcome);
         }
-        Outcome::Completed | Outcome::Updated => {
-            "UPDATE responses
-             SET survey_id = ?2, survey_version = ?3, partial = ?4, answers = ?5, context = ?6,
-                 submitted_at = ?7, received_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-                 body = ?8
-             WHERE id = ?1"
-        }
-        Outcome::Duplicate | Outcome::Conflict => return Ok(outcome),
-    };
-    sqlx::query(sql)
-        .bind(&row.id)
-        .bind(&row.survey_id)
-        .bind(i64::from(row.survey_version))
-        .bind(row.partial)
-        .bind(&row.answers)
-        .bind(&row.context)
-        .bind(&row.submitted_at)
-        .bind(&row.body)
-        .execute(&mut *conn)
-        .await?;
-    Ok(outcome)
+    }
+    Err(sqlx::Error::Protocol(format!(
+        "response {} changed twice while being written",
+        row.id
+    )))
 }
 
 /// The embedded migrations as a sqlx migration source.
 #[derive(Debug)]
-struct EmbeddedMigrations;
+struct EmbeddedMigrations(Migrations);
 
 type Resolved = Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send>>;
 
 impl MigrationSource<'static> for EmbeddedMigrations {
     fn resolve(self) -> Resolved {
-        let migrations = MIGRATIONS
+        let migrations = self
+            .0
             .iter()
             .map(|(version, description, sql)| {
                 Migration::new(
@@ -745,24 +942,31 @@ mod tests {
 
     #[test]
     fn every_migration_file_is_embedded() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
-        let mut files: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .filter(|n| n.ends_with(".sql"))
-            .collect();
-        files.sort();
-        let embedded: Vec<String> = MIGRATIONS
-            .iter()
-            .map(|(v, d, _)| format!("{v:04}_{d}.sql"))
-            .collect();
-        assert_eq!(files, embedded);
+        for (backend, migrations) in [
+            ("sqlite", SQLITE_MIGRATIONS),
+            ("postgres", POSTGRES_MIGRATIONS),
+        ] {
+            let dir = format!("{}/migrations/{backend}", env!("CARGO_MANIFEST_DIR"));
+            let mut files: Vec<String> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .filter(|n| n.ends_with(".sql"))
+                .collect();
+            files.sort();
+            let embedded: Vec<String> = migrations
+                .iter()
+                .map(|(v, d, _)| format!("{v:04}_{d}.sql"))
+                .collect();
+            assert_eq!(files, embedded, "{backend}");
+        }
     }
 
     #[tokio::test]
     async fn queued_writes_share_one_commit() {
         let dir = tempfile::tempdir().unwrap();
-        let store = ResponseStore::open(&dir.path().join("t.db")).await.unwrap();
+        let store = ResponseStore::open(&Database::Sqlite(dir.path().join("t.db")))
+            .await
+            .unwrap();
         let responses: Vec<Response> = (0..50)
             .map(|i| {
                 Response::from_json(&format!(
@@ -796,7 +1000,9 @@ mod tests {
     #[tokio::test]
     async fn the_health_check_needs_no_reader() {
         let dir = tempfile::tempdir().unwrap();
-        let store = ResponseStore::open(&dir.path().join("t.db")).await.unwrap();
+        let store = ResponseStore::open(&Database::Sqlite(dir.path().join("t.db")))
+            .await
+            .unwrap();
         let mut held = Vec::new();
         for _ in 0..READERS {
             held.push(store.snapshot().await.unwrap());
@@ -808,7 +1014,9 @@ mod tests {
     async fn exports_are_capped_below_the_readers() {
         const { assert!(MAX_EXPORTS < READERS as usize) };
         let dir = tempfile::tempdir().unwrap();
-        let store = ResponseStore::open(&dir.path().join("t.db")).await.unwrap();
+        let store = ResponseStore::open(&Database::Sqlite(dir.path().join("t.db")))
+            .await
+            .unwrap();
         let mut exports = Vec::new();
         for _ in 0..MAX_EXPORTS {
             exports.push(store.export_snapshot().await.unwrap());
@@ -827,7 +1035,12 @@ mod tests {
     #[tokio::test]
     async fn migration_2_puts_stored_times_in_utc() {
         let dir = tempfile::tempdir().unwrap();
-        let store = ResponseStore::open(&dir.path().join("t.db")).await.unwrap();
+        let store = ResponseStore::open(&Database::Sqlite(dir.path().join("t.db")))
+            .await
+            .unwrap();
+        let Pool::Sqlite(writer) = &store.writer else {
+            unreachable!("a SQLite store")
+        };
         let times = [
             ("a", "2026-11-24t09:30:00z", "2026-11-24T09:30:00.000Z"),
             (
@@ -843,19 +1056,19 @@ mod tests {
             )
             .bind(id)
             .bind(time)
-            .execute(&store.writer)
+            .execute(writer)
             .await
             .unwrap();
         }
-        sqlx::raw_sql(MIGRATIONS[1].2)
-            .execute(&store.writer)
+        sqlx::raw_sql(SQLITE_MIGRATIONS[1].2)
+            .execute(writer)
             .await
             .unwrap();
         for (id, _, utc) in times {
             let stored: String =
                 sqlx::query_scalar("SELECT submitted_at FROM responses WHERE id = ?1")
                     .bind(id)
-                    .fetch_one(&store.writer)
+                    .fetch_one(writer)
                     .await
                     .unwrap();
             assert_eq!(stored, utc, "{id}");

@@ -203,7 +203,13 @@ async fn exports_list_every_stored_response_oldest_first() {
 #[tokio::test]
 async fn slow_exports_leave_health_and_the_dashboard_answering() {
     let server = server().await;
-    fill_with_large_rows(&server.database, "patient-experience", 510, 20_000).await;
+    fill_with_large_rows(
+        sqlite_file(&server.database),
+        "patient-experience",
+        510,
+        20_000,
+    )
+    .await;
     let address = server.base.strip_prefix("http://").unwrap().to_owned();
     // As many downloads as the read pool has connections, none of them read.
     let mut held = Vec::new();

@@ -81,7 +81,13 @@ async fn shutting_down_waits_for_requests_in_flight_only_so_long() {
         c.shutdown_timeout = Duration::from_millis(300);
     })
     .await;
-    fill_with_large_rows(&server.database, "patient-experience", 510, 20_000).await;
+    fill_with_large_rows(
+        sqlite_file(&server.database),
+        "patient-experience",
+        510,
+        20_000,
+    )
+    .await;
     // A download the client never reads: the response cannot finish.
     let (_stuck, head) = hold_export(&address(&server), TOKEN, "patient-experience").await;
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");

@@ -117,7 +117,7 @@ async fn how_a_survey_shows_may_change_without_a_version_bump() {
     state.store.close().await;
 
     // The stored definition of version 1 is the latest one.
-    let mut db = open_database(&config.database).await;
+    let mut db = open_database(sqlite_file(&config.database)).await;
     let (stored,): (String,) = sqlx::query_as(
         "SELECT definition FROM survey_versions WHERE survey_id = 'patient-experience' AND version = 1",
     )
@@ -312,7 +312,7 @@ async fn the_database_file_is_in_write_ahead_log_mode() {
     AppState::open(&config).await.unwrap().store.close().await;
     // Read from the file's header (bytes 18 and 19: 2 for WAL, 1 for a rollback journal), not
     // through a connection, whose own options could set the mode.
-    let header = std::fs::read(&config.database).unwrap();
+    let header = std::fs::read(sqlite_file(&config.database)).unwrap();
     assert_eq!((header[18], header[19]), (2, 2));
 }
 

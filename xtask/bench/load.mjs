@@ -10,6 +10,7 @@ const survey = process.env.SURVEY || "clinic-three";
 const count = Number(process.env.COUNT || 3000);
 const concurrency = Number(process.env.CONCURRENCY || 16);
 const seconds = Number(process.env.SECONDS || 30);
+const database = process.env.DATABASE || "SQLite";
 
 const response = (id, i) => JSON.stringify({
   schema: "sayso.response/v1",
@@ -54,7 +55,7 @@ await Promise.all(Array.from({ length: concurrency }, worker));
 const elapsed = (performance.now() - start) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1);
-console.log(`\ncollector load: ${latencies.length} POSTs in ${elapsed.toFixed(1)} s, ${concurrency} at a time, SQLite`);
+console.log(`\ncollector load: ${latencies.length} POSTs in ${elapsed.toFixed(1)} s, ${concurrency} at a time, ${database}`);
 console.log(`  ${(latencies.length / elapsed).toFixed(0)} responses/s; latency ms p50 ${pct(50)}, p95 ${pct(95)}, p99 ${pct(99)}`);
 console.log(`  ${Object.entries(statuses).map(([k, v]) => `${k}: ${v}`).join(", ")}`);
 if (Object.keys(statuses).some((k) => k.startsWith("unexpected"))) process.exit(1);

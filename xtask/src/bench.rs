@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: Sayso against the reference survey page (../shared/reference), side by
 //! side in one headless Chromium run with the CPU throttled 4x; then where Sayso's time goes,
 //! from traces of its page (`xtask/bench/trace.mjs`); then the collector's throughput
-//! (`xtask/bench/load.mjs`). Prints the size table too.
+//! (`xtask/bench/load.mjs`), on SQLite and then on a throwaway PostgreSQL server. Prints the
+//! size table too.
 //!
 //! Sayso pages are served by the collector (brotli from dist/); the reference page by a small
 //! static server in `xtask/bench/serve.mjs` that also answers brotli, so bytes compare fairly.
@@ -12,7 +13,7 @@ use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use crate::tools::{self, Result, root, run};
-use crate::{dist, flag};
+use crate::{dist, flag, postgres};
 
 /// Kills the child process when dropped, so that no server outlives the bench.
 struct Server(Child);
@@ -36,11 +37,12 @@ pub fn bench(args: &[String]) -> Result<()> {
     let work = root.join("target/bench");
     let reference = prepare_reference(&work)?;
 
-    let collector = |page: &str, surveys: &Path, db: &str| -> Result<(Server, u16)> {
+    // `name` names its log; `database` is a file under `work` or a URL.
+    let collector = |page: &str, surveys: &Path, name: &str, database: &str| {
         let port = free_port()?;
         // Its log (a line per response, as in production) goes to a file beside its database.
         let log =
-            std::fs::File::create(work.join(format!("{db}.log"))).map_err(|e| e.to_string())?;
+            std::fs::File::create(work.join(format!("{name}.log"))).map_err(|e| e.to_string())?;
         let child = Command::new(root.join("target/release/sayso-collector"))
             .current_dir(&root)
             .args([
@@ -54,19 +56,25 @@ pub fn bench(args: &[String]) -> Result<()> {
             .arg("--surveys")
             .arg(surveys)
             .arg("--database")
-            .arg(work.join(db))
+            .arg(if database.contains("://") {
+                database.into()
+            } else {
+                work.join(database)
+            })
             .stdout(log.try_clone().map_err(|e| e.to_string())?)
             .stderr(log)
             .spawn()
             .map_err(|e| format!("could not start the collector: {e}"))?;
         let server = Server(child);
         wait_for_port(port)?;
-        Ok((server, port))
+        Result::Ok((server, port))
     };
-    let (_demo, demo_port) = collector("index.html", &root.join("surveys"), "demo.db")?;
+    let three_surveys = root.join("xtask/bench/surveys");
+    let (_demo, demo_port) = collector("index.html", &root.join("surveys"), "demo", "demo.db")?;
     let (_three, three_port) = collector(
         "xtask/bench/sayso.html",
-        &root.join("xtask/bench/surveys"),
+        &three_surveys,
+        "three",
         "three.db",
     )?;
     let reference_port = free_port()?;
@@ -100,10 +108,27 @@ pub fn bench(args: &[String]) -> Result<()> {
         .env("RUNS", runs)
         .env("CHROMIUM", &chromium))?;
     // The collector that served the same-3 page takes its responses too.
-    run(Command::new("node")
-        .arg(root.join("xtask/bench/load.mjs"))
-        .env("ENDPOINT", format!("http://127.0.0.1:{three_port}/v1"))
-        .env("SURVEY", "clinic-three"))
+    let load = |port: u16, database: &str| {
+        run(Command::new("node")
+            .arg(root.join("xtask/bench/load.mjs"))
+            .env("ENDPOINT", format!("http://127.0.0.1:{port}/v1"))
+            .env("SURVEY", "clinic-three")
+            .env("DATABASE", database))
+    };
+    load(three_port, "SQLite")?;
+    // The same load on PostgreSQL (the server's own database; the cluster is thrown away).
+    match postgres::Server::start() {
+        Ok(pg) => {
+            let url = format!("{}/postgres", pg.url);
+            let (_pg_collector, pg_port) =
+                collector("xtask/bench/sayso.html", &three_surveys, "postgres", &url)?;
+            load(pg_port, "PostgreSQL")
+        }
+        Err(why) => {
+            println!("\ncollector load on PostgreSQL: not run ({why})");
+            Ok(())
+        }
+    }
 }
 
 /// Copy the reference page beside its npm dependencies (installed once) under target/bench.

@@ -11,6 +11,7 @@ mod cost;
 mod demo;
 mod dist;
 mod minify;
+mod postgres;
 mod test;
 mod tools;
 mod unused;

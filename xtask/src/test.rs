@@ -1,8 +1,9 @@
 //! `cargo xtask test`: every check CI runs, in order, then one summary.
 //!
-//! fmt -> clippy (native and wasm) -> unit and collector tests (native) -> component tests in
-//! headless Chromium (wasm-bindgen-test) -> dist and its size check -> end-to-end tests in
-//! Chromium against the real collector (node:test + playwright-core).
+//! fmt -> clippy (native and wasm) -> unit and collector tests (native) -> the collector's
+//! PostgreSQL tests against a throwaway server -> component tests in headless Chromium
+//! (wasm-bindgen-test) -> dist and its size check -> end-to-end tests in Chromium against the
+//! real collector (node:test + playwright-core).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -10,6 +11,7 @@ use std::time::Instant;
 
 use crate::dist::{self, LOADER_BUDGET};
 use crate::flag;
+use crate::postgres;
 use crate::tools::{self, Result, root};
 
 /// The widget may not grow past this many brotli bytes while it is over its 80 KB budget:
@@ -73,6 +75,21 @@ pub fn test(args: &[String]) -> Result<()> {
     });
     step("unit", &mut || {
         let out = tee(tools::cargo().args(["test", "--workspace"]))?;
+        Ok(cargo_counts(&out))
+    });
+    step("postgres", &mut || {
+        let server = postgres::Server::start()?;
+        let out = tee(tools::cargo()
+            .args([
+                "test",
+                "-p",
+                "sayso-collector",
+                "--test",
+                "postgres",
+                "--",
+                "--ignored",
+            ])
+            .env("SAYSO_TEST_POSTGRES", &server.url))?;
         Ok(cargo_counts(&out))
     });
     step("browser", &mut || {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use reqwest::header::CONTENT_TYPE;
 use sayso_collector::server::Stopped;
-use sayso_collector::{AppState, Config, serve};
+use sayso_collector::{AppState, Config, Database, serve};
 use serde_json::{Value, json};
 use sqlx::Connection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
@@ -39,7 +39,7 @@ pub fn surveys_dir(root: &Path) -> PathBuf {
 pub fn config(root: &Path) -> Config {
     Config {
         listen: "127.0.0.1:0".parse().unwrap(),
-        database: root.join("sayso.db"),
+        database: Database::Sqlite(root.join("sayso.db")),
         surveys: surveys_dir(root),
         dist: None,
         demo_page: None,
@@ -104,8 +104,8 @@ pub struct TestServer {
     pub state: AppState,
     /// A client without cookies, compression or proxies.
     pub client: reqwest::Client,
-    /// The database file.
-    pub database: PathBuf,
+    /// Where it stores responses.
+    pub database: Database,
     /// Holds the temporary directory until the test ends.
     pub dir: TempDir,
     shutdown: Option<oneshot::Sender<()>>,
@@ -145,7 +145,7 @@ impl TestServer {
             base,
             state,
             client,
-            database: config.database,
+            database: config.database.clone(),
             dir,
             shutdown: Some(shutdown),
             task,
@@ -201,7 +201,7 @@ impl TestServer {
 
     /// A separate connection to the database file, as an operator's tool would open it.
     pub async fn database(&self) -> SqliteConnection {
-        open_database(&self.database).await
+        open_database(sqlite_file(&self.database)).await
     }
 
     /// Number of stored responses.
@@ -213,6 +213,14 @@ impl TestServer {
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+/// The file of a SQLite database.
+pub fn sqlite_file(database: &Database) -> &Path {
+    match database {
+        Database::Sqlite(path) => path,
+        Database::Postgres(_) => panic!("not a SQLite database: {database}"),
     }
 }
 
