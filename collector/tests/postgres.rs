@@ -4,8 +4,9 @@
 //!
 //! These tests need a server: `SAYSO_TEST_POSTGRES` is its URL without a database
 //! (`postgres://user@127.0.0.1:5432`), for a user that may create databases; each test makes a
-//! database of its own. `cargo xtask test` starts a throwaway server and runs them with
-//! `--ignored`; a plain `cargo test` lists them as ignored.
+//! database of its own; the server speaks TLS with a certificate for 127.0.0.1 signed by the CA
+//! in `SAYSO_TEST_POSTGRES_CA`. `cargo xtask test` starts such a throwaway server and runs them
+//! with `--ignored`; a plain `cargo test` lists them as ignored.
 
 mod common;
 
@@ -387,6 +388,47 @@ async fn storage_failures_are_503_and_say_nothing_of_the_database() {
         "{body}"
     );
     assert_eq!(server.get("/healthz").await.status(), 503);
+}
+
+#[tokio::test]
+#[ignore = "needs a PostgreSQL server: SAYSO_TEST_POSTGRES (cargo xtask test starts one)"]
+async fn collectors_connect_over_verified_tls() {
+    let ca = std::env::var("SAYSO_TEST_POSTGRES_CA").expect("the test server's CA certificate");
+    let Database::Postgres(url) = new_database().await else {
+        unreachable!()
+    };
+    let verified = Database::Postgres(format!("{url}?sslmode=verify-full&sslrootcert={ca}"));
+    let server = start_on(&verified).await;
+    assert_eq!(
+        server.post(&patient_response(&uuid(1), 9)).await.status(),
+        201
+    );
+    // Every connection the collector holds is encrypted.
+    let (connections, encrypted): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(*) FILTER (WHERE s.ssl)
+         FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)
+         WHERE a.application_name = 'sayso-collector' AND a.datname = current_database()",
+    )
+    .fetch_one(&mut connect(&verified).await)
+    .await
+    .unwrap();
+    assert!(
+        connections >= 3,
+        "writer, reader and health check: {connections}"
+    );
+    assert_eq!(encrypted, connections);
+
+    // A server whose certificate the collector cannot verify (the test CA is not among the
+    // public roots) stops startup.
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path());
+    config.database = Database::Postgres(format!("{url}?sslmode=verify-full"));
+    let error = AppState::open(&config)
+        .await
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(error.to_lowercase().contains("certificate"), "{error}");
 }
 
 #[tokio::test]

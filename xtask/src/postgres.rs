@@ -1,5 +1,6 @@
 //! A throwaway PostgreSQL server for the collector's PostgreSQL tests and bench: a new cluster
-//! in a temporary directory, listening on a free loopback port, stopped and deleted on drop.
+//! in a temporary directory, listening on a free loopback port with TLS (a certificate for
+//! 127.0.0.1 from a test CA made with `openssl`), stopped and deleted on drop.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,8 @@ use crate::tools::{self, Result};
 pub struct Server {
     /// `postgres://sayso@127.0.0.1:<port>`: user `sayso`, trusted on loopback.
     pub url: String,
+    /// The certificate of the CA that signed the server's (`sslrootcert=`).
+    pub ca: PathBuf,
     dir: PathBuf,
     bin: PathBuf,
     as_postgres: bool,
@@ -44,6 +47,7 @@ impl Server {
             .port();
         let server = Self {
             url: format!("postgres://sayso@127.0.0.1:{port}"),
+            ca: dir.join("ca.crt"),
             dir,
             bin,
             as_postgres,
@@ -58,9 +62,11 @@ impl Server {
             "--no-sync".as_ref(),
             "--no-instructions".as_ref(),
         ]))?;
+        server.make_certificates()?;
         let options = format!(
-            "-h 127.0.0.1 -p {port} -k {} -c max_connections=200",
-            server.dir.display()
+            "-h 127.0.0.1 -p {port} -k {dir} -c max_connections=200 -c ssl=on \
+             -c ssl_cert_file={dir}/server.crt -c ssl_key_file={dir}/server.key",
+            dir = server.dir.display()
         );
         tools::run(server.command("pg_ctl").args([
             "start".as_ref(),
@@ -77,14 +83,42 @@ impl Server {
         Ok(server)
     }
 
+    /// A test CA and a certificate for 127.0.0.1 that it signed, made by the cluster's user
+    /// (the server reads its key only when that user owns it).
+    fn make_certificates(&self) -> Result<()> {
+        let dir = self.dir.display();
+        let script = format!(
+            "set -e; cd {dir}
+             printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > server.ext
+             openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+               -keyout ca.key -out ca.crt -days 2 -subj '/CN=Sayso test CA' \
+               -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign
+             openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+               -keyout server.key -out server.csr -subj '/CN=localhost'
+             openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+               -out server.crt -days 2 -extfile server.ext
+             chmod 600 server.key"
+        );
+        let mut sh = Command::new("sh");
+        sh.args(["-c", &script]);
+        tools::run(&mut self.as_user(sh))
+            .map_err(|e| format!("{e}: making the test server's certificate needs openssl"))
+    }
+
     fn command(&self, program: &str) -> Command {
-        let program = self.bin.join(program);
+        self.as_user(Command::new(self.bin.join(program)))
+    }
+
+    /// `command`, run as the cluster's user.
+    fn as_user(&self, command: Command) -> Command {
         if self.as_postgres {
             let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(program);
+            c.args(["-u", "postgres", "--"])
+                .arg(command.get_program())
+                .args(command.get_args());
             c
         } else {
-            Command::new(program)
+            command
         }
     }
 }

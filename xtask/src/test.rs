@@ -89,7 +89,8 @@ pub fn test(args: &[String]) -> Result<()> {
                 "--",
                 "--ignored",
             ])
-            .env("SAYSO_TEST_POSTGRES", &server.url))?;
+            .env("SAYSO_TEST_POSTGRES", &server.url)
+            .env("SAYSO_TEST_POSTGRES_CA", &server.ca))?;
         Ok(cargo_counts(&out))
     });
     step("browser", &mut || {
