@@ -67,6 +67,39 @@ pub struct Config {
     )]
     pub admin_token: Option<AdminToken>,
 
+    /// URL that every completed response is POSTed to, signed (repeatable; in the environment,
+    /// comma-separated). Needs --webhook-secret.
+    #[arg(
+        long = "webhook",
+        env = "SAYSO_WEBHOOK",
+        value_name = "URL",
+        value_delimiter = ',',
+        value_parser = webhook_url,
+        requires = "webhook_secret"
+    )]
+    pub webhooks: Vec<String>,
+
+    /// Key of the HMAC-SHA256 signature of every webhook delivery (the `Sayso-Signature`
+    /// header), shared with the receivers.
+    #[arg(
+        long,
+        env = "SAYSO_WEBHOOK_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
+    pub webhook_secret: Option<Secret>,
+
+    /// Seconds before the first retry of a failed webhook delivery; each further retry waits
+    /// twice as long, up to an hour.
+    #[arg(
+        long,
+        env = "SAYSO_WEBHOOK_RETRY",
+        value_name = "SECONDS",
+        default_value = "10",
+        value_parser = seconds
+    )]
+    pub webhook_retry: Duration,
+
     /// Seconds a client may take to send a request's headers, and again to send its body;
     /// past that, the connection is closed (headers) or answered 408 (body). Also how long an
     /// idle keep-alive connection stays open.
@@ -175,36 +208,52 @@ fn seconds(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("expected a positive number of seconds, not \"{text}\""))
 }
 
-/// The admin password. Its `Debug` form is redacted so that logging a [`Config`] cannot leak
+/// A password or key. Its `Debug` form is redacted so that logging a [`Config`] cannot leak
 /// it.
 #[derive(Clone, PartialEq, Eq)]
-pub struct AdminToken(String);
+pub struct Secret(String);
 
-impl AdminToken {
-    /// A token from its text; `None` when empty (an empty password would lock nobody out).
-    pub fn new(token: impl Into<String>) -> Option<Self> {
-        let token = token.into();
-        (!token.is_empty()).then_some(Self(token))
+/// The admin password.
+pub type AdminToken = Secret;
+
+impl Secret {
+    /// A secret from its text; `None` when empty (an empty password would lock nobody out).
+    pub fn new(secret: impl Into<String>) -> Option<Self> {
+        let secret = secret.into();
+        (!secret.is_empty()).then_some(Self(secret))
     }
 
-    /// The secret itself, for the comparison in the admin guard only.
+    /// The secret itself, for the admin guard's comparison and for signing only.
     pub fn expose(&self) -> &str {
         &self.0
     }
 }
 
-impl fmt::Debug for AdminToken {
+impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AdminToken(<redacted>)")
+        f.write_str("Secret(<redacted>)")
     }
 }
 
-impl FromStr for AdminToken {
+impl FromStr for Secret {
     type Err = &'static str;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s).ok_or("the admin token must not be empty")
+        Self::new(s).ok_or("must not be empty")
     }
+}
+
+/// A webhook's address: an absolute http(s) URL.
+fn webhook_url(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or_else(|| format!("expected an http:// or https:// URL, not \"{text}\""))?;
+    if rest.is_empty() || rest.starts_with('/') || text.contains(char::is_whitespace) {
+        return Err(format!("expected a URL with a host, not \"{text}\""));
+    }
+    Ok(text.to_owned())
 }
 
 #[cfg(test)]
@@ -305,6 +354,48 @@ mod tests {
             let database: Database = url.parse().unwrap();
             assert_eq!(database.to_string(), shown);
             assert!(!format!("{database:?}").contains("hunter2"), "{url}");
+        }
+    }
+
+    #[test]
+    fn webhooks_need_a_url_and_a_secret() {
+        let c = Config::try_parse_from([
+            "sayso-collector",
+            "--webhook",
+            "https://hooks.clinic.example/sayso",
+            "--webhook",
+            "http://127.0.0.1:9000/in",
+            "--webhook-secret",
+            "s3cret-key",
+        ])
+        .unwrap();
+        assert_eq!(
+            c.webhooks,
+            [
+                "https://hooks.clinic.example/sayso",
+                "http://127.0.0.1:9000/in"
+            ]
+        );
+        assert_eq!(c.webhook_secret.as_ref().unwrap().expose(), "s3cret-key");
+        assert!(!format!("{c:?}").contains("s3cret"));
+        assert_eq!(c.webhook_retry, Duration::from_secs(10));
+        let without_secret =
+            Config::try_parse_from(["sayso-collector", "--webhook", "https://h.example/"]);
+        assert!(without_secret.is_err());
+        for bad in [
+            "ftp://h.example/",
+            "h.example/in",
+            "https://",
+            "https:///path",
+        ] {
+            let r = Config::try_parse_from([
+                "sayso-collector",
+                "--webhook",
+                bad,
+                "--webhook-secret",
+                "k",
+            ]);
+            assert!(r.is_err(), "{bad}");
         }
     }
 }

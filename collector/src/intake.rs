@@ -82,7 +82,7 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Sto
         .map_err(ApiError::Invalid)?;
     let outcome = state
         .store
-        .save(&response)
+        .save(&response, crate::webhooks::alerts(definition, &response))
         .await
         .map_err(|_| ApiError::Unavailable)?;
     tracing::info!(

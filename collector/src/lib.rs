@@ -26,6 +26,7 @@ pub mod problem;
 pub mod server;
 pub mod store;
 pub mod surveys;
+pub mod webhooks;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -43,6 +44,7 @@ pub use config::{AdminToken, Config, Database};
 pub use problem::ApiError;
 pub use server::serve;
 pub use store::{Outcome, ResponseStore};
+pub use webhooks::Webhooks;
 
 /// Everything the handlers share. Cheap to clone: the parts are reference counted.
 #[derive(Clone)]
@@ -104,10 +106,31 @@ impl AppState {
                 "no survey definitions found: every response will be refused"
             );
         }
-        let store = ResponseStore::open(&config.database)
+        let webhooks = match (&config.webhooks[..], &config.webhook_secret) {
+            ([], _) => None,
+            (urls, Some(secret)) => Some(Webhooks {
+                urls: urls.to_vec(),
+                secret: secret.clone(),
+                retry: config.webhook_retry,
+            }),
+            (_, None) => {
+                return Err(StartupError(vec![
+                    "--webhook needs --webhook-secret (SAYSO_WEBHOOK_SECRET) to sign deliveries"
+                        .into(),
+                ]));
+            }
+        };
+        let store = ResponseStore::open(&config.database, &config.webhooks)
             .await
             .map_err(|e| StartupError(vec![format!("{}: {e}", config.database)]))?;
         let earlier = store.record_versions(&files).await.map_err(StartupError)?;
+        if let Some(webhooks) = webhooks {
+            for url in &webhooks.urls {
+                tracing::info!(%url, "webhook: every completed response is sent here");
+            }
+            let wake = store.deliveries_written();
+            tokio::spawn(webhooks::run(store.clone(), webhooks, wake));
+        }
         let current: Vec<_> = files.into_iter().map(|f| f.definition).collect();
         let catalog = SurveyCatalog::new(current, earlier, &config.allow_origins);
         for survey in catalog.iter() {

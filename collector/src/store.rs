@@ -31,7 +31,7 @@ use sqlx::sqlite::{
     SqliteSynchronous,
 };
 use sqlx::{Executor, Transaction};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 
 use crate::catalog::SurveyFile;
 use crate::config::Database;
@@ -69,12 +69,24 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "utc_submitted_at",
         include_str!("../migrations/sqlite/0002_utc_submitted_at.sql"),
     ),
+    (
+        3,
+        "webhooks",
+        include_str!("../migrations/sqlite/0003_webhooks.sql"),
+    ),
 ];
-const POSTGRES_MIGRATIONS: Migrations = &[(
-    1,
-    "responses",
-    include_str!("../migrations/postgres/0001_responses.sql"),
-)];
+const POSTGRES_MIGRATIONS: Migrations = &[
+    (
+        1,
+        "responses",
+        include_str!("../migrations/postgres/0001_responses.sql"),
+    ),
+    (
+        2,
+        "webhooks",
+        include_str!("../migrations/postgres/0002_webhooks.sql"),
+    ),
+];
 
 /// The statements in which the backends differ. Parameters are `$1`, `$2`, ... in both.
 struct Dialect {
@@ -96,6 +108,9 @@ struct Dialect {
     update: &'static str,
     /// Records the definition of a survey version.
     record_version: &'static str,
+    /// Leases up to `$3` due webhook deliveries (due at `$2`) until `$1`, oldest first,
+    /// skipping those another collector is leasing at this moment.
+    claim_deliveries: &'static str,
     migrations: Migrations,
 }
 
@@ -108,6 +123,7 @@ macro_rules! dialect {
         lock_versions: $lock_versions:expr,
         now: $now:literal,
         for_update: $for_update:literal,
+        skip_locked: $skip_locked:literal,
         migrations: $migrations:expr $(,)?
     ) => {
         Dialect {
@@ -142,6 +158,14 @@ macro_rules! dialect {
                 ")
                  ON CONFLICT (survey_id, version) DO UPDATE SET definition = excluded.definition"
             ),
+            claim_deliveries: concat!(
+                "UPDATE webhook_deliveries SET next_attempt_ms = $1
+                 WHERE seq IN (SELECT seq FROM webhook_deliveries WHERE next_attempt_ms <= $2
+                               ORDER BY seq LIMIT $3",
+                $skip_locked,
+                ")
+                 RETURNING seq, url, event_id, body, attempts"
+            ),
             migrations: $migrations,
         }
     };
@@ -154,6 +178,8 @@ const SQLITE: Dialect = dialect! {
     lock_versions: None,
     now: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
     for_update: "",
+    // One writer at a time: the UPDATE holds the database's write lock.
+    skip_locked: "",
     migrations: SQLITE_MIGRATIONS,
 };
 
@@ -163,6 +189,7 @@ const POSTGRES: Dialect = dialect! {
     lock_versions: Some("LOCK TABLE survey_versions IN SHARE ROW EXCLUSIVE MODE"),
     now: "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
     for_update: " FOR UPDATE",
+    skip_locked: " FOR UPDATE SKIP LOCKED",
     migrations: POSTGRES_MIGRATIONS,
 };
 
@@ -208,6 +235,10 @@ impl Pool {
 
     async fn close(&self) {
         per_backend!(Pool, self, |p, _| p.close().await)
+    }
+
+    fn is_closed(&self) -> bool {
+        per_backend!(Pool, self, |p, _| p.is_closed())
     }
 }
 
@@ -279,6 +310,9 @@ pub struct NewRow {
     pub submitted_at: String,
     /// The whole response as canonical JSON text (what the export gives back).
     pub body: String,
+    /// What the response asks of its readers (see [`crate::webhooks::alerts`]), sent with its
+    /// webhook event.
+    pub alerts: Vec<&'static str>,
 }
 
 impl NewRow {
@@ -299,6 +333,7 @@ impl NewRow {
                 .submitted_at_utc()
                 .unwrap_or_else(|| response.context.submitted_at.clone()),
             body: body.to_string(),
+            alerts: Vec::new(),
         }
     }
 }
@@ -354,6 +389,21 @@ pub struct StoredRow {
     pub body: String,
 }
 
+/// A webhook delivery, as claimed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// Its row.
+    pub seq: i64,
+    /// Where it goes.
+    pub url: String,
+    /// The event's id (its response's id).
+    pub event_id: String,
+    /// The event, JSON.
+    pub body: String,
+    /// Attempts so far.
+    pub attempts: u32,
+}
+
 struct PendingWrite {
     row: NewRow,
     reply: oneshot::Sender<Result<Outcome, Unavailable>>,
@@ -374,6 +424,10 @@ pub struct ResponseStore {
     /// One connection for the health check, so that busy readers do not make the collector
     /// look down.
     health: Pool,
+    /// One connection for webhook deliveries.
+    deliveries: Pool,
+    /// Woken when the writer has committed new deliveries.
+    deliveries_written: Arc<Notify>,
     /// Permits of the exports streaming now.
     exports: Arc<Semaphore>,
     counters: Arc<Counters>,
@@ -381,11 +435,11 @@ pub struct ResponseStore {
 
 impl ResponseStore {
     /// Open (creating a SQLite file if needed) the database, bring its schema up to date and
-    /// start the writer task.
-    pub async fn open(database: &Database) -> Result<Self, sqlx::Error> {
+    /// start the writer task. Every completed response gets a delivery to each of `webhooks`.
+    pub async fn open(database: &Database, webhooks: &[String]) -> Result<Self, sqlx::Error> {
         // One writer connection: SQLite has one writer anyway, and in PostgreSQL one
         // connection committing batches keeps up with what one collector receives.
-        let (writer, readers, health) = match database {
+        let (writer, readers, health, deliveries) = match database {
             Database::Sqlite(path) => {
                 let options = SqliteConnectOptions::new()
                     .filename(path)
@@ -406,6 +460,7 @@ impl ResponseStore {
                     writer,
                     Pool::Sqlite(pool(READERS).await?),
                     Pool::Sqlite(pool(1).await?),
+                    Pool::Sqlite(pool(1).await?),
                 )
             }
             Database::Postgres(url) => {
@@ -420,6 +475,7 @@ impl ResponseStore {
                     Pool::Postgres(pool(1).await?),
                     Pool::Postgres(pool(READERS).await?),
                     Pool::Postgres(pool(1).await?),
+                    Pool::Postgres(pool(1).await?),
                 )
             }
         };
@@ -433,12 +489,23 @@ impl ResponseStore {
         });
         let (queue, incoming) = mpsc::channel(QUEUE_LENGTH);
         let counters = Arc::new(Counters::default());
-        tokio::spawn(run_writer(writer.clone(), incoming, counters.clone()));
+        let deliveries_written = Arc::new(Notify::new());
+        tokio::spawn(run_writer(
+            writer.clone(),
+            incoming,
+            Writes {
+                counters: counters.clone(),
+                webhooks: webhooks.into(),
+                deliveries_written: deliveries_written.clone(),
+            },
+        ));
         Ok(Self {
             queue,
             writer,
             readers,
             health,
+            deliveries,
+            deliveries_written,
             exports: Arc::new(Semaphore::new(MAX_EXPORTS)),
             counters,
         })
@@ -542,13 +609,17 @@ impl ResponseStore {
         Ok(earlier)
     }
 
-    /// Store a validated response; returns only after the transaction holding it committed.
-    pub async fn save(&self, response: &Response) -> Result<Outcome, Unavailable> {
+    /// Store a validated response with its `alerts` (for its webhook event); returns only
+    /// after the transaction holding it committed.
+    pub async fn save(
+        &self,
+        response: &Response,
+        alerts: Vec<&'static str>,
+    ) -> Result<Outcome, Unavailable> {
         let (reply, outcome) = oneshot::channel();
-        let write = PendingWrite {
-            row: NewRow::new(response),
-            reply,
-        };
+        let mut row = NewRow::new(response);
+        row.alerts = alerts;
+        let write = PendingWrite { row, reply };
         if self.queue.send(write).await.is_err() {
             tracing::error!("the response writer has stopped");
             return Err(Unavailable);
@@ -614,9 +685,109 @@ impl ResponseStore {
         self.counters.writes.load(Ordering::Relaxed)
     }
 
+    /// Lease up to `limit` webhook deliveries due at `now` (Unix ms) until `lease_until`.
+    pub async fn claim_deliveries(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, Unavailable> {
+        let rows = per_backend!(Pool, &self.deliveries, |p, dialect| {
+            sqlx::query_as::<_, (i64, String, String, String, i64)>(dialect.claim_deliveries)
+                .bind(lease_until)
+                .bind(now)
+                .bind(i64::from(limit))
+                .fetch_all(p)
+                .await
+        })
+        .map_err(|e| log_read_error("claiming webhook deliveries", e))?;
+        let mut deliveries: Vec<Delivery> = rows
+            .into_iter()
+            .map(|(seq, url, event_id, body, attempts)| Delivery {
+                seq,
+                url,
+                event_id,
+                body,
+                attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+            })
+            .collect();
+        deliveries.sort_by_key(|d| d.seq);
+        Ok(deliveries)
+    }
+
+    /// Forget a delivery its receiver accepted.
+    pub async fn delivered(&self, seq: i64) -> Result<(), Unavailable> {
+        per_backend!(Pool, &self.deliveries, |p, _| {
+            sqlx::query("DELETE FROM webhook_deliveries WHERE seq = $1")
+                .bind(seq)
+                .execute(p)
+                .await
+                .map(drop)
+        })
+        .map_err(|e| log_read_error("recording a webhook delivery", e))
+    }
+
+    /// Record a failed attempt and when to try again (Unix ms).
+    pub async fn retry_delivery(
+        &self,
+        seq: i64,
+        attempts: u32,
+        next_attempt: i64,
+        error: &str,
+    ) -> Result<(), Unavailable> {
+        per_backend!(Pool, &self.deliveries, |p, _| {
+            sqlx::query(
+                "UPDATE webhook_deliveries SET attempts = $2, next_attempt_ms = $3, last_error = $4
+                 WHERE seq = $1",
+            )
+            .bind(seq)
+            .bind(i64::from(attempts))
+            .bind(next_attempt)
+            .bind(error)
+            .execute(p)
+            .await
+            .map(drop)
+        })
+        .map_err(|e| log_read_error("recording a failed webhook delivery", e))
+    }
+
+    /// When the next waiting delivery is due (Unix ms); `None` when none waits.
+    pub async fn next_delivery_due(&self) -> Result<Option<i64>, Unavailable> {
+        per_backend!(Pool, &self.deliveries, |p, _| {
+            sqlx::query_scalar::<_, Option<i64>>(
+                "SELECT min(next_attempt_ms) FROM webhook_deliveries",
+            )
+            .fetch_one(p)
+            .await
+        })
+        .map_err(|e| log_read_error("looking for webhook deliveries", e))
+    }
+
+    /// Deliveries not yet accepted by their receiver.
+    pub async fn pending_deliveries(&self) -> Result<i64, Unavailable> {
+        per_backend!(Pool, &self.deliveries, |p, _| {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM webhook_deliveries")
+                .fetch_one(p)
+                .await
+        })
+        .map_err(|e| log_read_error("counting webhook deliveries", e))
+    }
+
+    /// Notified when the writer has committed new webhook deliveries, and on close.
+    pub fn deliveries_written(&self) -> Arc<Notify> {
+        self.deliveries_written.clone()
+    }
+
+    /// Whether [`ResponseStore::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        self.deliveries.is_closed()
+    }
+
     /// Close the pools (SQLite then checkpoints its log). Call after the server has stopped:
     /// later writes fail.
     pub async fn close(&self) {
+        self.deliveries.close().await;
+        self.deliveries_written.notify_one();
         self.health.close().await;
         self.readers.close().await;
         self.writer.close().await;
@@ -724,19 +895,27 @@ fn log_read_error(what: &str, e: sqlx::Error) -> Unavailable {
     Unavailable
 }
 
+/// What the writer task writes with, besides its pool.
+struct Writes {
+    counters: Arc<Counters>,
+    /// Every completed response gets a delivery to each.
+    webhooks: Arc<[String]>,
+    deliveries_written: Arc<Notify>,
+}
+
 /// The writer task: drain the queue in batches, one transaction per batch, then answer.
-async fn run_writer(pool: Pool, mut queue: mpsc::Receiver<PendingWrite>, counters: Arc<Counters>) {
+async fn run_writer(pool: Pool, mut queue: mpsc::Receiver<PendingWrite>, writes: Writes) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let rows: Vec<&NewRow> = batch.iter().map(|w| &w.row).collect();
-        let outcomes = match write_batch(&pool, &counters, &rows).await {
+        let outcomes = match write_batch(&pool, &writes, &rows).await {
             Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
             Err(e) if batch.len() > 1 => {
                 // One bad write must not sink the others: write each on its own.
                 tracing::warn!(error = %e, writes = batch.len(), "batch failed; writing one by one");
                 let mut outcomes = Vec::with_capacity(batch.len());
                 for row in rows {
-                    let one = write_batch(&pool, &counters, &[row]).await;
+                    let one = write_batch(&pool, &writes, &[row]).await;
                     outcomes.push(one.map(|o| o[0]).map_err(|e| log_write_error(row, e)));
                 }
                 outcomes
@@ -758,7 +937,7 @@ fn log_write_error(row: &NewRow, e: sqlx::Error) -> Unavailable {
 /// Write `rows` in one transaction and commit; the outcome of each, in order.
 async fn write_batch(
     pool: &Pool,
-    counters: &Counters,
+    writes: &Writes,
     rows: &[&NewRow],
 ) -> Result<Vec<Outcome>, sqlx::Error> {
     // Rows are locked in id order (the same id keeps its arrival order), so that two
@@ -767,15 +946,57 @@ async fn write_batch(
     order.sort_by(|&a, &b| rows[a].id.cmp(&rows[b].id));
     let mut tx = pool.begin(|d| d.begin_write).await?;
     let mut outcomes = vec![Outcome::Duplicate; rows.len()];
+    let mut deliveries = 0;
     for i in order {
         outcomes[i] = write_one(&mut tx, rows[i]).await?;
+        let completes = match outcomes[i] {
+            Outcome::Inserted => !rows[i].partial,
+            Outcome::Completed => true,
+            Outcome::Updated | Outcome::Duplicate | Outcome::Conflict => false,
+        };
+        if completes {
+            deliveries += enqueue_deliveries(&mut tx, &writes.webhooks, rows[i]).await?;
+        }
     }
     tx.commit().await?;
+    if deliveries > 0 {
+        writes.deliveries_written.notify_one();
+    }
+    let counters = &writes.counters;
     counters.transactions.fetch_add(1, Ordering::Relaxed);
     counters
         .writes
         .fetch_add(outcomes.len() as u64, Ordering::Relaxed);
     Ok(outcomes)
+}
+
+/// Write the webhook deliveries of a response that just completed, due now; how many.
+async fn enqueue_deliveries(
+    tx: &mut Tx,
+    webhooks: &[String],
+    row: &NewRow,
+) -> Result<usize, sqlx::Error> {
+    if webhooks.is_empty() {
+        return Ok(0);
+    }
+    let event = crate::webhooks::event(row);
+    let now = crate::webhooks::now_ms();
+    for url in webhooks {
+        per_backend!(Tx, &mut *tx, |t, _| {
+            sqlx::query(
+                "INSERT INTO webhook_deliveries (url, event_id, body, attempts, next_attempt_ms)
+                 VALUES ($1, $2, $3, 0, $4)",
+            )
+            .bind(url)
+            .bind(&row.id)
+            .bind(&event)
+            .bind(now)
+            .execute(&mut **t)
+            .await
+            .map(drop)
+        })?;
+    }
+    Ok(webhooks.len())
 }
 
 async fn write_one(tx: &mut Tx, row: &NewRow) -> Result<Outcome, sqlx::Error> {
@@ -866,6 +1087,7 @@ mod tests {
             context: "{}".into(),
             submitted_at: "2026-01-31T09:30:00Z".into(),
             body: body.into(),
+            alerts: Vec::new(),
         }
     }
 
@@ -964,7 +1186,7 @@ mod tests {
     #[tokio::test]
     async fn queued_writes_share_one_commit() {
         let dir = tempfile::tempdir().unwrap();
-        let store = ResponseStore::open(&Database::Sqlite(dir.path().join("t.db")))
+        let store = ResponseStore::open(&Database::Sqlite(dir.path().join("t.db")), &[])
             .await
             .unwrap();
         let responses: Vec<Response> = (0..50)
@@ -981,7 +1203,7 @@ mod tests {
             })
             .collect();
         // Every save is enqueued in the first poll, before the writer task runs: one batch.
-        let saves = responses.iter().map(|r| store.save(r));
+        let saves = responses.iter().map(|r| store.save(r, Vec::new()));
         let outcomes = join_all(saves).await;
         assert!(outcomes.iter().all(|o| *o == Ok(Outcome::Inserted)));
         assert_eq!(store.writes_committed(), 50);
@@ -1000,7 +1222,7 @@ mod tests {
     #[tokio::test]
     async fn the_health_check_needs_no_reader() {
         let dir = tempfile::tempdir().unwrap();
-        let store = ResponseStore::open(&Database::Sqlite(dir.path().join("t.db")))
+        let store = ResponseStore::open(&Database::Sqlite(dir.path().join("t.db")), &[])
             .await
             .unwrap();
         let mut held = Vec::new();
@@ -1014,7 +1236,7 @@ mod tests {
     async fn exports_are_capped_below_the_readers() {
         const { assert!(MAX_EXPORTS < READERS as usize) };
         let dir = tempfile::tempdir().unwrap();
-        let store = ResponseStore::open(&Database::Sqlite(dir.path().join("t.db")))
+        let store = ResponseStore::open(&Database::Sqlite(dir.path().join("t.db")), &[])
             .await
             .unwrap();
         let mut exports = Vec::new();
@@ -1035,7 +1257,7 @@ mod tests {
     #[tokio::test]
     async fn migration_2_puts_stored_times_in_utc() {
         let dir = tempfile::tempdir().unwrap();
-        let store = ResponseStore::open(&Database::Sqlite(dir.path().join("t.db")))
+        let store = ResponseStore::open(&Database::Sqlite(dir.path().join("t.db")), &[])
             .await
             .unwrap();
         let Pool::Sqlite(writer) = &store.writer else {

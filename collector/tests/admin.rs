@@ -267,7 +267,7 @@ async fn a_retired_survey_is_still_exported_and_listed() {
         for (id, nps) in ids.iter().zip([9, 3]) {
             let body = patient_response(id, nps).to_string();
             let response = sayso_schema::Response::from_json(&body).unwrap();
-            state.store.save(&response).await.unwrap();
+            state.store.save(&response, Vec::new()).await.unwrap();
         }
         state.store.close().await;
     }

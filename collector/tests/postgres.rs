@@ -12,7 +12,9 @@ mod common;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use common::receiver::*;
 use common::*;
+use sayso_collector::config::Secret;
 use sayso_collector::{AdminToken, AppState, Database, Outcome, ResponseStore};
 use sayso_schema::Response;
 use serde_json::{Value, json};
@@ -184,7 +186,7 @@ async fn collectors_sharing_a_database_store_each_response_once() {
 #[ignore = "needs a PostgreSQL server: SAYSO_TEST_POSTGRES (cargo xtask test starts one)"]
 async fn an_id_inserted_meanwhile_by_another_collector_is_a_duplicate() {
     let database = new_database().await;
-    let store = ResponseStore::open(&database).await.unwrap();
+    let store = ResponseStore::open(&database, &[]).await.unwrap();
     // Another collector's transaction has inserted the id and not committed yet.
     let mut other = connect(&database).await;
     other.execute("BEGIN").await.unwrap();
@@ -201,7 +203,7 @@ async fn an_id_inserted_meanwhile_by_another_collector_is_a_duplicate() {
     let response = Response::from_json(&patient_response(&uuid(5), 9).to_string()).unwrap();
     let save = tokio::spawn({
         let store = store.clone();
-        async move { store.save(&response).await }
+        async move { store.save(&response, Vec::new()).await }
     });
     // This store's insert waits for the other transaction (it did not see the row before).
     let mut watcher = connect(&database).await;
@@ -235,12 +237,13 @@ async fn an_id_inserted_meanwhile_by_another_collector_is_a_duplicate() {
 #[ignore = "needs a PostgreSQL server: SAYSO_TEST_POSTGRES (cargo xtask test starts one)"]
 async fn queued_writes_share_one_commit_and_read_back_in_pages() {
     let database = new_database().await;
-    let store = ResponseStore::open(&database).await.unwrap();
+    let store = ResponseStore::open(&database, &[]).await.unwrap();
     let responses: Vec<Response> = (0..50)
         .map(|i| Response::from_json(&patient_response(&uuid(i), 9).to_string()).unwrap())
         .collect();
     // Every save is enqueued before the writer task runs: one batch, one commit.
-    let outcomes = futures_util::future::join_all(responses.iter().map(|r| store.save(r))).await;
+    let outcomes =
+        futures_util::future::join_all(responses.iter().map(|r| store.save(r, Vec::new()))).await;
     assert!(outcomes.iter().all(|o| *o == Ok(Outcome::Inserted)));
     assert_eq!(store.writes_committed(), 50);
     assert_eq!(store.transactions_committed(), 1);
@@ -249,7 +252,7 @@ async fn queued_writes_share_one_commit_and_read_back_in_pages() {
     // The snapshot holds from its first read: what is stored after it is not seen.
     assert_eq!(snapshot.survey_ids().await.unwrap(), ["patient-experience"]);
     let late = Response::from_json(&patient_response(&uuid(99), 3).to_string()).unwrap();
-    assert_eq!(store.save(&late).await, Ok(Outcome::Inserted));
+    assert_eq!(store.save(&late, Vec::new()).await, Ok(Outcome::Inserted));
     assert!(snapshot.has_responses("patient-experience").await.unwrap());
     assert!(!snapshot.has_responses("every-kind").await.unwrap());
     let page = snapshot.page("patient-experience", None, 20).await.unwrap();
@@ -429,6 +432,44 @@ async fn collectors_connect_over_verified_tls() {
         .expect("refused")
         .to_string();
     assert!(error.to_lowercase().contains("certificate"), "{error}");
+}
+
+#[tokio::test]
+#[ignore = "needs a PostgreSQL server: SAYSO_TEST_POSTGRES (cargo xtask test starts one)"]
+async fn collectors_sharing_a_database_deliver_each_webhook_once() {
+    const RESPONSES: u64 = 40;
+    let mut receiver = Receiver::start(&[]).await;
+    let url = format!("{}/in", receiver.base);
+    let database = new_database().await;
+    let start = || {
+        let (database, url) = (database.clone(), url.clone());
+        TestServer::start_with(move |c, _| {
+            c.database = database;
+            c.webhooks = vec![url];
+            c.webhook_secret = Secret::new(SECRET);
+            c.webhook_retry = std::time::Duration::from_millis(20);
+        })
+    };
+    let (a, b) = (start().await, start().await);
+    for i in 0..RESPONSES {
+        let server = if i % 2 == 0 { &a } else { &b };
+        let body = patient_response(&uuid(500 + i), (i % 11) as u8);
+        assert_eq!(server.post(&body).await.status(), 201);
+    }
+    let mut ids = Vec::new();
+    for _ in 0..RESPONSES {
+        ids.push(
+            verified(&receiver.next().await)["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    wait_until_delivered(&a).await;
+    assert!(receiver.got.try_recv().is_err(), "no event sent twice");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len() as u64, RESPONSES);
 }
 
 #[tokio::test]

@@ -4,6 +4,8 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod receiver;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -46,6 +48,9 @@ pub fn config(root: &Path) -> Config {
         demo_dir: None,
         allow_origins: Vec::new(),
         admin_token: None,
+        webhooks: Vec::new(),
+        webhook_secret: None,
+        webhook_retry: Duration::from_secs(10),
         read_timeout: Duration::from_secs(10),
         shutdown_timeout: Duration::from_secs(10),
     }
