@@ -82,7 +82,7 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Sto
         .map_err(ApiError::Invalid)?;
     let outcome = state
         .store
-        .save(&response, crate::webhooks::alerts(definition, &response))
+        .save(&response, webhook_event(state, definition, &response))
         .await
         .map_err(|_| ApiError::Unavailable)?;
     tracing::info!(
@@ -104,6 +104,17 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Sto
         outcome,
         status,
     })
+}
+
+/// The webhook event of `response` when it completes and the collector sends webhooks: built
+/// here, in the handler, so that the one writer task does not.
+fn webhook_event(
+    state: &AppState,
+    definition: &sayso_schema::SurveyDefinition,
+    response: &sayso_schema::Response,
+) -> Option<String> {
+    (state.store.sends_webhooks() && !response.partial)
+        .then(|| crate::webhooks::event(response, &crate::webhooks::alerts(definition, response)))
 }
 
 /// Whether a body of this content type is read as a response: JSON, or plain text (what the

@@ -310,9 +310,8 @@ pub struct NewRow {
     pub submitted_at: String,
     /// The whole response as canonical JSON text (what the export gives back).
     pub body: String,
-    /// What the response asks of its readers (see [`crate::webhooks::alerts`]), sent with its
-    /// webhook event.
-    pub alerts: Vec<&'static str>,
+    /// Its webhook event, when the collector sends webhooks (see [`crate::webhooks::event`]).
+    pub event: Option<String>,
 }
 
 impl NewRow {
@@ -333,7 +332,7 @@ impl NewRow {
                 .submitted_at_utc()
                 .unwrap_or_else(|| response.context.submitted_at.clone()),
             body: body.to_string(),
-            alerts: Vec::new(),
+            event: None,
         }
     }
 }
@@ -428,6 +427,8 @@ pub struct ResponseStore {
     deliveries: Pool,
     /// Woken when the writer has committed new deliveries.
     deliveries_written: Arc<Notify>,
+    /// Where completed responses go.
+    webhooks: Arc<[String]>,
     /// Permits of the exports streaming now.
     exports: Arc<Semaphore>,
     counters: Arc<Counters>,
@@ -490,12 +491,13 @@ impl ResponseStore {
         let (queue, incoming) = mpsc::channel(QUEUE_LENGTH);
         let counters = Arc::new(Counters::default());
         let deliveries_written = Arc::new(Notify::new());
+        let webhooks: Arc<[String]> = webhooks.into();
         tokio::spawn(run_writer(
             writer.clone(),
             incoming,
             Writes {
                 counters: counters.clone(),
-                webhooks: webhooks.into(),
+                webhooks: webhooks.clone(),
                 deliveries_written: deliveries_written.clone(),
             },
         ));
@@ -506,6 +508,7 @@ impl ResponseStore {
             health,
             deliveries,
             deliveries_written,
+            webhooks,
             exports: Arc::new(Semaphore::new(MAX_EXPORTS)),
             counters,
         })
@@ -609,16 +612,22 @@ impl ResponseStore {
         Ok(earlier)
     }
 
-    /// Store a validated response with its `alerts` (for its webhook event); returns only
-    /// after the transaction holding it committed.
+    /// Whether completed responses get webhook deliveries (then [`ResponseStore::save`] wants
+    /// their event).
+    pub fn sends_webhooks(&self) -> bool {
+        !self.webhooks.is_empty()
+    }
+
+    /// Store a validated response, with its webhook `event` when it completes and webhooks
+    /// are sent; returns only after the transaction holding it committed.
     pub async fn save(
         &self,
         response: &Response,
-        alerts: Vec<&'static str>,
+        event: Option<String>,
     ) -> Result<Outcome, Unavailable> {
         let (reply, outcome) = oneshot::channel();
         let mut row = NewRow::new(response);
-        row.alerts = alerts;
+        row.event = event;
         let write = PendingWrite { row, reply };
         if self.queue.send(write).await.is_err() {
             tracing::error!("the response writer has stopped");
@@ -976,10 +985,9 @@ async fn enqueue_deliveries(
     webhooks: &[String],
     row: &NewRow,
 ) -> Result<usize, sqlx::Error> {
-    if webhooks.is_empty() {
+    let Some(event) = &row.event else {
         return Ok(0);
-    }
-    let event = crate::webhooks::event(row);
+    };
     let now = crate::webhooks::now_ms();
     for url in webhooks {
         per_backend!(Tx, &mut *tx, |t, _| {
@@ -989,7 +997,7 @@ async fn enqueue_deliveries(
             )
             .bind(url)
             .bind(&row.id)
-            .bind(&event)
+            .bind(event)
             .bind(now)
             .execute(&mut **t)
             .await
@@ -1087,7 +1095,7 @@ mod tests {
             context: "{}".into(),
             submitted_at: "2026-01-31T09:30:00Z".into(),
             body: body.into(),
-            alerts: Vec::new(),
+            event: None,
         }
     }
 
@@ -1203,7 +1211,7 @@ mod tests {
             })
             .collect();
         // Every save is enqueued in the first poll, before the writer task runs: one batch.
-        let saves = responses.iter().map(|r| store.save(r, Vec::new()));
+        let saves = responses.iter().map(|r| store.save(r, None));
         let outcomes = join_all(saves).await;
         assert!(outcomes.iter().all(|o| *o == Ok(Outcome::Inserted)));
         assert_eq!(store.writes_committed(), 50);

@@ -17,7 +17,7 @@ use sha2::Sha256;
 use tokio::sync::Notify;
 
 use crate::config::Secret;
-use crate::store::{Delivery, NewRow, ResponseStore};
+use crate::store::{Delivery, ResponseStore};
 
 /// Longest wait between two attempts of one delivery.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(3600);
@@ -71,20 +71,19 @@ pub fn alerts(definition: &SurveyDefinition, response: &Response) -> Vec<&'stati
 
 /// The event sent for a completed response: its type, id (the response id), survey, alerts
 /// and the whole response as stored.
-pub fn event(row: &NewRow) -> String {
+pub fn event(response: &Response, alerts: &[&'static str]) -> String {
     let mut survey = JsonObject::new();
-    survey.insert("id", row.survey_id.as_str());
-    survey.insert("version", row.survey_version);
+    survey.insert("id", response.survey.id.as_str());
+    survey.insert("version", response.survey.version);
     let mut event = JsonObject::new();
     event.insert("type", "response.completed");
-    event.insert("id", row.id.as_str());
+    event.insert("id", response.id.as_str());
     event.insert("survey", Json::Object(survey));
     event.insert(
         "alerts",
-        Json::Array(row.alerts.iter().map(|a| Json::from(*a)).collect()),
+        Json::Array(alerts.iter().map(|a| Json::from(*a)).collect()),
     );
-    // The body is the canonical JSON the store wrote: it parses.
-    event.insert("response", Json::parse(&row.body).unwrap_or(Json::Null));
+    event.insert("response", response.to_json());
     Json::Object(event).to_string()
 }
 
@@ -184,9 +183,7 @@ async fn send(
     secret: &Secret,
     delivery: &Delivery,
 ) -> Result<(), String> {
-    let timestamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let timestamp = u64::try_from(now_ms() / 1000).unwrap_or(0);
     let answer = client
         .post(&delivery.url)
         .header("content-type", "application/json")
@@ -257,9 +254,7 @@ mod tests {
     #[test]
     fn the_event_carries_the_stored_response() {
         let r = response(r#"{"nps": 3, "csat": 4}"#);
-        let mut row = NewRow::new(&r);
-        row.alerts = vec!["detractor"];
-        let event = Json::parse(&event(&row)).unwrap();
+        let event = Json::parse(&event(&r, &["detractor"])).unwrap();
         assert_eq!(
             event.get("type").unwrap().as_str(),
             Some("response.completed")
@@ -273,9 +268,10 @@ mod tests {
             event.get("alerts").unwrap().as_array().unwrap(),
             [Json::from("detractor")]
         );
+        // The response as the store writes it.
         assert_eq!(
             event.get("response").unwrap(),
-            &Json::parse(&row.body).unwrap()
+            &Json::parse(&crate::store::NewRow::new(&r).body).unwrap()
         );
     }
 

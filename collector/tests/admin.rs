@@ -267,7 +267,7 @@ async fn a_retired_survey_is_still_exported_and_listed() {
         for (id, nps) in ids.iter().zip([9, 3]) {
             let body = patient_response(id, nps).to_string();
             let response = sayso_schema::Response::from_json(&body).unwrap();
-            state.store.save(&response, Vec::new()).await.unwrap();
+            state.store.save(&response, None).await.unwrap();
         }
         state.store.close().await;
     }
@@ -291,15 +291,7 @@ async fn a_retired_survey_is_still_exported_and_listed() {
     let r = admin_get(&server, "/admin/export.ndjson?survey=patient-experience").await;
     assert_eq!(r.status(), 200);
     let text = r.text().await.unwrap();
-    let exported: Vec<String> = text
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let exported = exported_ids(&text);
     assert_eq!(exported, ids);
     let csv = admin_get(&server, "/admin/export.csv?survey=patient-experience")
         .await

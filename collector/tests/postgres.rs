@@ -203,7 +203,7 @@ async fn an_id_inserted_meanwhile_by_another_collector_is_a_duplicate() {
     let response = Response::from_json(&patient_response(&uuid(5), 9).to_string()).unwrap();
     let save = tokio::spawn({
         let store = store.clone();
-        async move { store.save(&response, Vec::new()).await }
+        async move { store.save(&response, None).await }
     });
     // This store's insert waits for the other transaction (it did not see the row before).
     let mut watcher = connect(&database).await;
@@ -243,7 +243,7 @@ async fn queued_writes_share_one_commit_and_read_back_in_pages() {
         .collect();
     // Every save is enqueued before the writer task runs: one batch, one commit.
     let outcomes =
-        futures_util::future::join_all(responses.iter().map(|r| store.save(r, Vec::new()))).await;
+        futures_util::future::join_all(responses.iter().map(|r| store.save(r, None))).await;
     assert!(outcomes.iter().all(|o| *o == Ok(Outcome::Inserted)));
     assert_eq!(store.writes_committed(), 50);
     assert_eq!(store.transactions_committed(), 1);
@@ -252,7 +252,7 @@ async fn queued_writes_share_one_commit_and_read_back_in_pages() {
     // The snapshot holds from its first read: what is stored after it is not seen.
     assert_eq!(snapshot.survey_ids().await.unwrap(), ["patient-experience"]);
     let late = Response::from_json(&patient_response(&uuid(99), 3).to_string()).unwrap();
-    assert_eq!(store.save(&late, Vec::new()).await, Ok(Outcome::Inserted));
+    assert_eq!(store.save(&late, None).await, Ok(Outcome::Inserted));
     assert!(snapshot.has_responses("patient-experience").await.unwrap());
     assert!(!snapshot.has_responses("every-kind").await.unwrap());
     let page = snapshot.page("patient-experience", None, 20).await.unwrap();
@@ -358,15 +358,7 @@ async fn the_dashboard_and_exports_read_from_postgres() {
         .unwrap();
     assert_eq!(export.status(), 200);
     let text = export.text().await.unwrap();
-    let exported: Vec<String> = text
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let exported = exported_ids(&text);
     assert_eq!(exported, ids, "every response, oldest first");
     let csv = get("/admin/export.csv?survey=patient-experience")
         .await

@@ -283,6 +283,19 @@ pub async fn problem(response: reqwest::Response, status: u16) -> Value {
     body
 }
 
+/// The `id` of every line of an NDJSON export, in order.
+pub fn exported_ids(ndjson: &str) -> Vec<String> {
+    ndjson
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
 /// The `path` of every error of a problem document.
 pub fn error_paths(problem: &Value) -> Vec<String> {
     problem["errors"]
