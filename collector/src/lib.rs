@@ -126,7 +126,10 @@ impl AppState {
         let earlier = store.record_versions(&files).await.map_err(StartupError)?;
         if let Some(webhooks) = webhooks {
             for url in &webhooks.urls {
-                tracing::info!(%url, "webhook: every completed response is sent here");
+                tracing::info!(
+                    url = %webhooks::display_url(url),
+                    "webhook: every completed response is sent here"
+                );
             }
             let wake = store.deliveries_written();
             tokio::spawn(webhooks::run(store.clone(), webhooks, wake));

@@ -388,6 +388,23 @@ pub struct StoredRow {
     pub body: String,
 }
 
+/// The webhook deliveries to one URL that its receiver has not accepted yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backlog {
+    /// Where they go.
+    pub url: String,
+    /// How many wait.
+    pub waiting: i64,
+    /// When the response of the oldest one was stored (RFC 3339, UTC).
+    pub since: Option<String>,
+    /// The most attempts one of them has had.
+    pub attempts: i64,
+    /// When the next attempt is due (Unix ms).
+    pub next_attempt_ms: i64,
+    /// Why the last failed attempt failed.
+    pub last_error: Option<String>,
+}
+
 /// A webhook delivery, as claimed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
@@ -618,6 +635,11 @@ impl ResponseStore {
         !self.webhooks.is_empty()
     }
 
+    /// The URLs every completed response is delivered to.
+    pub fn webhook_urls(&self) -> &[String] {
+        &self.webhooks
+    }
+
     /// Store a validated response, with its webhook `event` when it completes and webhooks
     /// are sent; returns only after the transaction holding it committed.
     pub async fn save(
@@ -832,6 +854,39 @@ impl Snapshot {
                 .await
         })
         .map_err(|e| log_read_error("looking up a survey", e))
+    }
+
+    /// The deliveries waiting, per URL, in URL order; each URL's last error is that of its
+    /// newest delivery that failed.
+    pub async fn webhook_backlog(&mut self) -> Result<Vec<Backlog>, Unavailable> {
+        let rows = per_backend!(Tx, &mut self.tx, |t, _| {
+            sqlx::query_as::<_, (String, i64, Option<String>, i64, i64, Option<String>)>(
+                "SELECT d.url, count(*), min(r.received_at), max(d.attempts),
+                        min(d.next_attempt_ms),
+                        (SELECT e.last_error FROM webhook_deliveries e
+                         WHERE e.url = d.url AND e.last_error IS NOT NULL
+                         ORDER BY e.seq DESC LIMIT 1)
+                 FROM webhook_deliveries d LEFT JOIN responses r ON r.id = d.event_id
+                 GROUP BY d.url
+                 ORDER BY d.url",
+            )
+            .fetch_all(&mut **t)
+            .await
+        })
+        .map_err(|e| log_read_error("reading the webhook backlog", e))?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(url, waiting, since, attempts, next_attempt_ms, last_error)| Backlog {
+                    url,
+                    waiting,
+                    since,
+                    attempts,
+                    next_attempt_ms,
+                    last_error,
+                },
+            )
+            .collect())
     }
 
     /// Up to `limit` responses to `survey_id`, oldest first, after `after` (the `received_at`

@@ -111,7 +111,30 @@ pub fn backoff(first: Duration, attempts: u32, seq: i64) -> Duration {
     wait - wait / 5 * spread / 1000
 }
 
-/// Now, in Unix milliseconds (the clock of `next_attempt_ms`).
+/// `url` as logs and the dashboard show it: without user name, password, query or fragment,
+/// where receivers often keep a token (`https://hooks.example/in?key=...` is shown as
+/// `https://hooks.example/in?…`).
+pub fn display_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let (location, hidden) = rest.split_at(end);
+    let authority_end = location.find('/').unwrap_or(location.len());
+    let (authority, path) = location.split_at(authority_end);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let mut shown = if scheme.is_empty() {
+        format!("{host}{path}")
+    } else {
+        format!("{scheme}://{host}{path}")
+    };
+    if !hidden.is_empty() {
+        shown.push_str("?…");
+    }
+    shown
+}
+
+/// Now, in Unix milliseconds/// Now, in Unix milliseconds (the clock of `next_attempt_ms`).
 pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -153,7 +176,8 @@ pub async fn run(store: ResponseStore, webhooks: Webhooks, wake: Arc<Notify>) {
                     let attempts = delivery.attempts + 1;
                     let wait = backoff(webhooks.retry, attempts, delivery.seq);
                     tracing::warn!(
-                        url = %delivery.url, event = %delivery.event_id, attempts, %error,
+                        url = %display_url(&delivery.url), event = %delivery.event_id,
+                        attempts, %error,
                         retry_in_ms = ms(wait), "webhook delivery failed"
                     );
                     let next = now_ms() + ms(wait);
@@ -195,12 +219,28 @@ async fn send(
         .body(delivery.body.clone())
         .send()
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| failure(&e.without_url()))?;
     if answer.status().is_success() {
         Ok(())
     } else {
         Err(format!("answered {}", answer.status()))
     }
+}
+
+/// Why a request failed, with the causes (the URL is left out: it may hold a token).
+fn failure(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        let more = e.to_string();
+        // hyper's and reqwest's layers often repeat their cause's words.
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = e.source();
+    }
+    text
 }
 
 #[cfg(test)]
@@ -283,6 +323,24 @@ mod tests {
             signature(&secret, 1_700_000_000, "{}"),
             "t=1700000000,v1=9d713ed406bb7076d4123f0dc2c39d2df5c654ed4b0cd56b52c8b4c940bd63ae"
         );
+    }
+
+    #[test]
+    fn urls_are_shown_without_credentials_or_query() {
+        let cases = [
+            ("https://hooks.example/in", "https://hooks.example/in"),
+            ("https://hooks.example", "https://hooks.example"),
+            (
+                "https://user:pa55@hooks.example:8443/a/b?key=s3cret#x",
+                "https://hooks.example:8443/a/b?…",
+            ),
+            ("http://127.0.0.1:9/in#frag", "http://127.0.0.1:9/in?…"),
+            ("https://a@b@hooks.example/p", "https://hooks.example/p"),
+            ("https://hooks.example/p@q", "https://hooks.example/p@q"),
+        ];
+        for (url, shown) in cases {
+            assert_eq!(display_url(url), shown, "{url}");
+        }
     }
 
     #[test]

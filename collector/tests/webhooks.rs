@@ -134,3 +134,65 @@ async fn deliveries_wait_in_the_database_across_a_restart() {
     wait_until_delivered(&second).await;
     assert!(receiver.got.try_recv().is_err(), "accepted: not sent again");
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_what_waits_and_why() {
+    const TOKEN: &str = "dashboard-pass";
+    let mut receiver = Receiver::start(&[503; 10_000]).await;
+    let url = format!("{}/in?key=s3cret", receiver.base);
+    let server = TestServer::start_with(|c, _| {
+        c.webhooks = vec![url];
+        c.webhook_secret = Secret::new(SECRET);
+        c.webhook_retry = Duration::from_millis(20);
+        c.admin_token = sayso_collector::AdminToken::new(TOKEN);
+    })
+    .await;
+    let dashboard = || async {
+        let page = reqwest::Client::new()
+            .get(server.url("/admin"))
+            .basic_auth("admin", Some(TOKEN))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        page.text().await.unwrap()
+    };
+    let shown = format!("{}/in?…", receiver.base);
+    assert!(
+        dashboard().await.contains(&format!(
+            "<th scope=\"row\">{shown}</th><td colspan=\"5\">all delivered</td>"
+        )),
+        "nothing waits yet"
+    );
+
+    assert_eq!(
+        server.post(&patient_response(&uuid(5), 4)).await.status(),
+        201
+    );
+    assert_eq!(receiver.next().await.status, 503);
+    // The failure is recorded right after the receiver answers.
+    let page = tokio::time::timeout(PATIENCE, async {
+        loop {
+            let page = dashboard().await;
+            if page.contains("answered 503") {
+                break page;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the failed attempt is shown in time");
+    assert!(
+        page.contains("1 delivery has not been accepted yet"),
+        "{page}"
+    );
+    assert!(page.contains(&format!("<th scope=\"row\">{shown}</th><td>1</td>")));
+    assert!(page.contains("answered 503 Service Unavailable"));
+    assert!(!page.contains("s3cret"), "the URL's token is not shown");
+
+    receiver.statuses.lock().unwrap().clear();
+    wait_until_delivered(&server).await;
+    let page = dashboard().await;
+    assert!(page.contains("all delivered"), "{page}");
+    assert!(!page.contains("not been accepted"));
+}

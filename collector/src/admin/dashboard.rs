@@ -21,7 +21,8 @@ use super::html::Html;
 use crate::AppState;
 use crate::catalog::Versions;
 use crate::problem::ApiError;
-use crate::store::Snapshot;
+use crate::store::{Backlog, Snapshot};
+use crate::webhooks::{display_url, now_ms};
 
 /// Rows read per page while summarising.
 const PAGE: u32 = 500;
@@ -73,7 +74,45 @@ pub async fn page(State(state): State<AppState>) -> Result<HtmlResponse<String>,
         let versions = state.catalog.versions(id).unwrap_or(&unknown);
         reports.push(summarize(&mut snapshot, id, None, versions).await?);
     }
-    Ok(HtmlResponse(render(&reports)))
+    let backlog = snapshot.webhook_backlog().await.map_err(unavailable)?;
+    let webhooks = webhook_reports(state.store.webhook_urls(), backlog);
+    Ok(HtmlResponse(render(&reports, &webhooks, now_ms())))
+}
+
+/// What the dashboard shows about the deliveries to one webhook URL.
+#[derive(Debug)]
+pub struct WebhookReport {
+    /// Whether the URL is one of this collector's `--webhook`s (deliveries written while it
+    /// was configured are still sent after it was removed).
+    pub configured: bool,
+    /// The URL, and what waits for it (nothing when `waiting` is 0).
+    pub backlog: Backlog,
+}
+
+/// The configured URLs (in their order), each with its backlog, then URLs that are no longer
+/// configured but still have deliveries waiting.
+pub fn webhook_reports(configured: &[String], backlog: Vec<Backlog>) -> Vec<WebhookReport> {
+    let mut waiting: BTreeMap<String, Backlog> =
+        backlog.into_iter().map(|b| (b.url.clone(), b)).collect();
+    let mut reports: Vec<WebhookReport> = configured
+        .iter()
+        .map(|url| WebhookReport {
+            configured: true,
+            backlog: waiting.remove(url).unwrap_or(Backlog {
+                url: url.clone(),
+                waiting: 0,
+                since: None,
+                attempts: 0,
+                next_attempt_ms: 0,
+                last_error: None,
+            }),
+        })
+        .collect();
+    reports.extend(waiting.into_values().map(|backlog| WebhookReport {
+        configured: false,
+        backlog,
+    }));
+    reports
 }
 
 /// The report of survey `id`, whose `current` definition is `None` when it is retired.
@@ -138,8 +177,9 @@ async fn summarize(
     })
 }
 
-/// The whole page. Every value from a definition or a response is escaped by [`Html::text`].
-pub fn render(reports: &[SurveyReport]) -> String {
+/// The whole page, as of `now` (Unix ms). Every value from a definition, a response or a
+/// receiver's error is escaped by [`Html::text`].
+pub fn render(reports: &[SurveyReport], webhooks: &[WebhookReport], now: i64) -> String {
     let mut h = Html::default();
     h.raw(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -148,6 +188,9 @@ pub fn render(reports: &[SurveyReport]) -> String {
          <link rel=\"stylesheet\" href=\"/admin/style.css\">\n</head>\n<body>\n\
          <header><h1>Sayso</h1><p>Responses stored by this collector.</p></header>\n<main>\n",
     );
+    if !webhooks.is_empty() {
+        webhook_table(&mut h, webhooks, now);
+    }
     if reports.is_empty() {
         h.raw("<p class=\"empty\">No surveys are loaded.</p>\n");
     }
@@ -156,6 +199,63 @@ pub fn render(reports: &[SurveyReport]) -> String {
     }
     h.raw("</main>\n</body>\n</html>\n");
     h.finish()
+}
+
+/// Per URL: how many deliveries wait and since when, how often they were tried, the last
+/// error and when the next attempt is due; URLs whose receiver has everything read "all
+/// delivered".
+fn webhook_table(h: &mut Html, webhooks: &[WebhookReport], now: i64) {
+    let waiting: i64 = webhooks.iter().map(|w| w.backlog.waiting).sum();
+    h.raw("<section class=\"webhooks\">\n<h2>Webhooks</h2>\n");
+    if waiting > 0 {
+        h.raw("<p class=\"warning\">")
+            .text(waiting)
+            .raw(if waiting == 1 {
+                " delivery has not been accepted yet"
+            } else {
+                " deliveries have not been accepted yet"
+            })
+            .raw(": each is retried until its receiver answers 2xx.</p>\n");
+    }
+    h.raw(
+        "<table>\n<thead><tr><th scope=\"col\">URL</th><th scope=\"col\">Waiting</th>\
+         <th scope=\"col\">Since</th><th scope=\"col\">Attempts</th>\
+         <th scope=\"col\">Last error</th><th scope=\"col\">Next attempt</th></tr></thead>\n\
+         <tbody>\n",
+    );
+    for w in webhooks {
+        let b = &w.backlog;
+        h.raw("<tr><th scope=\"row\">").text(display_url(&b.url));
+        if !w.configured {
+            h.raw(" <span class=\"tag\">no longer configured</span>");
+        }
+        h.raw("</th>");
+        if b.waiting == 0 {
+            h.raw("<td colspan=\"5\">all delivered</td></tr>\n");
+            continue;
+        }
+        h.raw("<td>")
+            .text(b.waiting)
+            .raw("</td><td>")
+            .text(b.since.as_deref().unwrap_or("—"))
+            .raw("</td><td>")
+            .text(b.attempts)
+            .raw("</td><td>")
+            .text(b.last_error.as_deref().unwrap_or("—"))
+            .raw("</td><td>")
+            .text(due(b.next_attempt_ms - now))
+            .raw("</td></tr>\n");
+    }
+    h.raw("</tbody>\n</table>\n</section>\n");
+}
+
+/// A wait of `ms` milliseconds, as the dashboard shows it: "now", "in 40 s", "in 12 min".
+fn due(ms: i64) -> String {
+    match ms / 1000 {
+        s if s <= 0 => "now".into(),
+        s if s < 120 => format!("in {s} s"),
+        s => format!("in {} min", s / 60),
+    }
 }
 
 fn survey(h: &mut Html, report: &SurveyReport) {
@@ -427,15 +527,19 @@ mod tests {
         for (score, comment) in [(10, "Great"), (9, "<script>alert(1)</script>"), (3, "Slow")] {
             summary.add(&d, &response(score, comment));
         }
-        let page = render(&[SurveyReport {
-            id: "s".into(),
-            retired: false,
-            versions: vec![VersionReport {
-                definition: d,
-                summary,
+        let page = render(
+            &[SurveyReport {
+                id: "s".into(),
+                retired: false,
+                versions: vec![VersionReport {
+                    definition: d,
+                    summary,
+                }],
+                unreadable: 0,
             }],
-            unreadable: 0,
-        }]);
+            &[],
+            0,
+        );
         // 2 promoters, 1 detractor of 3: 33.
         assert!(
             page.contains("<span class=\"value\">33</span> NPS"),
@@ -447,6 +551,69 @@ mod tests {
         assert!(!page.contains("<script>"));
         assert!(!page.contains("ana@example.org"));
         assert!(page.contains("3 left contact details"));
+        assert!(!page.contains("Webhooks"), "no webhooks, no table");
+    }
+
+    #[test]
+    fn webhooks_show_what_waits_per_url() {
+        let backlog = |url: &str, waiting, last_error: Option<&str>| Backlog {
+            url: url.into(),
+            waiting,
+            since: Some("2026-01-31T09:31:00.000Z".into()),
+            attempts: 4,
+            next_attempt_ms: 1_000_000 + 90_000,
+            last_error: last_error.map(Into::into),
+        };
+        let configured = [
+            "https://crm.example/in?token=s3cret".to_owned(),
+            "https://care.example/hook".to_owned(),
+        ];
+        let reports = webhook_reports(
+            &configured,
+            vec![
+                backlog("https://care.example/hook", 2, Some("answered 503 <b>")),
+                backlog("https://old.example/x", 1, None),
+            ],
+        );
+        let shown: Vec<(&str, bool, i64)> = reports
+            .iter()
+            .map(|r| (r.backlog.url.as_str(), r.configured, r.backlog.waiting))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("https://crm.example/in?token=s3cret", true, 0),
+                ("https://care.example/hook", true, 2),
+                ("https://old.example/x", false, 1),
+            ]
+        );
+        let page = render(&[], &reports, 1_000_000);
+        assert!(
+            page.contains("3 deliveries have not been accepted yet"),
+            "{page}"
+        );
+        assert!(page.contains(
+            "<tr><th scope=\"row\">https://crm.example/in?…</th>\
+             <td colspan=\"5\">all delivered</td></tr>"
+        ));
+        assert!(page.contains(
+            "<tr><th scope=\"row\">https://care.example/hook</th><td>2</td>\
+             <td>2026-01-31T09:31:00.000Z</td><td>4</td><td>answered 503 &lt;b&gt;</td>\
+             <td>in 90 s</td></tr>"
+        ));
+        assert!(
+            page.contains("https://old.example/x <span class=\"tag\">no longer configured</span>")
+        );
+        assert!(!page.contains("s3cret"), "the token is not shown");
+    }
+
+    #[test]
+    fn waits_read_as_people_say_them() {
+        assert_eq!(due(-5_000), "now");
+        assert_eq!(due(999), "now");
+        assert_eq!(due(40_000), "in 40 s");
+        assert_eq!(due(119_999), "in 119 s");
+        assert_eq!(due(12 * 60_000 + 5), "in 12 min");
     }
 
     #[test]
