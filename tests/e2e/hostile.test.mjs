@@ -93,6 +93,52 @@ test("hostile page (fetch replaced by a broken one): one console message, no unc
   assert.equal(await tab.locator("sayso-survey").count(), 0);
 });
 
+// Built-ins the page broke, that the widget calls without expecting them to throw: at start
+// (rendering) or in a handler (submitting). The exception unwinds through the widget, which
+// stops for good: one console error, a sayso:error event, its elements gone, no uncaught error
+// now or on later calls, and the host page neither navigated nor otherwise touched.
+const BROKEN_BUILT_INS = {
+  "a handler (preventDefault throws)": {
+    script: `<script>Event.prototype.preventDefault = function () { throw new Error("preventDefault is broken"); };</script>`,
+    async act(tab) {
+      await widgetReady(tab);
+      await tab.locator("sayso-survey input[aria-label='7 out of 10']").click();
+      await tab.locator("sayso-survey button[type=submit]").click();
+    },
+  },
+  "rendering (the textContent setter throws)": {
+    script: `<script>Object.defineProperty(Node.prototype, "textContent", { get() { return ""; }, set() { throw new Error("textContent is broken"); } });</script>`,
+    async act() {},
+  },
+};
+
+for (const [where, { script, act }] of Object.entries(BROKEN_BUILT_INS)) {
+  test(`an exception from a built-in the page broke, in ${where}: the widget stops cleanly`, async () => {
+    const path = `/broken-${where.replace(/\W+/g, "-")}`;
+    const marker = `<script>window.marker = "host page"; window.saysoErrors = [];
+      document.addEventListener("sayso:error", (e) => window.saysoErrors.push(e.detail.message));</script>`;
+    pages[path] = page({ ...tag(), head: marker + script });
+    const { tab, log } = await watchedPage(b);
+    const stopped = tab.waitForEvent("console", { predicate: (m) => m.text().startsWith("Sayso: the widget stopped"), timeout: 20_000 });
+    await tab.goto(host.url(path));
+    await act(tab);
+    const message = (await stopped).text();
+    assert.match(message, /is broken/);
+    assert.deepEqual(await tab.evaluate(() => window.saysoErrors), [message]);
+    assert.equal(await tab.locator("sayso-survey").count(), 0);
+    // Later calls into the widget do nothing, and throw nothing.
+    await tab.evaluate(() => {
+      window.Sayso.open();
+      window.Sayso.setAttributes({ plan: "gold" });
+      window.dispatchEvent(new Event("pagehide"));
+    });
+    assert.equal(await tab.evaluate(() => window.marker), "host page", "the page did not navigate");
+    assert.equal(new URL(tab.url()).pathname, path);
+    assert.deepEqual(log.pageErrors, []);
+    assert.deepEqual(log.errors.filter((e) => e.startsWith("Sayso:")), [message]);
+  });
+}
+
 test("a page that already uses the same widget code (a second wasm-bindgen instance) keeps working", async () => {
   // Another copy of the glue module, initialised by the page itself before our tag runs.
   const manifest = await (await fetch(`${c.base}/manifest.json`)).json();

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::tools::{self, Result, root, run};
-use crate::{minify, unused};
+use crate::{guard, minify, unused};
 
 /// Brotli budget of the loader alone.
 pub const LOADER_BUDGET: usize = 600;
@@ -237,7 +237,7 @@ pub fn wasm_library(
     let renames = minify::parse(&String::from_utf8_lossy(&printed.stdout))?;
     let glue_path = work.join(format!("{package}.js"));
     let glue = std::fs::read_to_string(&glue_path).map_err(|e| e.to_string())?;
-    let glue = unused::drop_classes(&glue, &unused::CLASSES)?;
+    let glue = guard::apply(&unused::drop_classes(&glue, &unused::CLASSES)?)?;
     std::fs::write(&glue_path, minify::apply(&glue, &renames)?).map_err(|e| e.to_string())?;
     run(Command::new(npm.join("esbuild"))
         .args(["--minify", "--format=esm", "--log-level=warning"])

@@ -10,6 +10,7 @@ mod bench;
 mod cost;
 mod demo;
 mod dist;
+mod guard;
 mod minify;
 mod postgres;
 mod test;
