@@ -100,6 +100,16 @@ pub struct Config {
     )]
     pub webhook_retry: Duration,
 
+    /// Erase every response stored more than this many days ago (checked at startup and
+    /// hourly). Without it responses are kept until erased one by one.
+    #[arg(
+        long,
+        env = "SAYSO_RETENTION_DAYS",
+        value_name = "DAYS",
+        value_parser = clap::value_parser!(u32).range(1..=36_500)
+    )]
+    pub retention_days: Option<u32>,
+
     /// Seconds a client may take to send a request's headers, and again to send its body;
     /// past that, the connection is closed (headers) or answered 408 (body). Also how long an
     /// idle keep-alive connection stays open.
@@ -354,6 +364,21 @@ mod tests {
             let database: Database = url.parse().unwrap();
             assert_eq!(database.to_string(), shown);
             assert!(!format!("{database:?}").contains("hunter2"), "{url}");
+        }
+    }
+
+    #[test]
+    fn retention_is_whole_days() {
+        let parse = |args: &[&str]| {
+            Config::try_parse_from([&["sayso-collector"], args].concat()).map(|c| c.retention_days)
+        };
+        assert_eq!(parse(&[]).unwrap(), None);
+        assert_eq!(parse(&["--retention-days", "365"]).unwrap(), Some(365));
+        for bad in ["0", "-3", "1.5", "forever", "36501"] {
+            let e = parse(&[&format!("--retention-days={bad}")])
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("--retention-days"), "{bad}: {e}");
         }
     }
 

@@ -129,12 +129,12 @@ pub fn is_accepted_content_type(content_type: Option<&str>) -> bool {
 }
 
 /// The HTTP status of a write's outcome: 201 when something new was stored, 200 when the
-/// request changed a partial or nothing; `None` for an id taken by another survey (answered
-/// as a 409 problem).
+/// request changed a partial or nothing (an erased response included: the visitor's browser
+/// must stop sending it); `None` for an id taken by another survey (answered as a 409 problem).
 pub fn acknowledge(outcome: Outcome) -> Option<StatusCode> {
     match outcome {
         Outcome::Inserted | Outcome::Completed => Some(StatusCode::CREATED),
-        Outcome::Updated | Outcome::Duplicate => Some(StatusCode::OK),
+        Outcome::Updated | Outcome::Duplicate | Outcome::Erased => Some(StatusCode::OK),
         Outcome::Conflict => None,
     }
 }
@@ -217,6 +217,7 @@ mod tests {
         assert_eq!(acknowledge(Outcome::Completed), Some(StatusCode::CREATED));
         assert_eq!(acknowledge(Outcome::Updated), Some(StatusCode::OK));
         assert_eq!(acknowledge(Outcome::Duplicate), Some(StatusCode::OK));
+        assert_eq!(acknowledge(Outcome::Erased), Some(StatusCode::OK));
         assert_eq!(acknowledge(Outcome::Conflict), None);
     }
 }

@@ -23,6 +23,7 @@ pub mod extract;
 pub mod health;
 pub mod intake;
 pub mod problem;
+pub mod retention;
 pub mod server;
 pub mod store;
 pub mod surveys;
@@ -133,6 +134,10 @@ impl AppState {
             }
             let wake = store.deliveries_written();
             tokio::spawn(webhooks::run(store.clone(), webhooks, wake));
+        }
+        if let Some(days) = config.retention_days {
+            tracing::info!(days, "retention: responses stored longer ago are erased");
+            tokio::spawn(retention::run(store.clone(), days));
         }
         let current: Vec<_> = files.into_iter().map(|f| f.definition).collect();
         let catalog = SurveyCatalog::new(current, earlier, &config.allow_origins);

@@ -74,6 +74,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "webhooks",
         include_str!("../migrations/sqlite/0003_webhooks.sql"),
     ),
+    (
+        4,
+        "erasure",
+        include_str!("../migrations/sqlite/0004_erasure.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Migrations = &[
     (
@@ -85,6 +90,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         2,
         "webhooks",
         include_str!("../migrations/postgres/0002_webhooks.sql"),
+    ),
+    (
+        3,
+        "erasure",
+        include_str!("../migrations/postgres/0003_erasure.sql"),
     ),
 ];
 
@@ -111,6 +121,8 @@ struct Dialect {
     /// Leases up to `$3` due webhook deliveries (due at `$2`) until `$1`, oldest first,
     /// skipping those another collector is leasing at this moment.
     claim_deliveries: &'static str,
+    /// Remembers that the response `$1` was erased.
+    record_erasure: &'static str,
     migrations: Migrations,
 }
 
@@ -165,6 +177,12 @@ macro_rules! dialect {
                 $skip_locked,
                 ")
                  RETURNING seq, url, event_id, body, attempts"
+            ),
+            record_erasure: concat!(
+                "INSERT INTO erased_responses (id, erased_at) VALUES ($1, ",
+                $now,
+                ")
+                 ON CONFLICT (id) DO NOTHING"
             ),
             migrations: $migrations,
         }
@@ -262,6 +280,8 @@ pub enum Outcome {
     Duplicate,
     /// The id is already used by a response to another survey: nothing changed.
     Conflict,
+    /// The response under this id was erased on request: nothing stored.
+    Erased,
 }
 
 impl Outcome {
@@ -273,6 +293,7 @@ impl Outcome {
             Self::Updated => "updated",
             Self::Duplicate => "duplicate",
             Self::Conflict => "conflict",
+            Self::Erased => "erased",
         }
     }
 }
@@ -405,6 +426,20 @@ pub struct Backlog {
     pub last_error: Option<String>,
 }
 
+/// What [`ResponseStore::erase`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Erasure {
+    /// The response was stored; now it is erased.
+    Erased,
+    /// It had been erased before.
+    AlreadyErased,
+    /// No response was ever stored under that id.
+    Unknown,
+}
+
+/// Responses erased per transaction by [`ResponseStore::erase_received_before`].
+pub const ERASE_BATCH: i64 = 500;
+
 /// A webhook delivery, as claimed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
@@ -448,6 +483,9 @@ pub struct ResponseStore {
     webhooks: Arc<[String]>,
     /// Permits of the exports streaming now.
     exports: Arc<Semaphore>,
+    /// Held by the webhook task while the deliveries it claimed are out (see
+    /// [`ResponseStore::sending`]).
+    sending: Arc<tokio::sync::Mutex<()>>,
     counters: Arc<Counters>,
 }
 
@@ -527,6 +565,7 @@ impl ResponseStore {
             deliveries_written,
             webhooks,
             exports: Arc::new(Semaphore::new(MAX_EXPORTS)),
+            sending: Arc::default(),
             counters,
         })
     }
@@ -804,6 +843,85 @@ impl ResponseStore {
         .map_err(|e| log_read_error("counting webhook deliveries", e))
     }
 
+    /// Erase the response stored under `id`, with its webhook deliveries not yet sent, and
+    /// remember the id, so that a copy sent again is acknowledged but not stored.
+    pub async fn erase(&self, id: &str) -> Result<Erasure, Unavailable> {
+        let erase = async {
+            let mut tx = self.writer.begin(|d| d.begin_write).await?;
+            let deleted = per_backend!(Tx, &mut tx, |t, _| {
+                sqlx::query("DELETE FROM responses WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut **t)
+                    .await
+                    .map(|done| done.rows_affected())
+            })?;
+            let erasure = if deleted > 0 {
+                per_backend!(Tx, &mut tx, |t, dialect| {
+                    sqlx::query("DELETE FROM webhook_deliveries WHERE event_id = $1")
+                        .bind(id)
+                        .execute(&mut **t)
+                        .await?;
+                    sqlx::query(dialect.record_erasure)
+                        .bind(id)
+                        .execute(&mut **t)
+                        .await
+                        .map(drop)
+                })?;
+                Erasure::Erased
+            } else if was_erased(&mut tx, id).await? {
+                Erasure::AlreadyErased
+            } else {
+                Erasure::Unknown
+            };
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(erasure)
+        };
+        erase
+            .await
+            .map_err(|e| log_read_error("erasing a response", e))
+    }
+
+    /// Erase the responses stored before `cutoff` (a UTC time as [`sayso_schema::utc_time`]
+    /// writes it), with their webhook deliveries not yet sent, in transactions of at most
+    /// [`ERASE_BATCH`] so that intake is never held up long; how many.
+    pub async fn erase_received_before(&self, cutoff: &str) -> Result<u64, Unavailable> {
+        let mut erased = 0;
+        loop {
+            let batch = async {
+                let mut tx = self.writer.begin(|d| d.begin_write).await?;
+                let deleted = per_backend!(Tx, &mut tx, |t, _| {
+                    let deleted = sqlx::query(
+                        "DELETE FROM responses WHERE id IN
+                             (SELECT id FROM responses WHERE received_at < $1 LIMIT $2)",
+                    )
+                    .bind(cutoff)
+                    .bind(ERASE_BATCH)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected();
+                    // Deliveries are written with their response: one without is of an
+                    // erased response.
+                    sqlx::query(
+                        "DELETE FROM webhook_deliveries WHERE NOT EXISTS
+                             (SELECT 1 FROM responses r WHERE r.id = webhook_deliveries.event_id)",
+                    )
+                    .execute(&mut **t)
+                    .await
+                    .map(|_| deleted)
+                })?;
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>(deleted)
+            };
+            let deleted = batch
+                .await
+                .map_err(|e| log_read_error("erasing old responses", e))?;
+            erased += deleted;
+            if deleted < ERASE_BATCH as u64 {
+                return Ok(erased);
+            }
+        }
+    }
+
     /// Notified when the writer has committed new webhook deliveries, and on close.
     pub fn deliveries_written(&self) -> Arc<Notify> {
         self.deliveries_written.clone()
@@ -814,10 +932,20 @@ impl ResponseStore {
         self.deliveries.is_closed()
     }
 
-    /// Close the pools (SQLite then checkpoints its log). Call after the server has stopped:
+    /// To be held while claimed deliveries are out: [`ResponseStore::close`] waits until they
+    /// are back, so that each attempt's outcome is recorded. (Otherwise a restart would leave
+    /// them leased, and unsent, for up to [`crate::webhooks::LEASE`].)
+    pub async fn sending(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        self.sending.clone().lock_owned().await
+    }
+
+    /// Close the pools (SQLite then checkpoints its log), once the webhook deliveries out have
+    /// come back (at most [`crate::webhooks::TIMEOUT`]). Call after the server has stopped:
     /// later writes fail.
     pub async fn close(&self) {
+        let sending = self.sending().await;
         self.deliveries.close().await;
+        drop(sending);
         self.deliveries_written.notify_one();
         self.health.close().await;
         self.readers.close().await;
@@ -1016,7 +1144,7 @@ async fn write_batch(
         let completes = match outcomes[i] {
             Outcome::Inserted => !rows[i].partial,
             Outcome::Completed => true,
-            Outcome::Updated | Outcome::Duplicate | Outcome::Conflict => false,
+            Outcome::Updated | Outcome::Duplicate | Outcome::Conflict | Outcome::Erased => false,
         };
         if completes {
             deliveries += enqueue_deliveries(&mut tx, &writes.webhooks, rows[i]).await?;
@@ -1062,6 +1190,16 @@ async fn enqueue_deliveries(
     Ok(webhooks.len())
 }
 
+/// Whether the response `id` was erased on request.
+async fn was_erased(tx: &mut Tx, id: &str) -> Result<bool, sqlx::Error> {
+    per_backend!(Tx, &mut *tx, |t, _| {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM erased_responses WHERE id = $1)")
+            .bind(id)
+            .fetch_one(&mut **t)
+            .await
+    })
+}
+
 async fn write_one(tx: &mut Tx, row: &NewRow) -> Result<Outcome, sqlx::Error> {
     // A second round only when another collector inserted the id between this one's read and
     // its insert (PostgreSQL; SQLite's write lock rules it out). The insert waited for that
@@ -1081,11 +1219,15 @@ async fn write_one(tx: &mut Tx, row: &NewRow) -> Result<Outcome, sqlx::Error> {
             // text order is time order.
             newer: submitted_at > row.submitted_at,
         });
+        // Read after the row's lock: an erasure that committed meanwhile is seen.
+        if existing.is_none() && was_erased(tx, &row.id).await? {
+            return Ok(Outcome::Erased);
+        }
         let outcome = decide(existing.as_ref(), row);
         let statement: fn(&Dialect) -> &'static str = match outcome {
             Outcome::Inserted => |d: &Dialect| d.insert,
             Outcome::Completed | Outcome::Updated => |d: &Dialect| d.update,
-            Outcome::Duplicate | Outcome::Conflict => return Ok(outcome),
+            Outcome::Duplicate | Outcome::Conflict | Outcome::Erased => return Ok(outcome),
         };
         let written = per_backend!(Tx, &mut *tx, |t, dialect| {
             sqlx::query(statement(dialect))

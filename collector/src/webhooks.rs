@@ -159,7 +159,11 @@ pub async fn run(store: ResponseStore, webhooks: Webhooks, wake: Arc<Notify>) {
             return;
         }
     };
-    while !store.is_closed() {
+    loop {
+        let sending = store.sending().await;
+        if store.is_closed() {
+            return;
+        }
         let now = now_ms();
         let claimed = store
             .claim_deliveries(now, now + ms(LEASE), BATCH)
@@ -187,6 +191,7 @@ pub async fn run(store: ResponseStore, webhooks: Webhooks, wake: Arc<Notify>) {
                 }
             }
         }
+        drop(sending);
         if claimed.len() == BATCH as usize {
             continue;
         }

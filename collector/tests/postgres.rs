@@ -488,3 +488,63 @@ async fn an_unreachable_server_stops_startup_without_showing_the_password() {
     );
     assert!(!error.contains("hunter2"), "{error}");
 }
+
+#[tokio::test]
+#[ignore = "needs a PostgreSQL server: SAYSO_TEST_POSTGRES (cargo xtask test starts one)"]
+async fn erasure_and_retention_on_postgres() {
+    let database = new_database().await;
+    let mut receiver = Receiver::start(&[503; 10_000]).await;
+    let url = format!("{}/in", receiver.base);
+    let server = {
+        let database = database.clone();
+        TestServer::start_with(move |c, _| {
+            c.database = database;
+            c.admin_token = AdminToken::new("pg-token");
+            c.webhooks = vec![url];
+            c.webhook_secret = Secret::new(SECRET);
+            c.webhook_retry = std::time::Duration::from_secs(3600);
+        })
+        .await
+    };
+    let (erased, old) = (uuid(300), uuid(301));
+    for id in [&erased, &old] {
+        assert_eq!(server.post(&patient_response(id, 2)).await.status(), 201);
+    }
+    receiver.next().await;
+    let mut db = connect(&database).await;
+    assert_eq!(waiting(&mut db).await, [erased.clone(), old.clone()]);
+
+    let r = server
+        .client
+        .delete(server.url(&format!("/admin/responses/{erased}")))
+        .basic_auth("admin", Some("pg-token"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        status_of(server.post(&patient_response(&erased, 2)).await).await,
+        (200, "erased".to_owned())
+    );
+    assert_eq!(row_count(&mut db).await, 1);
+    assert_eq!(waiting(&mut db).await, std::slice::from_ref(&old));
+
+    sqlx::query("UPDATE responses SET received_at = '2020-01-01T00:00:00.000Z' WHERE id = $1")
+        .bind(&old)
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let cutoff = sayso_collector::retention::cutoff(sayso_collector::webhooks::now_ms(), 30);
+    let store = &server.state.store;
+    assert_eq!(store.erase_received_before(&cutoff).await.unwrap(), 1);
+    assert_eq!(row_count(&mut db).await, 0);
+    assert!(waiting(&mut db).await.is_empty());
+}
+
+/// Ids of the responses that have webhook deliveries waiting.
+async fn waiting(db: &mut PgConnection) -> Vec<String> {
+    sqlx::query_scalar("SELECT event_id FROM webhook_deliveries ORDER BY event_id")
+        .fetch_all(db)
+        .await
+        .unwrap()
+}

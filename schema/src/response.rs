@@ -448,7 +448,14 @@ pub fn canonical_time(s: &str) -> Option<String> {
     let minutes = hour * 60 + minute - offset_minutes;
     let total =
         days_from_civil(year, month, day) * DAY_MS + (minutes * 60 + second) * 1000 + millis;
-    let (days, ms) = (total.div_euclid(DAY_MS), total.rem_euclid(DAY_MS));
+    utc_time(total)
+}
+
+/// `unix_ms` (milliseconds since 1970-01-01T00:00:00Z) in the form [`canonical_time`] gives:
+/// `YYYY-MM-DDTHH:MM:SS.sssZ`, whose text order is time order. `None` outside years 0 to 9999.
+pub fn utc_time(unix_ms: i64) -> Option<String> {
+    const DAY_MS: i64 = 86_400_000;
+    let (days, ms) = (unix_ms.div_euclid(DAY_MS), unix_ms.rem_euclid(DAY_MS));
     let (year, month, day) = civil_from_days(days);
     if !(0..=9999).contains(&year) {
         return None;
@@ -499,6 +506,21 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unix_times_in_utc() {
+        assert_eq!(utc_time(0).as_deref(), Some("1970-01-01T00:00:00.000Z"));
+        assert_eq!(
+            utc_time(1_769_851_800_123).as_deref(),
+            Some("2026-01-31T09:30:00.123Z")
+        );
+        assert_eq!(utc_time(-1).as_deref(), Some("1969-12-31T23:59:59.999Z"));
+        assert_eq!(utc_time(i64::MAX), None);
+        assert_eq!(
+            canonical_time("2026-01-31T10:30:00.123+01:00"),
+            utc_time(1_769_851_800_123)
+        );
+    }
 
     #[test]
     fn rfc3339_times() {

@@ -1,5 +1,7 @@
 //! The site owner's pages: `/admin` (dashboard), `/admin/export.ndjson`, `/admin/export.csv`
-//! and `/admin/style.css`, all behind HTTP Basic authentication.
+//! and `/admin/style.css`, and `DELETE /admin/responses/{id}`, all behind HTTP Basic
+//! authentication. (The erasure cannot be forged by another site: a cross-origin `DELETE`
+//! needs a CORS preflight, which these routes never grant.)
 //!
 //! Without an admin token these routes answer 404, as if they did not exist. Every answer,
 //! refusals included, forbids caching (the pages hold personal data) and carries a CSP that
@@ -8,6 +10,7 @@
 
 pub mod auth;
 pub mod dashboard;
+pub mod erase;
 pub mod export;
 pub mod html;
 
@@ -16,7 +19,7 @@ use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{delete, get};
 
 use crate::AppState;
 use crate::problem::ApiError;
@@ -31,6 +34,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/style.css", get(style))
         .route("/admin/export.ndjson", get(export::ndjson))
         .route("/admin/export.csv", get(export::csv))
+        .route("/admin/responses/{id}", delete(erase::erase))
         .route_layer(middleware::from_fn_with_state(state, guard))
 }
 

@@ -51,6 +51,7 @@ pub fn config(root: &Path) -> Config {
         webhooks: Vec::new(),
         webhook_secret: None,
         webhook_retry: Duration::from_secs(10),
+        retention_days: None,
         read_timeout: Duration::from_secs(10),
         shutdown_timeout: Duration::from_secs(10),
     }
