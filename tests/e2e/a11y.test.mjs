@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, axe, outcome, page, stage, watchedPage, widgetReady } from "./harness.mjs";
+import { ROOT, TOKEN, axe, outcome, page, stage, watchedPage, widgetReady } from "./harness.mjs";
 
 const EVERY_KIND = readFileSync(join(ROOT, "schema/tests/fixtures/every-kind.json"), "utf8");
 const pages = {};
@@ -202,3 +202,36 @@ test("forced colours: the chosen star and those before it stand out, in the syst
   assert.notEqual(stars.other, stars.highlight);
   await context.close();
 });
+
+// The site owner's side keeps the same bar: the dashboard with answers to every kind (scores,
+// distributions, choices, texts, definitions, likert) and a webhook-less collector.
+for (const colorScheme of ["light", "dark"]) {
+  test(`axe: the dashboard with answers to every kind, ${colorScheme}: 0 violations`, async () => {
+    const response = (n, nps) => ({
+      schema: "sayso.response/v1",
+      id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
+      survey: { id: "every-kind", version: 3 },
+      answers: {
+        nps, csat: 4, ces: 2, rating: 4,
+        channel: { other: "A letter" },
+        topics: ["billing", { other: "Parking" }],
+        comment: "Quick, and <kind>.",
+        engagement: { text: "Taking part in decisions about my care.", attribution: "Ana, patient", publish: true },
+        agreement: { clear: 5, kind: 4 },
+        may_contact: true,
+        contact: { email: "ana@example.org" },
+      },
+      context: { url: "https://clinic.example/support", locale: "en", started_at: "2026-11-24T09:00:00.000Z", submitted_at: "2026-11-24T09:02:10.500Z" },
+    });
+    for (const [n, nps] of [[9000 + (colorScheme === "dark"), 9], [9100 + (colorScheme === "dark"), 3]]) {
+      const r = await fetch(`${c.endpoint}/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(response(n, nps)) });
+      assert.ok(r.ok, `stored: ${r.status} ${await r.text()}`);
+    }
+    // The dashboard's CSP admits no script: axe is injected past it.
+    const { tab, log } = await watchedPage(b, { colorScheme, bypassCSP: true, httpCredentials: { username: "admin", password: TOKEN } });
+    await tab.goto(`${c.base}/admin`);
+    assert.match(await tab.locator("h2").first().innerText(), /Every kind|every-kind/i);
+    assert.deepEqual(await axe(tab, `dashboard, ${colorScheme}`), []);
+    assert.deepEqual(log.pageErrors, []);
+  });
+}
