@@ -126,6 +126,48 @@ async fn the_dashboard_shows_scores_of_posted_responses() {
 }
 
 #[tokio::test]
+async fn scored_questions_trend_by_the_month_responses_were_stored_in() {
+    let server = server().await;
+    for (i, nps) in [10, 2, 9, 9].into_iter().enumerate() {
+        let body = patient_response(&uuid(20 + i as u64), nps);
+        assert_eq!(server.post(&body).await.status(), 201);
+    }
+    let page = admin_get(&server, "/admin").await.text().await.unwrap();
+    assert!(!page.contains("By month"), "one month: no trend");
+
+    // The first two were stored in September 2020.
+    let mut db = server.database().await;
+    sqlx::query(
+        "UPDATE responses SET received_at = '2020-09-' || substr(received_at, 9)
+         WHERE id IN (?1, ?2)",
+    )
+    .bind(uuid(20))
+    .bind(uuid(21))
+    .execute(&mut db)
+    .await
+    .unwrap();
+    let page = admin_get(&server, "/admin").await.text().await.unwrap();
+    let month = sqlx::query_scalar::<_, String>(
+        "SELECT substr(received_at, 1, 7) FROM responses WHERE id = ?1",
+    )
+    .bind(uuid(22))
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    // NPS: one promoter, one detractor in September (0); two promoters since (100); 50 in all.
+    assert!(
+        page.contains("<span class=\"value\">50</span> NPS"),
+        "{page}"
+    );
+    assert!(page.contains("<tr><th scope=\"row\">2020-09</th><td>2</td><td>0</td></tr>"));
+    assert!(page.contains(&format!(
+        "<tr><th scope=\"row\">{month}</th><td>2</td><td>100</td></tr>"
+    )));
+    // The CSAT question trends too (4 of 5 each time: 100%).
+    assert!(page.contains("<th scope=\"col\">CSAT</th>"));
+}
+
+#[tokio::test]
 async fn the_nps_on_the_dashboard_matches_the_responses() {
     let server = server().await;
     // Two promoters and one detractor: NPS = (2 - 1) / 3 = 33.

@@ -2,7 +2,9 @@
 //!
 //! Each version of a survey is summarised on its own: a version bump means the questions
 //! changed, and mixing answers to different questions would make every number wrong. Contact
-//! details are never shown here, only counted; they are in the exports.
+//! details are never shown here, only counted; they are in the exports. Scored questions (NPS,
+//! CSAT, CES, rating) also show their score in each of the last 12 months with answers, by the
+//! month the collector stored them in (its clock, UTC; visitors' clocks can be anything).
 //!
 //! Retired surveys (definition file removed, versions or responses still in the database) are
 //! listed after the current ones, marked as such, with their counts and export links.
@@ -26,6 +28,8 @@ use crate::webhooks::{display_url, now_ms};
 
 /// Rows read per page while summarising.
 const PAGE: u32 = 500;
+/// Months shown in a scored question's trend, the latest.
+const MONTHS: usize = 12;
 
 /// The summary of one version of a survey.
 #[derive(Debug)]
@@ -34,6 +38,8 @@ pub struct VersionReport {
     pub definition: Arc<SurveyDefinition>,
     /// Its answers, summarised.
     pub summary: SurveySummary,
+    /// Its answers summarised per month they were stored in (`YYYY-MM`, UTC), oldest first.
+    pub months: Vec<(String, SurveySummary)>,
 }
 
 /// Everything the dashboard shows about one survey.
@@ -124,6 +130,7 @@ async fn summarize(
 ) -> Result<SurveyReport, ApiError> {
     let id = id.to_owned();
     let mut summaries: BTreeMap<u32, (Arc<SurveyDefinition>, SurveySummary)> = BTreeMap::new();
+    let mut months: BTreeMap<u32, BTreeMap<String, SurveySummary>> = BTreeMap::new();
     // The current version (or a retired survey's newest) shows even without responses.
     if let Some(headline) = current.or_else(|| versions.values().next_back()) {
         summaries.insert(
@@ -147,6 +154,13 @@ async fn summarize(
                         .entry(row.survey_version)
                         .or_insert_with(|| (definition.clone(), SurveySummary::new(definition)));
                     summary.add(definition, &response);
+                    let month = row.received_at.get(..7).unwrap_or_default().to_owned();
+                    months
+                        .entry(row.survey_version)
+                        .or_default()
+                        .entry(month)
+                        .or_insert_with(|| SurveySummary::new(definition))
+                        .add(definition, &response);
                 }
                 _ => unreadable += 1,
             }
@@ -161,9 +175,14 @@ async fn summarize(
     let mut reports: Vec<VersionReport> = summaries
         .into_iter()
         .rev()
-        .map(|(_, (definition, summary))| VersionReport {
+        .map(|(version, (definition, summary))| VersionReport {
             definition,
             summary,
+            months: months
+                .remove(&version)
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
         })
         .collect();
     if let Some(current) = current {
@@ -303,13 +322,80 @@ fn version_report(h: &mut Html, report: &VersionReport, current: bool) {
         .raw("</strong> partial · each question counts every answer given, in partial responses too</p>\n");
     for summary in &s.questions {
         if let Some(question) = d.question(&summary.id) {
-            question_report(h, d, question, summary);
+            question_report(h, d, question, summary, &report.months);
         }
     }
     h.raw("</div>\n");
 }
 
-fn question_report(h: &mut Html, d: &SurveyDefinition, q: &Question, s: &QuestionSummary) {
+/// The score of a scale question's answers, as the dashboard writes it (`None` without
+/// answers), and what it is, long and short; `None` for kinds without a score.
+fn scale_score(
+    kind: &QuestionKind,
+    scores: &[u8],
+) -> Option<(Option<String>, String, &'static str)> {
+    let scores = scores.iter().copied();
+    Some(match kind {
+        QuestionKind::Nps { .. } => {
+            let score = NpsBreakdown::from_scores(scores).score().map(whole);
+            (score, "NPS".into(), "NPS")
+        }
+        QuestionKind::Csat { .. } => {
+            let score = top_two_box(scores, 5).map(|p| format!("{}%", whole(p)));
+            (score, "CSAT, satisfied (4 or 5)".into(), "CSAT")
+        }
+        QuestionKind::Ces { .. } => (
+            mean(scores).map(two_places),
+            "CES, mean effort of 1–7".into(),
+            "CES",
+        ),
+        QuestionKind::Rating { max, .. } => (
+            mean(scores).map(two_places),
+            format!("mean rating of 1–{max}"),
+            "Mean",
+        ),
+        _ => return None,
+    })
+}
+
+/// A scored question's score in each of the latest [`MONTHS`] months with answers, when
+/// there are answers in more than one.
+fn trend(h: &mut Html, q: &Question, months: &[(String, SurveySummary)]) {
+    let answered: Vec<(&str, &QuestionSummary)> = months
+        .iter()
+        .filter_map(|(month, s)| Some((month.as_str(), s.questions.iter().find(|x| x.id == q.id)?)))
+        .filter(|(_, s)| s.answered > 0)
+        .collect();
+    let Some((_, _, short)) = scale_score(&q.kind, &[]) else {
+        return;
+    };
+    if answered.len() < 2 {
+        return;
+    }
+    h.raw("<table class=\"trend\">\n<caption>By month (UTC)</caption>\n")
+        .raw("<thead><tr><th scope=\"col\">Month</th><th scope=\"col\">Answered</th><th scope=\"col\">")
+        .text(short)
+        .raw("</th></tr></thead>\n<tbody>\n");
+    for (month, s) in &answered[answered.len().saturating_sub(MONTHS)..] {
+        let (score, _, _) = scale_score(&q.kind, &s.scores()).unwrap_or_default();
+        h.raw("<tr><th scope=\"row\">")
+            .text(month)
+            .raw("</th><td>")
+            .text(s.answered)
+            .raw("</td><td>")
+            .text(score.as_deref().unwrap_or("–"))
+            .raw("</td></tr>\n");
+    }
+    h.raw("</tbody>\n</table>\n");
+}
+
+fn question_report(
+    h: &mut Html,
+    d: &SurveyDefinition,
+    q: &Question,
+    s: &QuestionSummary,
+    months: &[(String, SurveySummary)],
+) {
     let locale = d.locales.default.as_str();
     h.raw("<article class=\"question\">\n<h4>")
         .text(d.text(&q.title, locale))
@@ -319,10 +405,12 @@ fn question_report(h: &mut Html, d: &SurveyDefinition, q: &Question, s: &Questio
         .text(s.answered)
         .raw(" answered</p>\n");
     let scores = s.scores();
+    if let Some((score, label, _)) = scale_score(&q.kind, &scores) {
+        headline(h, score, &label);
+    }
     match (&q.kind, &s.detail) {
         (QuestionKind::Nps { .. }, Detail::Scale { low, counts }) => {
             let b = NpsBreakdown::from_scores(scores.iter().copied());
-            headline(h, b.score().map(whole), "NPS");
             h.raw("<p class=\"breakdown\">")
                 .text(b.promoters)
                 .raw(" promoters · ")
@@ -332,24 +420,10 @@ fn question_report(h: &mut Html, d: &SurveyDefinition, q: &Question, s: &Questio
                 .raw(" detractors</p>\n");
             distribution(h, *low, counts);
         }
-        (QuestionKind::Csat { .. }, Detail::Scale { low, counts }) => {
-            let t2b = top_two_box(scores.iter().copied(), 5).map(|p| format!("{}%", whole(p)));
-            headline(h, t2b, "CSAT, satisfied (4 or 5)");
-            distribution(h, *low, counts);
-        }
-        (QuestionKind::Ces { .. }, Detail::Scale { low, counts }) => {
-            headline(
-                h,
-                mean(scores.iter().copied()).map(two_places),
-                "CES, mean effort of 1–7",
-            );
-            distribution(h, *low, counts);
-        }
-        (QuestionKind::Rating { max, .. }, Detail::Scale { low, counts }) => {
-            let label = format!("mean rating of 1–{max}");
-            headline(h, mean(scores.iter().copied()).map(two_places), &label);
-            distribution(h, *low, counts);
-        }
+        (
+            QuestionKind::Csat { .. } | QuestionKind::Ces { .. } | QuestionKind::Rating { .. },
+            Detail::Scale { low, counts },
+        ) => distribution(h, *low, counts),
         (
             QuestionKind::SingleChoice { options, .. } | QuestionKind::MultiChoice { options, .. },
             Detail::Choices { counts, other },
@@ -430,6 +504,7 @@ fn question_report(h: &mut Html, d: &SurveyDefinition, q: &Question, s: &Questio
         }
         _ => {}
     }
+    trend(h, q, months);
     h.raw("</article>\n");
 }
 
@@ -534,6 +609,7 @@ mod tests {
                 versions: vec![VersionReport {
                     definition: d,
                     summary,
+                    months: Vec::new(),
                 }],
                 unreadable: 0,
             }],
@@ -552,6 +628,57 @@ mod tests {
         assert!(!page.contains("ana@example.org"));
         assert!(page.contains("3 left contact details"));
         assert!(!page.contains("Webhooks"), "no webhooks, no table");
+    }
+
+    #[test]
+    fn scored_questions_show_the_latest_twelve_months() {
+        let d = Arc::new(definition());
+        let month = |scores: &[u8]| {
+            let mut s = SurveySummary::new(&d);
+            for score in scores {
+                s.add(&d, &response(*score, "c"));
+            }
+            s
+        };
+        let report = |months: Vec<(String, SurveySummary)>| {
+            render(
+                &[SurveyReport {
+                    id: "s".into(),
+                    retired: false,
+                    versions: vec![VersionReport {
+                        definition: d.clone(),
+                        summary: month(&[10]),
+                        months,
+                    }],
+                    unreadable: 0,
+                }],
+                &[],
+                0,
+            )
+        };
+        // One month: no trend.
+        assert!(!report(vec![("2026-11".into(), month(&[10]))]).contains("By month"));
+
+        // Fourteen months, 2025-10 to 2026-11: the last twelve, oldest first.
+        let months: Vec<(String, SurveySummary)> = (0..14)
+            .map(|i| {
+                let (year, m) = if i < 3 { (2025, 10 + i) } else { (2026, i - 2) };
+                // 2026-11: 2 promoters, 1 detractor: 33; the others a promoter each: 100.
+                let scores: &[u8] = if i == 13 { &[10, 9, 3] } else { &[9] };
+                (format!("{year}-{m:02}"), month(scores))
+            })
+            .collect();
+        let page = report(months);
+        assert_eq!(
+            page.matches("<caption>By month (UTC)</caption>").count(),
+            1,
+            "NPS only"
+        );
+        assert!(page.contains("<th scope=\"col\">Answered</th><th scope=\"col\">NPS</th>"));
+        assert!(!page.contains("2025-10") && !page.contains("2025-11"));
+        assert!(page.contains("<tr><th scope=\"row\">2025-12</th><td>1</td><td>100</td></tr>"));
+        assert!(page.contains("<tr><th scope=\"row\">2026-11</th><td>3</td><td>33</td></tr>"));
+        assert!(page.find("2025-12").unwrap() < page.find("2026-01").unwrap());
     }
 
     #[test]
