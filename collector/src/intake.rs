@@ -40,9 +40,14 @@ async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Respons
 async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let cors = cors::decide(&headers, |o| state.catalog.any_allows(o));
     if !cors.permits() {
+        state.metrics.refused(ApiError::OriginRefused.slug());
         return ApiError::OriginRefused.into_response();
     }
     let result = accept(&state, &headers, body).await;
+    match &result {
+        Ok(stored) => state.metrics.acknowledged(stored.outcome),
+        Err(e) => state.metrics.refused(e.slug()),
+    }
     // A page refused by its survey gets no CORS headers: its script cannot read the answer.
     let refused = matches!(result, Err(ApiError::OriginRefused));
     let mut response = result.into_response();

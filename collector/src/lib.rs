@@ -22,6 +22,7 @@ pub mod cors;
 pub mod extract;
 pub mod health;
 pub mod intake;
+pub mod metrics;
 pub mod problem;
 pub mod retention;
 pub mod server;
@@ -47,6 +48,10 @@ pub use server::serve;
 pub use store::{Outcome, ResponseStore};
 pub use webhooks::Webhooks;
 
+/// The shortest admin token the collector accepts: the dashboard and the exports hold every
+/// response, contact details included, behind it.
+pub const MIN_ADMIN_TOKEN_CHARS: usize = 16;
+
 /// Everything the handlers share. Cheap to clone: the parts are reference counted.
 #[derive(Clone)]
 pub struct AppState {
@@ -54,6 +59,8 @@ pub struct AppState {
     pub catalog: Arc<SurveyCatalog>,
     /// Where responses are stored.
     pub store: ResponseStore,
+    /// What the collector has done since it started (`/admin/metrics`).
+    pub metrics: Arc<metrics::Metrics>,
     /// Directory of built widget files (`sayso.js`, hashed modules and their .br/.gz twins).
     pub dist: Option<PathBuf>,
     /// HTML file served at `/` (the demo host page).
@@ -98,6 +105,13 @@ impl AppState {
                 lines.push(format!("{flag} {}: not {what}", path.display()));
             }
         }
+        if let Some(token) = &config.admin_token
+            && token.expose().chars().count() < MIN_ADMIN_TOKEN_CHARS
+        {
+            lines.push(format!(
+                "--admin-token: use at least {MIN_ADMIN_TOKEN_CHARS} characters: it guards every stored response, contact details included (make one with: openssl rand -base64 24)"
+            ));
+        }
         if !lines.is_empty() {
             return Err(StartupError(lines));
         }
@@ -125,6 +139,7 @@ impl AppState {
             .await
             .map_err(|e| StartupError(vec![format!("{}: {e}", config.database)]))?;
         let earlier = store.record_versions(&files).await.map_err(StartupError)?;
+        let metrics = Arc::new(metrics::Metrics::default());
         if let Some(webhooks) = webhooks {
             for url in &webhooks.urls {
                 tracing::info!(
@@ -133,11 +148,16 @@ impl AppState {
                 );
             }
             let wake = store.deliveries_written();
-            tokio::spawn(webhooks::run(store.clone(), webhooks, wake));
+            tokio::spawn(webhooks::run(
+                store.clone(),
+                webhooks,
+                wake,
+                metrics.clone(),
+            ));
         }
         if let Some(days) = config.retention_days {
             tracing::info!(days, "retention: responses stored longer ago are erased");
-            tokio::spawn(retention::run(store.clone(), days));
+            tokio::spawn(retention::run(store.clone(), days, metrics.clone()));
         }
         let current: Vec<_> = files.into_iter().map(|f| f.definition).collect();
         let catalog = SurveyCatalog::new(current, earlier, &config.allow_origins);
@@ -162,6 +182,7 @@ impl AppState {
         Ok(Self {
             catalog: Arc::new(catalog),
             store,
+            metrics,
             dist: config.dist.clone(),
             demo_page: config.demo_page.clone(),
             demo_dir: config.demo_dir.clone(),

@@ -3,8 +3,10 @@
 //! (unlike [`crate::store::ResponseStore::erase`]): a visitor's browser gives up a response
 //! long before any sensible retention period ends.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::metrics::{ErasedBy, Metrics};
 use crate::store::ResponseStore;
 use crate::webhooks::now_ms;
 
@@ -19,12 +21,13 @@ pub fn cutoff(now_ms: i64, days: u32) -> String {
 }
 
 /// The retention task: runs until the store is closed.
-pub async fn run(store: ResponseStore, days: u32) {
+pub async fn run(store: ResponseStore, days: u32, metrics: Arc<Metrics>) {
     while !store.is_closed() {
         let before = cutoff(now_ms(), days);
         if let Ok(erased) = store.erase_received_before(&before).await
             && erased > 0
         {
+            metrics.erased(ErasedBy::Retention, erased);
             tracing::info!(erased, %before, "erased responses past the retention period");
         }
         tokio::time::sleep(EVERY).await;

@@ -17,6 +17,7 @@ use sha2::Sha256;
 use tokio::sync::Notify;
 
 use crate::config::Secret;
+use crate::metrics::Metrics;
 use crate::store::{Delivery, ResponseStore};
 
 /// Longest wait between two attempts of one delivery.
@@ -146,7 +147,12 @@ fn ms(d: Duration) -> i64 {
 }
 
 /// The delivery task: runs until the store is closed.
-pub async fn run(store: ResponseStore, webhooks: Webhooks, wake: Arc<Notify>) {
+pub async fn run(
+    store: ResponseStore,
+    webhooks: Webhooks,
+    wake: Arc<Notify>,
+    metrics: Arc<Metrics>,
+) {
     let client = match reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(TIMEOUT)
@@ -172,6 +178,7 @@ pub async fn run(store: ResponseStore, webhooks: Webhooks, wake: Arc<Notify>) {
         let sends = claimed.iter().map(|d| send(&client, &webhooks.secret, d));
         let results = futures_util::future::join_all(sends).await;
         for (delivery, result) in claimed.iter().zip(results) {
+            metrics.delivery(result.is_ok());
             match result {
                 Ok(()) => {
                     let _ = store.delivered(delivery.seq).await;

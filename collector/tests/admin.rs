@@ -168,6 +168,66 @@ async fn scored_questions_trend_by_the_month_responses_were_stored_in() {
 }
 
 #[tokio::test]
+async fn metrics_count_what_the_collector_did() {
+    let server = server().await;
+    let id = uuid(40);
+    assert_eq!(server.post(&patient_response(&id, 8)).await.status(), 201);
+    assert_eq!(server.post(&patient_response(&id, 8)).await.status(), 200);
+    assert_eq!(
+        server.post(&patient_response(&uuid(41), 11)).await.status(),
+        422
+    );
+    let r = server.post_as("text/html", "{}".into()).await;
+    assert_eq!(r.status(), 415);
+    let erase = server
+        .client
+        .delete(server.url(&format!("/admin/responses/{id}")))
+        .basic_auth("admin", Some(TOKEN))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(erase.status(), 204);
+    assert_eq!(server.post(&patient_response(&id, 8)).await.status(), 200);
+
+    problem(server.get("/admin/metrics").await, 401).await;
+    let r = admin_get(&server, "/admin/metrics").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()[CONTENT_TYPE],
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    let text = r.text().await.unwrap();
+    let value = |sample: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(sample)?.strip_prefix(' '))
+            .unwrap_or_else(|| panic!("no {sample} in:\n{text}"))
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(value("sayso_responses_total{outcome=\"stored\"}"), 1.0);
+    assert_eq!(value("sayso_responses_total{outcome=\"duplicate\"}"), 1.0);
+    assert_eq!(value("sayso_responses_total{outcome=\"erased\"}"), 1.0);
+    assert_eq!(value("sayso_responses_total{outcome=\"completed\"}"), 0.0);
+    assert_eq!(
+        value("sayso_responses_refused_total{problem=\"invalid-response\"}"),
+        1.0
+    );
+    assert_eq!(
+        value("sayso_responses_refused_total{problem=\"unsupported-media-type\"}"),
+        1.0
+    );
+    assert_eq!(value("sayso_responses_erased_total{by=\"request\"}"), 1.0);
+    assert_eq!(value("sayso_webhook_deliveries_waiting"), 0.0);
+    assert_eq!(value("sayso_database_up"), 1.0);
+    // The stored one, its duplicate and the erased copy were each written in a transaction.
+    assert_eq!(
+        value("sayso_write_transactions_total"),
+        server.state.store.transactions_committed() as f64
+    );
+    assert!(value("sayso_write_transactions_total") >= 3.0);
+}
+
+#[tokio::test]
 async fn the_nps_on_the_dashboard_matches_the_responses() {
     let server = server().await;
     // Two promoters and one detractor: NPS = (2 - 1) / 3 = 33.

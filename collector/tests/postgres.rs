@@ -55,7 +55,7 @@ async fn start_on(database: &Database) -> TestServer {
     let database = database.clone();
     TestServer::start_with(move |c, _| {
         c.database = database;
-        c.admin_token = AdminToken::new("pg-token");
+        c.admin_token = AdminToken::new("pg-admin-passphrase");
     })
     .await
 }
@@ -344,7 +344,7 @@ async fn the_dashboard_and_exports_read_from_postgres() {
         server
             .client
             .get(server.url(path))
-            .basic_auth("admin", Some("pg-token"))
+            .basic_auth("admin", Some("pg-admin-passphrase"))
             .send()
     };
     let page = get("/admin").await.unwrap().text().await.unwrap();
@@ -499,7 +499,7 @@ async fn erasure_and_retention_on_postgres() {
         let database = database.clone();
         TestServer::start_with(move |c, _| {
             c.database = database;
-            c.admin_token = AdminToken::new("pg-token");
+            c.admin_token = AdminToken::new("pg-admin-passphrase");
             c.webhooks = vec![url];
             c.webhook_secret = Secret::new(SECRET);
             c.webhook_retry = std::time::Duration::from_secs(3600);
@@ -517,7 +517,7 @@ async fn erasure_and_retention_on_postgres() {
     let r = server
         .client
         .delete(server.url(&format!("/admin/responses/{erased}")))
-        .basic_auth("admin", Some("pg-token"))
+        .basic_auth("admin", Some("pg-admin-passphrase"))
         .send()
         .await
         .unwrap();

@@ -73,7 +73,7 @@ async fn a_body_that_stalls_is_answered_408_as_a_problem() {
 
 #[tokio::test]
 async fn shutting_down_waits_for_requests_in_flight_only_so_long() {
-    const TOKEN: &str = "t0ken";
+    const TOKEN: &str = "t0ken-of-sixteen-chars";
     let mut server = TestServer::start_with(|c, _| {
         c.admin_token = AdminToken::new(TOKEN);
         // Neither timeout may end the stuck export first.

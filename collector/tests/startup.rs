@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use common::*;
 use sayso_collector::catalog::load_dir;
-use sayso_collector::{AppState, SurveyCatalog};
+use sayso_collector::{AdminToken, AppState, SurveyCatalog};
 use sayso_schema::SurveyRef;
 use serde_json::{Value, json};
 
@@ -250,6 +250,28 @@ fn the_binary_exits_non_zero_naming_the_bad_file() {
     );
 }
 
+#[tokio::test]
+async fn a_short_admin_token_stops_startup() {
+    let dir = tempfile::tempdir().unwrap();
+    surveys_dir(dir.path());
+    let mut config = config(dir.path());
+    config.admin_token = AdminToken::new("fifteen-chars-x");
+    let Err(e) = AppState::open(&config).await else {
+        panic!("a 15-character token was accepted");
+    };
+    assert_eq!(e.0.len(), 1, "{e}");
+    assert!(
+        e.0[0].starts_with("--admin-token: use at least 16 characters"),
+        "{e}"
+    );
+    assert!(
+        !e.to_string().contains("fifteen-chars-x"),
+        "the token is not shown"
+    );
+    config.admin_token = AdminToken::new("sixteen-chars-xy");
+    assert!(AppState::open(&config).await.is_ok());
+}
+
 #[test]
 fn the_binary_explains_its_flags() {
     let output = Command::new(env!("CARGO_BIN_EXE_sayso-collector"))
@@ -336,7 +358,7 @@ async fn sigterm_ends_the_binary_despite_a_stuck_download() {
     let mut args = args(dir.path());
     for flag in [
         "--admin-token",
-        "t0ken",
+        "t0ken-of-sixteen-chars",
         "--read-timeout",
         "3600",
         "--shutdown-timeout",
@@ -346,7 +368,8 @@ async fn sigterm_ends_the_binary_despite_a_stuck_download() {
     }
     let mut collector = Collector::start(&args);
     let address = collector.address();
-    let (_stuck, head) = hold_export(&address, "t0ken", "patient-experience").await;
+    let (_stuck, head) =
+        hold_export(&address, "t0ken-of-sixteen-chars", "patient-experience").await;
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     // And a client that never finishes its headers.
     let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();

@@ -95,6 +95,9 @@ async fn a_failed_delivery_is_retried_until_accepted() {
         assert_eq!(verified(attempt)["id"], json!(uuid(3)));
     }
     assert!(receiver.got.try_recv().is_err(), "accepted: not sent again");
+    let metrics = server.state.metrics.render(Default::default());
+    assert!(metrics.contains("sayso_webhook_attempts_total{result=\"accepted\"} 1\n"));
+    assert!(metrics.contains("sayso_webhook_attempts_total{result=\"failed\"} 2\n"));
 }
 
 #[tokio::test]
@@ -137,7 +140,7 @@ async fn deliveries_wait_in_the_database_across_a_restart() {
 
 #[tokio::test]
 async fn the_dashboard_shows_what_waits_and_why() {
-    const TOKEN: &str = "dashboard-pass";
+    const TOKEN: &str = "dashboard-passphrase";
     let mut receiver = Receiver::start(&[503; 10_000]).await;
     let url = format!("{}/in?key=s3cret", receiver.base);
     let server = TestServer::start_with(|c, _| {

@@ -12,7 +12,7 @@ import { chromium } from "playwright-core";
 
 export const ROOT = process.env.SAYSO_ROOT;
 const COLLECTOR = process.env.SAYSO_COLLECTOR;
-export const TOKEN = "e2e-admin-token";
+export const TOKEN = "e2e-admin-passphrase";
 
 /** A port nothing listens on right now. */
 export async function freePort() {

@@ -57,7 +57,7 @@ pub fn random_token() -> String {
         Ok(()) => buf.iter().map(|b| format!("{b:02x}")).collect(),
         Err(_) => {
             let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-            format!("{:x}", now.map(|d| d.as_nanos()).unwrap_or(0))
+            format!("{:032x}", now.map(|d| d.as_nanos()).unwrap_or(0))
         }
     }
 }

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use sayso_schema::is_uuid;
 
 use crate::AppState;
+use crate::metrics::ErasedBy;
 use crate::problem::ApiError;
 use crate::store::Erasure;
 
@@ -25,6 +26,7 @@ pub async fn erase(
     }
     match state.store.erase(&id).await {
         Ok(Erasure::Erased) => {
+            state.metrics.erased(ErasedBy::Request, 1);
             tracing::info!(%id, "response erased on request");
             Ok(StatusCode::NO_CONTENT)
         }

@@ -1,5 +1,5 @@
-//! The site owner's pages: `/admin` (dashboard), `/admin/export.ndjson`, `/admin/export.csv`
-//! and `/admin/style.css`, and `DELETE /admin/responses/{id}`, all behind HTTP Basic
+//! The site owner's pages: `/admin` (dashboard), `/admin/export.ndjson`, `/admin/export.csv`,
+//! `/admin/style.css` and `/admin/metrics`, and `DELETE /admin/responses/{id}`, all behind HTTP Basic
 //! authentication. (The erasure cannot be forged by another site: a cross-origin `DELETE`
 //! needs a CORS preflight, which these routes never grant.)
 //!
@@ -35,6 +35,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/export.ndjson", get(export::ndjson))
         .route("/admin/export.csv", get(export::csv))
         .route("/admin/responses/{id}", delete(erase::erase))
+        .route("/admin/metrics", get(crate::metrics::page))
         .route_layer(middleware::from_fn_with_state(state, guard))
 }
 
