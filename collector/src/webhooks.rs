@@ -135,7 +135,7 @@ pub fn display_url(url: &str) -> String {
     shown
 }
 
-/// Now, in Unix milliseconds/// Now, in Unix milliseconds (the clock of `next_attempt_ms`).
+/// Now, in Unix milliseconds (the clock of `next_attempt_ms`).
 pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -14,10 +14,10 @@
  */
 let stopped = false;
 
-function guarded(f, a, b, args) {
+function guarded(f, args) {
   if (stopped) return;
   try {
-    return f(a, b, ...args);
+    return f(...args);
   } catch (error) {
     stop(error);
   }

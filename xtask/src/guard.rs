@@ -5,45 +5,59 @@
 //!
 //! wasm-bindgen's glue (`--target web`) calls Rust from JS in three kinds of places: its
 //! exports (the widget has one, `start`), the wrappers `makeClosure` and `makeMutClosure` give
-//! each Rust closure, and the destructors of those closures. [`apply`] rewrites each, and fails
-//! unless it finds exactly what it expects, so that a change in wasm-bindgen's output stops the
-//! build instead of shipping a widget that is not guarded.
+//! Rust closures (each written only when some closure needs it), and the destructors of those
+//! closures. [`apply`] rewrites each, and fails unless it finds exactly what it expects, so that
+//! a change in wasm-bindgen's output stops the build instead of shipping a widget that is not
+//! guarded.
 
 use crate::tools::Result;
 
 /// The guard's code, appended to the glue.
 const GUARD: &str = include_str!("../../src/js/guard.js");
 
-/// How the two closure wrappers call the closure, and what they call instead.
+/// How the closure wrappers (`makeClosure`, `makeMutClosure`) call the closure, and what they
+/// call instead.
 const CALLS: [(&str, &str); 2] = [
     (
         "return f(state.a, state.b, ...args);",
-        "return guarded(f, state.a, state.b, args);",
+        "return guarded(f, [state.a, state.b, ...args]);",
     ),
     (
         "return f(a, state.b, ...args);",
-        "return guarded(f, a, state.b, args);",
+        "return guarded(f, [a, state.b, ...args]);",
     ),
 ];
 
 /// How a closure's destructor is called: `wasm.<export>(state.a, state.b)`, from the
 /// finalization registry and from each wrapper's `_wbg_cb_unref`.
 const DESTRUCTOR_ARGS: &str = "(state.a, state.b)";
-const DESTRUCTORS: usize = 3;
 
 /// The glue with every entry into the wasm guarded (before the export names are minified).
 pub fn apply(glue: &str) -> Result<String> {
     let mut out = glue.to_owned();
+    let mut wrappers = 0;
     for (call, guarded) in CALLS {
-        out = replace_once(&out, call, guarded)?;
+        match out.matches(call).count() {
+            0 => {}
+            1 => {
+                out = out.replacen(call, guarded, 1);
+                wrappers += 1;
+            }
+            n => {
+                return Err(format!(
+                    "the glue has `{call}` {n} times, expected at most once (xtask/src/guard.rs)"
+                ));
+            }
+        }
     }
-    out = guard_destructors(&out)?;
+    // The registry's and each wrapper's.
+    let destructors = if wrappers == 0 { 0 } else { 1 + wrappers };
+    out = guard_destructors(&out, destructors)?;
     // The one export: renamed, and exported again through the guard.
     let export = "export function start(";
     out = replace_once(&out, export, "function startUnguarded(")?;
     out.push_str(
-        "\nexport function start(config_json, survey_request, api) {\n    \
-         return guarded(startUnguarded, config_json, survey_request, [api]);\n}\n",
+        "\nexport function start(...args) {\n    return guarded(startUnguarded, args);\n}\n",
     );
     let exports = out.matches("\nexport function ").count();
     if exports != 1 {
@@ -67,7 +81,7 @@ fn replace_once(text: &str, from: &str, to: &str) -> Result<String> {
 
 /// `wasm.<name>(state.a, state.b)` becomes `stopped || wasm.<name>(state.a, state.b)`: a
 /// stopped widget's closures are not dropped (its memory is no longer to be trusted).
-fn guard_destructors(glue: &str) -> Result<String> {
+fn guard_destructors(glue: &str, expected: usize) -> Result<String> {
     let mut out = String::with_capacity(glue.len() + 64);
     let mut rest = glue;
     let mut found = 0;
@@ -90,9 +104,9 @@ fn guard_destructors(glue: &str) -> Result<String> {
         found += 1;
     }
     out.push_str(rest);
-    if found != DESTRUCTORS {
+    if found != expected {
         return Err(format!(
-            "the glue destroys closures in {found} places, expected {DESTRUCTORS} (xtask/src/guard.rs)"
+            "the glue destroys closures in {found} places, expected {expected} (xtask/src/guard.rs)"
         ));
     }
     Ok(out)
@@ -142,8 +156,8 @@ export { initSync, __wbg_init as default };
     #[test]
     fn every_entry_into_the_wasm_is_guarded() {
         let out = apply(GLUE).unwrap();
-        assert!(out.contains("return guarded(f, state.a, state.b, args);"));
-        assert!(out.contains("return guarded(f, a, state.b, args);"));
+        assert!(out.contains("return guarded(f, [state.a, state.b, ...args]);"));
+        assert!(out.contains("return guarded(f, [a, state.b, ...args]);"));
         let rewritten = out.strip_suffix(GUARD).expect("the guard comes last");
         assert!(!rewritten.contains("return f("));
         assert_eq!(
@@ -153,8 +167,7 @@ export { initSync, __wbg_init as default };
         );
         assert!(out.contains("function startUnguarded(config_json, survey_request, api) {"));
         assert!(out.contains(
-            "export function start(config_json, survey_request, api) {\n    \
-             return guarded(startUnguarded, config_json, survey_request, [api]);"
+            "export function start(...args) {\n    return guarded(startUnguarded, args);\n}"
         ));
     }
 
@@ -171,11 +184,34 @@ export { initSync, __wbg_init as default };
                 "() => {}",
             ),
             GLUE.replace("export function start(", "export function begin("),
+            // A wrapper without its destructor.
+            GLUE.replace(
+                "            wasm.__wbindgen_destroy_closure(state.a, state.b);\n        }\n    };\n}\nexport",
+                "        }\n    };\n}\nexport",
+            ),
             format!("{GLUE}\nexport function other() {{ wasm.other(); }}\n"),
         ];
         for glue in cases {
             assert!(apply(&glue).is_err(), "{glue}");
         }
+    }
+
+    #[test]
+    fn glue_without_closures_has_only_its_export_guarded() {
+        let glue = "export function start(url) {\n    wasm.start(url);\n}\n";
+        let out = apply(glue).unwrap();
+        assert!(out.starts_with("function startUnguarded(url) {"));
+        assert!(out.contains("return guarded(startUnguarded, args);"));
+        let with_one_wrapper = format!(
+            "{glue}const D = new FinalizationRegistry(state => wasm.d(state.a, state.b));\n\
+             function makeMutClosure(arg0, arg1, f) {{ try {{ return f(a, state.b, ...args); }} \
+             finally {{ if (--state.cnt === 0) wasm.d(state.a, state.b); }} }}\n"
+        );
+        let out = apply(&with_one_wrapper).unwrap();
+        assert_eq!(
+            out.matches("stopped || wasm.d(state.a, state.b)").count(),
+            2
+        );
     }
 
     #[test]

@@ -234,7 +234,11 @@ fn webhook_table(h: &mut Html, webhooks: &[WebhookReport], now: i64) {
             } else {
                 " deliveries have not been accepted yet"
             })
-            .raw(": each is retried until its receiver answers 2xx.</p>\n");
+            .raw(if webhooks.iter().any(|w| w.configured) {
+                ": each is retried until its receiver answers 2xx.</p>\n"
+            } else {
+                ": this collector has no --webhook, so they wait unsent.</p>\n"
+            });
     }
     h.raw(
         "<table>\n<thead><tr><th scope=\"col\">URL</th><th scope=\"col\">Waiting</th>\
@@ -732,6 +736,14 @@ mod tests {
             page.contains("https://old.example/x <span class=\"tag\">no longer configured</span>")
         );
         assert!(!page.contains("s3cret"), "the token is not shown");
+        assert!(page.contains("each is retried until its receiver answers 2xx"));
+
+        // With no --webhook at all, nothing sends what waits.
+        let orphans = webhook_reports(&[], vec![backlog("https://old.example/x", 1, None)]);
+        let page = render(&[], &orphans, 1_000_000);
+        assert!(page.contains(
+            "1 delivery has not been accepted yet: this collector has no --webhook, so they wait unsent."
+        ));
     }
 
     #[test]
