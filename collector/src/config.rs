@@ -110,6 +110,23 @@ pub struct Config {
     )]
     pub retention_days: Option<u32>,
 
+    /// Most responses one client address may send a minute (a burst of that many, then one
+    /// every 60/N seconds); more are answered 429 with Retry-After, and the widget sends them
+    /// again then. Off without it.
+    #[arg(
+        long,
+        env = "SAYSO_RATE_LIMIT",
+        value_name = "PER_MINUTE",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub rate_limit: Option<u32>,
+
+    /// Header in which a reverse proxy in front of the collector puts the client's address
+    /// (e.g. X-Forwarded-For; its last address is taken), for --rate-limit. Only set it
+    /// behind such a proxy: clients can write any header.
+    #[arg(long, env = "SAYSO_CLIENT_IP_HEADER", value_name = "NAME")]
+    pub client_ip_header: Option<axum::http::HeaderName>,
+
     /// Seconds a client may take to send a request's headers, and again to send its body;
     /// past that, the connection is closed (headers) or answered 408 (body). Also how long an
     /// idle keep-alive connection stays open.
@@ -364,6 +381,31 @@ mod tests {
             let database: Database = url.parse().unwrap();
             assert_eq!(database.to_string(), shown);
             assert!(!format!("{database:?}").contains("hunter2"), "{url}");
+        }
+    }
+
+    #[test]
+    fn rate_limits_and_the_proxy_header() {
+        let c = Config::try_parse_from([
+            "sayso-collector",
+            "--rate-limit",
+            "120",
+            "--client-ip-header",
+            "X-Forwarded-For",
+        ])
+        .unwrap();
+        assert_eq!(c.rate_limit, Some(120));
+        assert_eq!(c.client_ip_header.unwrap(), "x-forwarded-for");
+        let c = Config::try_parse_from(["sayso-collector"]).unwrap();
+        assert_eq!((c.rate_limit, c.client_ip_header), (None, None));
+        for bad in [
+            ["--rate-limit", "0"],
+            ["--client-ip-header", "not a header"],
+        ] {
+            let e = Config::try_parse_from([&["sayso-collector"][..], &bad].concat())
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(bad[0]), "{e}");
         }
     }
 

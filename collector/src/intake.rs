@@ -4,11 +4,12 @@
 //! and version, origin allowed by that survey, the survey's privacy settings applied (query
 //! strings dropped), validation against that version, durable write. A refusal stores nothing.
 
-use std::time::Duration;
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -19,6 +20,7 @@ use sayso_schema::{Json, JsonObject, Problems};
 use crate::AppState;
 use crate::cors;
 use crate::problem::ApiError;
+use crate::rate;
 use crate::store::Outcome;
 
 /// Largest response body accepted: far above a usual response (a long text answer is a few
@@ -37,13 +39,21 @@ async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Respons
     cors::decide(&headers, |o| state.catalog.any_allows(o)).preflight()
 }
 
-async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+async fn receive(
+    State(state): State<AppState>,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let cors = cors::decide(&headers, |o| state.catalog.any_allows(o));
     if !cors.permits() {
         state.metrics.refused(ApiError::OriginRefused.slug());
         return ApiError::OriginRefused.into_response();
     }
-    let result = accept(&state, &headers, body).await;
+    let result = match within_rate(&state, peer.map(|Extension(Peer(ip))| ip), &headers) {
+        Ok(()) => accept(&state, &headers, body).await,
+        Err(e) => Err(e),
+    };
     match &result {
         Ok(stored) => state.metrics.acknowledged(stored.outcome),
         Err(e) => state.metrics.refused(e.slug()),
@@ -55,6 +65,28 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Body) 
         cors.apply(response.headers_mut());
     }
     response
+}
+
+/// The address of the connection a request came on (set by [`crate::serve`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub IpAddr);
+
+/// Take one of the client's responses a minute, when the collector limits them; refused
+/// before the body is read.
+fn within_rate(
+    state: &AppState,
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
+    let Some(limiter) = &state.rate_limit else {
+        return Ok(());
+    };
+    let Some(client) = rate::client_address(peer, headers, state.client_ip_header.as_ref()) else {
+        return Ok(());
+    };
+    limiter
+        .take(client, Instant::now())
+        .map_err(|wait| ApiError::RateLimited(wait.as_secs_f64().ceil() as u64))
 }
 
 async fn accept(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Stored, ApiError> {

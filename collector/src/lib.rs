@@ -24,6 +24,7 @@ pub mod health;
 pub mod intake;
 pub mod metrics;
 pub mod problem;
+pub mod rate;
 pub mod retention;
 pub mod server;
 pub mod store;
@@ -61,6 +62,10 @@ pub struct AppState {
     pub store: ResponseStore,
     /// What the collector has done since it started (`/admin/metrics`).
     pub metrics: Arc<metrics::Metrics>,
+    /// Responses per minute per client address (`--rate-limit`).
+    pub rate_limit: Option<Arc<rate::RateLimiter>>,
+    /// Where a reverse proxy puts the client's address (`--client-ip-header`).
+    pub client_ip_header: Option<axum::http::HeaderName>,
     /// Directory of built widget files (`sayso.js`, hashed modules and their .br/.gz twins).
     pub dist: Option<PathBuf>,
     /// HTML file served at `/` (the demo host page).
@@ -183,6 +188,10 @@ impl AppState {
             catalog: Arc::new(catalog),
             store,
             metrics,
+            rate_limit: config
+                .rate_limit
+                .map(|n| Arc::new(rate::RateLimiter::new(n))),
+            client_ip_header: config.client_ip_header.clone(),
             dist: config.dist.clone(),
             demo_page: config.demo_page.clone(),
             demo_dir: config.demo_dir.clone(),

@@ -48,6 +48,9 @@ pub enum ApiError {
     DatabaseUnavailable,
     /// As many exports as may run at once are running.
     ExportsBusy,
+    /// The client sent more responses than `--rate-limit` allows; it may send again after
+    /// this many seconds.
+    RateLimited(u64),
 }
 
 impl ApiError {
@@ -67,6 +70,7 @@ impl ApiError {
             Self::Unavailable | Self::DatabaseUnavailable | Self::ExportsBusy => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -88,6 +92,7 @@ impl ApiError {
             Self::Unavailable => "storage-unavailable",
             Self::DatabaseUnavailable => "database-unavailable",
             Self::ExportsBusy => "exports-busy",
+            Self::RateLimited(_) => "rate-limited",
         }
     }
 
@@ -108,6 +113,7 @@ impl ApiError {
             Self::Unavailable => "Storage unavailable",
             Self::DatabaseUnavailable => "Database unavailable",
             Self::ExportsBusy => "Too many exports",
+            Self::RateLimited(_) => "Too many responses",
         }
     }
 
@@ -135,6 +141,9 @@ impl ApiError {
             Self::ExportsBusy => format!(
                 "{} exports are running, as many as may at once; try again when one has finished",
                 crate::store::MAX_EXPORTS
+            ),
+            Self::RateLimited(seconds) => format!(
+                "more responses from this address than the collector takes a minute; nothing was stored, send it again in {seconds} s"
             ),
         }
     }
@@ -195,6 +204,9 @@ impl IntoResponse for ApiError {
             }
             Self::ExportsBusy => {
                 h.insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            }
+            Self::RateLimited(seconds) => {
+                h.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             }
             // A client that stalled mid-body must not go on sending on this connection.
             Self::RequestTimeout => {

@@ -15,6 +15,9 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
+use tower::ServiceExt;
+
+use crate::intake::Peer;
 use crate::{AppState, app};
 
 /// Pause after a failed `accept` (e.g. out of file descriptors) before trying again, so that
@@ -44,14 +47,14 @@ pub async fn serve(
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(state.read_timeout);
-    let service = TowerToHyperService::new(app(state));
+    let app = app(state);
     let graceful = GracefulShutdown::new();
     let mut connections = JoinSet::new();
     let mut shutdown = pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     tracing::warn!(error = %e, "accepting a connection failed");
                     tokio::time::sleep(ACCEPT_BACKOFF).await;
@@ -60,7 +63,15 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let connection = http.serve_connection(TokioIo::new(stream), service.clone());
+        // Each request knows the address it came from (for `--rate-limit`).
+        let peer = Peer(peer.ip());
+        let service = TowerToHyperService::new(app.clone().map_request(
+            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(peer);
+                request
+            },
+        ));
+        let connection = http.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         connections.spawn(async move {
             if let Err(e) = connection.await {

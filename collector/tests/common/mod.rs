@@ -52,6 +52,8 @@ pub fn config(root: &Path) -> Config {
         webhook_secret: None,
         webhook_retry: Duration::from_secs(10),
         retention_days: None,
+        rate_limit: None,
+        client_ip_header: None,
         read_timeout: Duration::from_secs(10),
         shutdown_timeout: Duration::from_secs(10),
     }
