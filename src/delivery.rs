@@ -17,7 +17,7 @@ use wasm_bindgen::closure::Closure;
 
 use crate::browser::{LocalStore, console_error, console_warn, window};
 use crate::outbox::{OUTBOX_CAPACITY, Outbox, Pending};
-use crate::transport::{Delivery, post_response, retry_delay};
+use crate::transport::{Delivery, next_retry, post_response};
 
 /// What a page leaves behind when the visitor goes: a partial response, or nothing.
 type Leaving = Rc<dyn Fn() -> Option<Pending>>;
@@ -103,7 +103,7 @@ pub async fn flush() {
                 .find(|p| !tried.contains(&p.response.id) && !down.contains(&p.url));
             let Some(pending) = next else { break };
             tried.push(pending.response.id.clone());
-            if let Delivery::Failed(_) = send(&pending).await {
+            if let Delivery::Failed { .. } = send(&pending).await {
                 down.push(pending.url);
             }
         }
@@ -172,8 +172,7 @@ struct Boarding(Rc<Flight>);
 impl Drop for Boarding {
     fn drop(&mut self) {
         state(|s| s.in_flight.retain(|f| !Rc::ptr_eq(f, &self.0)));
-        self.0
-            .finish(Delivery::Failed("the request was abandoned".into()));
+        self.0.finish(Delivery::FAILED);
     }
 }
 
@@ -203,13 +202,13 @@ async fn send(pending: &Pending) -> Delivery {
             outbox(|o| o.settle(pending));
             console_error(reason);
         }
-        Delivery::Failed(_) => {}
+        Delivery::Failed { .. } => {}
     }
     flight.finish(result.clone());
     drop(boarding);
     match &result {
         Delivery::Stored => stored(id),
-        Delivery::Failed(_) => failed(),
+        Delivery::Failed { wait_ms } => failed(*wait_ms),
         Delivery::Rejected(_) => {}
     }
     result
@@ -232,14 +231,15 @@ fn stored(id: &str) {
     }
 }
 
-/// After a failure: one step further in the backoff, and a retry timer unless one is set.
-fn failed() {
+/// After a failure: one step further in the backoff, and a retry timer unless one is set, no
+/// sooner than the endpoint asked (`asked_ms`, from `Retry-After`).
+fn failed(asked_ms: Option<u32>) {
     let delay = state(|s| {
         let failures = s.failures;
         s.failures = failures.saturating_add(1);
         s.timer
             .is_none()
-            .then(|| retry_delay(failures, js_sys::Math::random()))
+            .then(|| next_retry(failures, js_sys::Math::random(), asked_ms))
     });
     let Some(delay) = delay else { return };
     let retry = RETRY

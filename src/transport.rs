@@ -28,8 +28,16 @@ pub enum Delivery {
     Stored,
     /// The endpoint refused it for good (a 4xx other than 408 and 429): retrying cannot help.
     Rejected(String),
-    /// No answer, or a temporary failure: keep it and try again later.
-    Failed(String),
+    /// No answer, or a temporary failure: keep it and try again later; `wait_ms` is how long
+    /// the endpoint asked us to wait first (`Retry-After`), if it said. Why it failed is not
+    /// kept: nothing shows it (the browser's console already names a failed request), and its
+    /// texts would only add to the wasm.
+    Failed { wait_ms: Option<u32> },
+}
+
+impl Delivery {
+    /// A failure the endpoint gave no wait for.
+    pub const FAILED: Self = Self::Failed { wait_ms: None };
 }
 
 /// The wait before the first retry after a failed attempt; it doubles after each further failure.
@@ -53,15 +61,45 @@ pub fn retry_delay(failures: u32, random01: f64) -> u32 {
     half + (f64::from(ceiling - half) * random01.clamp(0.0, 1.0)) as u32
 }
 
-/// Classify an HTTP status for a POSTed response.
-pub fn delivery_for_status(status: u16, detail: String) -> Delivery {
+/// The wait (ms) a `Retry-After` header value asks for, in its delay-seconds form, at most
+/// [`RETRY_CAP_MS`]. The HTTP-date form is not read (the backoff alone decides then): an
+/// endpoint that limits rates sends seconds, and a date would need the visitor's clock.
+pub fn retry_after_ms(value: &str) -> Option<u32> {
+    let digits = value.as_bytes().trim_ascii();
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    // By hand, not `str::parse`, which would bring its generic code into the wasm.
+    let seconds = digits.iter().fold(0u32, |n, d| {
+        n.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+    });
+    Some(seconds.saturating_mul(1000).min(RETRY_CAP_MS))
+}
+
+/// The wait (ms) before the next retry: the backoff of [`retry_delay`], or longer when the
+/// endpoint asked for a longer wait (`Retry-After`: a 429 from a rate limit, a 503 while it
+/// restarts). A requested wait is spread over up to a fifth more, so that the visitors it
+/// turned away do not all come back in the same second; never past [`RETRY_CAP_MS`].
+pub fn next_retry(failures: u32, random01: f64, asked_ms: Option<u32>) -> u32 {
+    let backoff = retry_delay(failures, random01);
+    let Some(asked) = asked_ms else {
+        return backoff;
+    };
+    let asked = asked.min(RETRY_CAP_MS);
+    let spread = (f64::from(asked / 5) * random01.clamp(0.0, 1.0)) as u32;
+    backoff.max((asked + spread).min(RETRY_CAP_MS))
+}
+
+/// Classify an HTTP status for a POSTed response; `retry_after` is its `Retry-After` header.
+pub fn delivery_for_status(status: u16, detail: String, retry_after: Option<&str>) -> Delivery {
     match status {
         200..=299 => Delivery::Stored,
-        408 | 429 => Delivery::Failed(format!("the endpoint answered {status}")),
-        400..=499 => Delivery::Rejected(format!(
+        400..=499 if !matches!(status, 408 | 429) => Delivery::Rejected(format!(
             "the endpoint refused the response ({status}): {detail}"
         )),
-        _ => Delivery::Failed(format!("the endpoint answered {status}")),
+        _ => Delivery::Failed {
+            wait_ms: retry_after.and_then(retry_after_ms),
+        },
     }
 }
 
@@ -76,7 +114,7 @@ pub async fn post_response(url: &str, body: &str) -> Delivery {
         .body(body.to_owned());
     let response = match request {
         Ok(r) => r.send().await,
-        Err(e) => return Delivery::Failed(reason(e)),
+        Err(_) => return Delivery::FAILED,
     };
     match response {
         Ok(r) => {
@@ -89,9 +127,11 @@ pub async fn post_response(url: &str, body: &str) -> Delivery {
             } else {
                 String::new()
             };
-            delivery_for_status(status, detail)
+            // Readable cross-origin only if the endpoint exposes it (the collector does).
+            let retry_after = r.headers().get("retry-after");
+            delivery_for_status(status, detail, retry_after.as_deref())
         }
-        Err(e) => Delivery::Failed(format!("could not reach {url} ({})", reason(e))),
+        Err(_) => Delivery::FAILED,
     }
 }
 
@@ -163,18 +203,83 @@ mod tests {
 
     #[test]
     fn statuses_decide_whether_to_retry() {
-        assert_eq!(delivery_for_status(201, String::new()), Delivery::Stored);
-        assert_eq!(delivery_for_status(200, String::new()), Delivery::Stored);
+        assert_eq!(
+            delivery_for_status(201, String::new(), None),
+            Delivery::Stored
+        );
+        assert_eq!(
+            delivery_for_status(200, String::new(), Some("9")),
+            Delivery::Stored
+        );
         assert!(
-            matches!(delivery_for_status(422, "bad".into()), Delivery::Rejected(m) if m.contains("bad"))
+            matches!(delivery_for_status(422, "bad".into(), None), Delivery::Rejected(m) if m.contains("bad"))
         );
         for retry in [408, 429, 500, 502, 503] {
+            assert_eq!(
+                delivery_for_status(retry, String::new(), None),
+                Delivery::FAILED,
+            );
             assert!(
                 matches!(
-                    delivery_for_status(retry, String::new()),
-                    Delivery::Failed(_)
+                    delivery_for_status(retry, String::new(), Some(" 30 ")),
+                    Delivery::Failed {
+                        wait_ms: Some(30_000)
+                    }
                 ),
                 "{retry}"
+            );
+        }
+        // A 4xx that cannot succeed later is not retried, whatever it says about waiting.
+        assert!(matches!(
+            delivery_for_status(400, String::new(), Some("5")),
+            Delivery::Rejected(_)
+        ));
+    }
+
+    #[test]
+    fn retry_after_is_read_in_seconds_and_capped() {
+        let table: &[(&str, Option<u32>)] = &[
+            ("0", Some(0)),
+            ("1", Some(1_000)),
+            (" 12\t", Some(12_000)),
+            ("300", Some(300_000)),
+            ("301", Some(RETRY_CAP_MS)),
+            ("99999999999999999999", Some(RETRY_CAP_MS)),
+            ("+5", None),
+            ("18446744073709551615", Some(RETRY_CAP_MS)),
+            ("-5", None),
+            ("1.5", None),
+            ("", None),
+            ("Wed, 21 Oct 2026 07:28:00 GMT", None),
+        ];
+        for &(value, ms) in table {
+            assert_eq!(retry_after_ms(value), ms, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn a_requested_wait_outlasts_the_backoff_and_is_spread() {
+        // (failures before, random, asked ms, wait ms)
+        let table: &[(u32, f64, Option<u32>, u32)] = &[
+            // Nothing asked: the backoff alone.
+            (0, 0.5, None, 1_500),
+            // Asked for less than the backoff: the backoff.
+            (2, 0.0, Some(1_000), 4_000),
+            // Asked for more: at least that, up to a fifth more.
+            (0, 0.0, Some(5_000), 5_000),
+            (0, 0.5, Some(5_000), 5_500),
+            (0, 1.0, Some(5_000), 6_000),
+            (0, 0.5, Some(0), 1_500),
+            // Never past the cap, however much was asked or spread.
+            (0, 1.0, Some(290_000), RETRY_CAP_MS),
+            (0, 0.0, Some(u32::MAX), RETRY_CAP_MS),
+            (0, f64::NAN, Some(10_000), 10_000),
+        ];
+        for &(failures, random, asked, wait) in table {
+            assert_eq!(
+                next_retry(failures, random, asked),
+                wait,
+                "next_retry({failures}, {random}, {asked:?})"
             );
         }
     }

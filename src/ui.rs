@@ -208,7 +208,7 @@ pub fn SurveyWidget(
         spawn_local(async move {
             settle(match delivery::deliver(&pending).await {
                 Delivery::Stored => Phase::Thanks,
-                Delivery::Failed(_) => Phase::Failed,
+                Delivery::Failed { .. } => Phase::Failed,
                 Delivery::Rejected(_) => Phase::Refused,
             });
         });

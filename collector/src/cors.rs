@@ -15,6 +15,8 @@ pub const ALLOW_METHODS: &str = "GET, POST, OPTIONS";
 /// Request headers announced in preflight answers: a JSON content type is the only one the
 /// widget may set.
 pub const ALLOW_HEADERS: &str = "content-type";
+/// Response headers a cross-origin page may read besides the safelisted ones.
+pub const EXPOSE_HEADERS: &str = "retry-after";
 /// How long (seconds) a browser may cache a preflight answer: one per origin per day.
 pub const MAX_AGE: &str = "86400";
 
@@ -40,11 +42,16 @@ impl Decision {
     /// Add the CORS headers of an actual (non-preflight) response.
     ///
     /// `Vary: Origin` goes on every answer of these endpoints, because the same URL is
-    /// answered differently per origin and a shared cache must not mix them up.
+    /// answered differently per origin and a shared cache must not mix them up. `Retry-After`
+    /// is exposed to the page, so that a widget told to wait (429, 503) waits that long.
     pub fn apply(&self, headers: &mut HeaderMap) {
         headers.append(header::VARY, HeaderValue::from_static("origin"));
         if let Self::Allowed(origin) = self {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+            headers.insert(
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                HeaderValue::from_static(EXPOSE_HEADERS),
+            );
         }
     }
 

@@ -9,7 +9,9 @@ use std::net::IpAddr;
 
 use axum::http::HeaderName;
 use common::*;
-use reqwest::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, CONTENT_TYPE, RETRY_AFTER,
+};
 use serde_json::Value;
 
 /// A client whose connections come from `address` (any of 127.0.0.0/8 on Linux).
@@ -51,8 +53,9 @@ async fn a_client_past_its_limit_waits_and_others_do_not() {
         r.headers()[ACCESS_CONTROL_ALLOW_ORIGIN],
         "https://clinic.example"
     );
-    // Two a minute: the next one in 30 s.
+    // Two a minute: the next one in 30 s, and the page may read that.
     assert_eq!(r.headers()[RETRY_AFTER], "30");
+    assert_eq!(r.headers()[ACCESS_CONTROL_EXPOSE_HEADERS], "retry-after");
     let p = problem(r, 429).await;
     assert_eq!(p["type"], "urn:sayso:problem:rate-limited");
     assert!(

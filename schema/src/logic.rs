@@ -571,7 +571,18 @@ fn display_text(
     match answer.filter(|a| !a.is_blank()) {
         Some(Answer::Score(n)) => number(u32::from(*n)),
         Some(Answer::Choice(c)) => label(c),
-        Some(Answer::Choices(cs)) => cs.iter().map(label).collect::<Vec<_>>().join(", "),
+        // Not `[String]::join`: the widget joins only `&str`s elsewhere, and each kind of join
+        // is its own copy of the code in the wasm.
+        Some(Answer::Choices(cs)) => {
+            let mut labels = String::new();
+            for (i, c) in cs.iter().enumerate() {
+                if i > 0 {
+                    labels.push_str(", ");
+                }
+                labels.push_str(&label(c));
+            }
+            labels
+        }
         Some(Answer::Text(text)) => text.trim().to_owned(),
         Some(Answer::Definition(d)) => d.text.trim().to_owned(),
         _ => String::new(),

@@ -127,6 +127,52 @@ test("b) the endpoint answers 503, then 201: the widget retries by itself and it
   });
 });
 
+test("b) the collector limits the rate (429, Retry-After): the widget waits as long as it was told, then it is stored once", async () => {
+  const pages = {};
+  const host = await hostPages(pages);
+  // Twelve responses a minute per address: one every 5 s once the burst of twelve is spent.
+  const c = await collector({ allowOrigins: [host.origin], rateLimit: 12 });
+  pages["/"] = page({ loader: `${c.base}/sayso.js`, attrs: { endpoint: c.endpoint, survey: SURVEY, target: "#feedback" } });
+  const b = await browser();
+  try {
+    const { tab, log } = await watchedPage(b);
+    const posts = [];
+    tab.on("response", (r) => {
+      if (r.request().method() === "POST" && r.url() === `${c.endpoint}/responses`)
+        posts.push({ at: Date.now(), status: r.status(), retryAfter: r.headers()["retry-after"] });
+    });
+    await tab.goto(host.url("/"));
+    await widgetReady(tab);
+    // This test's requests come from the browser's address too (loopback): spend the burst.
+    const spend = () => fetch(`${c.endpoint}/responses`, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
+    for (let n = 0; n < 12; n++) assert.notEqual((await spend()).status, 429, "within the burst");
+    assert.equal((await spend()).status, 429, "the burst is spent");
+    const start = Date.now();
+    await answer(tab);
+    assert.match(await outcome(tab), /could not send/);
+    const rows = await until(async () => {
+      const r = await c.stored(SURVEY);
+      return r.length > 0 && r;
+    }, 15_000, "the retry to store the response");
+    assert.deepEqual(posts.map((x) => x.status), [429, 201], "one retry, once the wait was over");
+    const asked = Number(posts[0].retryAfter) * 1000;
+    // The backoff alone would retry after 1 to 2 s: this case tells them apart.
+    assert.ok(asked >= 3_000, `Retry-After ${posts[0].retryAfter}`);
+    const waited = posts[1].at - posts[0].at;
+    assert.ok(waited >= asked - 100 && waited <= asked * 1.2 + 1_000, `retried after ${waited} ms, asked to wait ${asked} ms`);
+    await until(async () => (await outboxIds(tab)).length === 0, 5_000, "the outbox to empty");
+    await until(async () => (await outcome(tab)) === "Thank you!", 5_000, "the visitor to be thanked once it is sent");
+    assert.equal(rows.length, 1);
+    assert.deepEqual(rows[0].answers, { nps: 9, response_time: 4 });
+    console.log(`delivery b) rate limited: sent 2, stored ${rows.length} (429 asked ${asked} ms, retried after ${waited} ms; ${((Date.now() - start) / 1000).toFixed(1)} s)`);
+    assert.deepEqual(log.pageErrors, []);
+  } finally {
+    await b.close();
+    await host.close();
+    await c.close();
+  }
+});
+
 test("b) an older response for an endpoint that is gone does not hold back the retry of a new one", async () => {
   await withSetup(async ({ c, p, b, url }) => {
     // Left by a page whose site has since moved its collector: it can never be sent (the port

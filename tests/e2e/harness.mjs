@@ -40,7 +40,7 @@ export async function until(check, ms = 10_000, what = "condition") {
  * The collector, on its own port and database. `stop()` ends it (SIGTERM), `kill()` kills it
  * (SIGKILL), `start()` starts it again on the same port and database.
  */
-export async function collector({ surveys = join(ROOT, "surveys"), allowOrigins = [], demoPage, demoDir } = {}) {
+export async function collector({ surveys = join(ROOT, "surveys"), allowOrigins = [], demoPage, demoDir, rateLimit } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "sayso-e2e-"));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -53,6 +53,7 @@ export async function collector({ surveys = join(ROOT, "surveys"), allowOrigins 
     ...(demoPage ? ["--demo-page", demoPage] : []),
     ...(demoDir ? ["--demo-dir", demoDir] : []),
     ...allowOrigins.flatMap((o) => ["--allow-origin", o]),
+    ...(rateLimit ? ["--rate-limit", String(rateLimit)] : []),
   ];
   const c = {
     base,
