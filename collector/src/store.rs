@@ -118,9 +118,12 @@ struct Dialect {
     update: &'static str,
     /// Records the definition of a survey version.
     record_version: &'static str,
-    /// Leases up to `$3` due webhook deliveries (due at `$2`) until `$1`, oldest first,
-    /// skipping those another collector is leasing at this moment.
+    /// Leases up to `$3` due webhook deliveries (due at `$2`) for the URLs of the JSON array
+    /// `$4` until `$1`, oldest first, skipping those another collector is leasing at this
+    /// moment.
     claim_deliveries: &'static str,
+    /// When the next delivery for a URL of the JSON array `$1` is due.
+    next_delivery_due: &'static str,
     /// Remembers that the response `$1` was erased.
     record_erasure: &'static str,
     migrations: Migrations,
@@ -136,6 +139,7 @@ macro_rules! dialect {
         now: $now:literal,
         for_update: $for_update:literal,
         skip_locked: $skip_locked:literal,
+        json_texts: ($open:literal, $close:literal),
         migrations: $migrations:expr $(,)?
     ) => {
         Dialect {
@@ -173,10 +177,18 @@ macro_rules! dialect {
             claim_deliveries: concat!(
                 "UPDATE webhook_deliveries SET next_attempt_ms = $1
                  WHERE seq IN (SELECT seq FROM webhook_deliveries WHERE next_attempt_ms <= $2
+                               AND url IN (", $open, "$4", $close, ")
                                ORDER BY seq LIMIT $3",
                 $skip_locked,
                 ")
                  RETURNING seq, url, event_id, body, attempts"
+            ),
+            next_delivery_due: concat!(
+                "SELECT min(next_attempt_ms) FROM webhook_deliveries WHERE url IN (",
+                $open,
+                "$1",
+                $close,
+                ")"
             ),
             record_erasure: concat!(
                 "INSERT INTO erased_responses (id, erased_at) VALUES ($1, ",
@@ -198,6 +210,7 @@ const SQLITE: Dialect = dialect! {
     for_update: "",
     // One writer at a time: the UPDATE holds the database's write lock.
     skip_locked: "",
+    json_texts: ("SELECT value FROM json_each(", ")"),
     migrations: SQLITE_MIGRATIONS,
 };
 
@@ -208,8 +221,14 @@ const POSTGRES: Dialect = dialect! {
     now: "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
     for_update: " FOR UPDATE",
     skip_locked: " FOR UPDATE SKIP LOCKED",
+    json_texts: ("SELECT json_array_elements_text(", "::json)"),
     migrations: POSTGRES_MIGRATIONS,
 };
+
+/// `texts` as a JSON array: one parameter that both backends turn into rows.
+fn json_texts(texts: &[String]) -> String {
+    Json::Array(texts.iter().map(|t| Json::String(t.clone())).collect()).to_string()
+}
 
 /// A connection pool of either backend.
 #[derive(Clone)]
@@ -755,18 +774,23 @@ impl ResponseStore {
         self.counters.writes.load(Ordering::Relaxed)
     }
 
-    /// Lease up to `limit` webhook deliveries due at `now` (Unix ms) until `lease_until`.
+    /// Lease up to `limit` webhook deliveries due at `now` (Unix ms) until `lease_until`,
+    /// among those for `urls`: a delivery for a URL the collector no longer has is never sent
+    /// (a receiver taken out of the configuration, say because it leaked, gets nothing more).
     pub async fn claim_deliveries(
         &self,
         now: i64,
         lease_until: i64,
         limit: u32,
+        urls: &[String],
     ) -> Result<Vec<Delivery>, Unavailable> {
+        let urls = json_texts(urls);
         let rows = per_backend!(Pool, &self.deliveries, |p, dialect| {
             sqlx::query_as::<_, (i64, String, String, String, i64)>(dialect.claim_deliveries)
                 .bind(lease_until)
                 .bind(now)
                 .bind(i64::from(limit))
+                .bind(&urls)
                 .fetch_all(p)
                 .await
         })
@@ -821,14 +845,15 @@ impl ResponseStore {
         .map_err(|e| log_read_error("recording a failed webhook delivery", e))
     }
 
-    /// When the next waiting delivery is due (Unix ms); `None` when none waits.
-    pub async fn next_delivery_due(&self) -> Result<Option<i64>, Unavailable> {
-        per_backend!(Pool, &self.deliveries, |p, _| {
-            sqlx::query_scalar::<_, Option<i64>>(
-                "SELECT min(next_attempt_ms) FROM webhook_deliveries",
-            )
-            .fetch_one(p)
-            .await
+    /// When the next delivery waiting for one of `urls` is due (Unix ms); `None` when none
+    /// waits.
+    pub async fn next_delivery_due(&self, urls: &[String]) -> Result<Option<i64>, Unavailable> {
+        let urls = json_texts(urls);
+        per_backend!(Pool, &self.deliveries, |p, dialect| {
+            sqlx::query_scalar::<_, Option<i64>>(dialect.next_delivery_due)
+                .bind(&urls)
+                .fetch_one(p)
+                .await
         })
         .map_err(|e| log_read_error("looking for webhook deliveries", e))
     }

@@ -7,6 +7,9 @@
 //! redirects: a response goes nowhere but the configured URL); deletes it on a 2xx answer, and
 //! otherwise tries again later, each wait twice the last, up to [`MAX_BACKOFF`]. A receiver may
 //! see an event twice (a crash between its answer and the delete): it deduplicates by `id`.
+//! Only deliveries for the collector's own `--webhook` URLs are sent: those for a URL taken out
+//! of the configuration wait, unsent (the dashboard shows them), until it is put back or their
+//! response is erased.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -172,7 +175,7 @@ pub async fn run(
         }
         let now = now_ms();
         let claimed = store
-            .claim_deliveries(now, now + ms(LEASE), BATCH)
+            .claim_deliveries(now, now + ms(LEASE), BATCH, &webhooks.urls)
             .await
             .unwrap_or_default();
         let sends = claimed.iter().map(|d| send(&client, &webhooks.secret, d));
@@ -203,7 +206,7 @@ pub async fn run(
             continue;
         }
         // Sleep until the next delivery is due, new ones are written, or the store closes.
-        let pause = match store.next_delivery_due().await {
+        let pause = match store.next_delivery_due(&webhooks.urls).await {
             Ok(Some(due)) => Duration::from_millis(u64::try_from(due - now_ms()).unwrap_or(0)),
             _ => IDLE,
         };

@@ -139,6 +139,62 @@ async fn deliveries_wait_in_the_database_across_a_restart() {
 }
 
 #[tokio::test]
+async fn a_url_taken_out_of_the_configuration_gets_nothing_more_until_it_is_put_back() {
+    // The receiver refuses everything while the first collector runs.
+    let mut receiver = Receiver::start(&[503; 10_000]).await;
+    let old = format!("{}/old", receiver.base);
+    let new = format!("{}/new", receiver.base);
+    let with = |urls: Vec<String>| {
+        move |c: &mut sayso_collector::Config, _: &std::path::Path| {
+            c.webhooks = urls.clone();
+            c.webhook_secret = Secret::new(SECRET);
+            c.webhook_retry = Duration::from_millis(20);
+        }
+    };
+    let restart = |mut server: TestServer| async move {
+        server.shut_down().await;
+        server.state.store.close().await;
+        std::mem::replace(&mut server.dir, tempfile::tempdir().unwrap())
+    };
+    let first = TestServer::start_in(tempfile::tempdir().unwrap(), with(vec![old.clone()])).await;
+    assert_eq!(
+        first.post(&patient_response(&uuid(6), 2)).await.status(),
+        201
+    );
+    assert_eq!(receiver.next().await.path, "old");
+    let dir = restart(first).await;
+
+    // The owner replaced the URL: the receiver accepts now, but only the new URL hears of the
+    // next response, and the old one's backlog stays where it is, unsent.
+    receiver.statuses.lock().unwrap().clear();
+    let second = TestServer::start_in(dir, with(vec![new.clone()])).await;
+    assert_eq!(
+        second.post(&patient_response(&uuid(7), 9)).await.status(),
+        201
+    );
+    let got = receiver.next().await;
+    assert_eq!((got.path.as_str(), got.status), ("new", 200));
+    assert_eq!(verified(&got)["id"], json!(uuid(7)));
+    wait_until_waiting(&second, 1).await;
+    assert!(
+        receiver.got.try_recv().is_err(),
+        "nothing went to the old URL"
+    );
+    let metrics = second.state.metrics.render(Default::default());
+    assert!(metrics.contains("sayso_webhook_attempts_total{result=\"accepted\"} 1\n"));
+    assert!(metrics.contains("sayso_webhook_attempts_total{result=\"failed\"} 0\n"));
+    let dir = restart(second).await;
+
+    // Put back: its backlog is sent.
+    let third = TestServer::start_in(dir, with(vec![new, old])).await;
+    let got = receiver.next().await;
+    assert_eq!((got.path.as_str(), got.status), ("old", 200));
+    assert_eq!(verified(&got)["id"], json!(uuid(6)));
+    wait_until_delivered(&third).await;
+    assert!(receiver.got.try_recv().is_err(), "sent once");
+}
+
+#[tokio::test]
 async fn the_dashboard_shows_what_waits_and_why() {
     const TOKEN: &str = "dashboard-passphrase";
     let mut receiver = Receiver::start(&[503; 10_000]).await;

@@ -89,7 +89,7 @@ pub async fn page(State(state): State<AppState>) -> Result<HtmlResponse<String>,
 #[derive(Debug)]
 pub struct WebhookReport {
     /// Whether the URL is one of this collector's `--webhook`s (deliveries written while it
-    /// was configured are still sent after it was removed).
+    /// was configured are not sent once it is removed: they wait until it is put back).
     pub configured: bool,
     /// The URL, and what waits for it (nothing when `waiting` is 0).
     pub backlog: Backlog,
@@ -235,7 +235,8 @@ fn webhook_table(h: &mut Html, webhooks: &[WebhookReport], now: i64) {
                 " deliveries have not been accepted yet"
             })
             .raw(if webhooks.iter().any(|w| w.configured) {
-                ": each is retried until its receiver answers 2xx.</p>\n"
+                ": each is retried until its receiver answers 2xx; those for a URL no longer \
+                 configured wait unsent.</p>\n"
             } else {
                 ": this collector has no --webhook, so they wait unsent.</p>\n"
             });
@@ -250,7 +251,7 @@ fn webhook_table(h: &mut Html, webhooks: &[WebhookReport], now: i64) {
         let b = &w.backlog;
         h.raw("<tr><th scope=\"row\">").text(display_url(&b.url));
         if !w.configured {
-            h.raw(" <span class=\"tag\">no longer configured</span>");
+            h.raw(" <span class=\"tag\">no longer configured: not sent</span>");
         }
         h.raw("</th>");
         if b.waiting == 0 {
@@ -266,7 +267,11 @@ fn webhook_table(h: &mut Html, webhooks: &[WebhookReport], now: i64) {
             .raw("</td><td>")
             .text(b.last_error.as_deref().unwrap_or("—"))
             .raw("</td><td>")
-            .text(due(b.next_attempt_ms - now))
+            .text(if w.configured {
+                due(b.next_attempt_ms - now)
+            } else {
+                "never, unless configured again".into()
+            })
             .raw("</td></tr>\n");
     }
     h.raw("</tbody>\n</table>\n</section>\n");
@@ -732,9 +737,11 @@ mod tests {
              <td>2026-01-31T09:31:00.000Z</td><td>4</td><td>answered 503 &lt;b&gt;</td>\
              <td>in 90 s</td></tr>"
         ));
-        assert!(
-            page.contains("https://old.example/x <span class=\"tag\">no longer configured</span>")
-        );
+        assert!(page.contains(
+            "https://old.example/x <span class=\"tag\">no longer configured: not sent</span>\
+             </th><td>1</td><td>2026-01-31T09:31:00.000Z</td><td>4</td><td>—</td>\
+             <td>never, unless configured again</td></tr>"
+        ));
         assert!(!page.contains("s3cret"), "the token is not shown");
         assert!(page.contains("each is retried until its receiver answers 2xx"));
 

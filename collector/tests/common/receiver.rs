@@ -116,12 +116,17 @@ pub fn verified(received: &Received) -> Value {
 }
 
 pub async fn wait_until_delivered(server: &TestServer) {
+    wait_until_waiting(server, 0).await;
+}
+
+/// Wait until exactly `n` deliveries are waiting.
+pub async fn wait_until_waiting(server: &TestServer, n: i64) {
     let store = &server.state.store;
     tokio::time::timeout(PATIENCE, async {
-        while store.pending_deliveries().await.unwrap() > 0 {
+        while store.pending_deliveries().await.unwrap() != n {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     })
     .await
-    .expect("every delivery accepted in time");
+    .unwrap_or_else(|_| panic!("{n} deliveries left waiting in time"));
 }
