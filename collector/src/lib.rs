@@ -52,6 +52,9 @@ pub use webhooks::Webhooks;
 /// The shortest admin token the collector accepts: the dashboard and the exports hold every
 /// response, contact details included, behind it.
 pub const MIN_ADMIN_TOKEN_CHARS: usize = 16;
+/// The shortest webhook secret the collector accepts: it is all that tells a receiver a
+/// delivery (a patient's answers) is genuine.
+pub const MIN_SECRET_CHARS: usize = 16;
 
 /// Everything the handlers share. Cheap to clone: the parts are reference counted.
 #[derive(Clone)]
@@ -115,6 +118,13 @@ impl AppState {
         {
             lines.push(format!(
                 "--admin-token: use at least {MIN_ADMIN_TOKEN_CHARS} characters: it guards every stored response, contact details included (make one with: openssl rand -base64 24)"
+            ));
+        }
+        if let Some(secret) = &config.webhook_secret
+            && secret.expose().chars().count() < MIN_SECRET_CHARS
+        {
+            lines.push(format!(
+                "--webhook-secret: use at least {MIN_SECRET_CHARS} characters: a short key lets anyone forge signed deliveries (make one with: openssl rand -base64 24)"
             ));
         }
         if !lines.is_empty() {

@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use common::*;
 use sayso_collector::catalog::load_dir;
+use sayso_collector::config::Secret;
 use sayso_collector::{AdminToken, AppState, SurveyCatalog};
 use sayso_schema::SurveyRef;
 use serde_json::{Value, json};
@@ -270,6 +271,30 @@ async fn a_short_admin_token_stops_startup() {
     );
     config.admin_token = AdminToken::new("sixteen-chars-xy");
     assert!(AppState::open(&config).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_short_webhook_secret_stops_startup() {
+    let dir = tempfile::tempdir().unwrap();
+    surveys_dir(dir.path());
+    let mut config = config(dir.path());
+    config.webhooks = vec!["http://127.0.0.1:9/in".into()];
+    config.webhook_secret = Secret::new("fifteen-chars-x");
+    let Err(e) = AppState::open(&config).await else {
+        panic!("a 15-character secret was accepted");
+    };
+    assert_eq!(e.0.len(), 1, "{e}");
+    assert!(
+        e.0[0].starts_with("--webhook-secret: use at least 16 characters"),
+        "{e}"
+    );
+    assert!(
+        !e.to_string().contains("fifteen-chars-x"),
+        "the secret is not shown"
+    );
+    config.webhook_secret = Secret::new("sixteen-chars-xy");
+    let state = AppState::open(&config).await.unwrap();
+    state.store.close().await;
 }
 
 #[test]

@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 
 use super::{PATIENCE, TestServer};
 
-pub const SECRET: &str = "whsec-test-key";
+pub const SECRET: &str = "whsec-test-key-0123";
 
 /// One request the receiver got.
 #[derive(Debug)]
