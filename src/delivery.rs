@@ -111,7 +111,14 @@ pub async fn flush() {
             break;
         }
     }
-    state(|s| s.flushing = false);
+    // Asked again during the last pass (a retry timer, `online`): that asking must not be lost
+    // with this flush, or what it meant to send could wait for the next page load.
+    if state(|s| {
+        s.flushing = false;
+        std::mem::take(&mut s.again)
+    }) {
+        wasm_bindgen_futures::spawn_local(flush());
+    }
 }
 
 /// When the visitor leaves the page (or hides it: on phones a hidden page may never come back),
@@ -215,14 +222,13 @@ async fn send(pending: &Pending) -> Delivery {
 }
 
 /// After an acknowledgement: the endpoint works, so reset the backoff and send what else waits.
+/// A retry timer already set stays: it may be for another endpoint, one that failed earlier in
+/// the same flush, and nothing else would send its responses again on this page.
 fn stored(id: &str) {
-    let (timer, flushing, hooks) = state(|s| {
+    let (flushing, hooks) = state(|s| {
         s.failures = 0;
-        (s.timer.take(), s.flushing, s.stored.clone())
+        (s.flushing, s.stored.clone())
     });
-    if let Some(timer) = timer {
-        window().clear_timeout_with_handle(timer);
-    }
     for hook in hooks {
         hook(id);
     }
@@ -291,8 +297,9 @@ fn leave(event: web_sys::Event) {
     }
     // Everything unacknowledged, requests under way included: the page may not live to see
     // their answers. Kept in the outbox; the next page load finds them stored (200) and forgets
-    // them.
-    for pending in outbox(|o| o.pending()) {
+    // them. Newest first: the browser caps what such requests may carry in all (64 KiB), and
+    // the response just sent matters more than an old one stuck for an endpoint that is gone.
+    for pending in outbox(|o| o.pending()).into_iter().rev() {
         send_on_leaving(&pending.url, &pending.response.to_json().to_string());
     }
 }

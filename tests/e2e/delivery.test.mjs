@@ -200,6 +200,50 @@ test("b) an older response for an endpoint that is gone does not hold back the r
   });
 });
 
+test("b) a response stored in the same round does not cancel the retry of one for another endpoint that failed", async () => {
+  await withSetup(async ({ c, p, b, url }) => {
+    // Left by an earlier page: an older response for another endpoint (a second way to the
+    // same collector), which fails once, and a newer one for this page's endpoint. The page's
+    // first round sends both: the first fails, the second is stored.
+    const other = await proxy(c.base);
+    other.faults.push("503");
+    const entry = (id, order, endpoint) => ({
+      id,
+      entry: {
+        url: `${endpoint}/responses`,
+        order,
+        response: { schema: "sayso.response/v1", id, survey: { id: "patient-experience", version: 1 }, answers: { nps: 3 + order, response_time: 2 },
+          context: { url: "https://clinic.example/", locale: "en", started_at: "2026-11-24T10:00:00Z", submitted_at: "2026-11-24T10:00:01Z" } },
+      },
+    });
+    const older = entry("00000000-0000-4000-8000-000000000002", 1, other.endpoint);
+    const newer = entry("00000000-0000-4000-8000-000000000003", 2, p.endpoint);
+    try {
+      const { tab, log } = await watchedPage(b);
+      await tab.addInitScript((entries) => {
+        for (const { id, entry } of entries) localStorage.setItem(`sayso:outbox:${id}`, JSON.stringify(entry));
+      }, [older, newer]);
+      const start = Date.now();
+      await tab.goto(url);
+      // The retry of the older one still comes, on this page, without another reload.
+      const rows = await until(async () => {
+        const r = await c.stored(SURVEY);
+        return r.length === 2 && r;
+      }, 10_000, "the retry of the other endpoint's response");
+      assert.deepEqual(other.posts.map((x) => x.status), [503, 201]);
+      assert.deepEqual(rows.map((r) => r.id).sort(), [older.id, newer.id]);
+      const newerAt = p.posts.find((x) => x.id === newer.id).at;
+      assert.ok(other.posts[0].at <= newerAt && newerAt < other.posts[1].at, "stored between the failure and the retry");
+      await until(async () => (await outboxIds(tab)).length === 0, 5_000, "the outbox to empty");
+      const n = report("b) a success beside another endpoint's failure", other, older.id, rows, Date.now() - start);
+      assert.deepEqual([n.sent, n.duplicates], [1, 0]);
+      assert.deepEqual(log.pageErrors, []);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 test("b) the endpoint refuses the response (422): the visitor is told it was not saved, and nothing retries it", async () => {
   await withSetup(async ({ c, p, b, url }) => {
     const { tab, log, start } = await answered(b, url, p, { faults: ["422"] });
