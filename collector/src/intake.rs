@@ -103,7 +103,19 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Sto
     let definition = state
         .catalog
         .definition_for(&response.survey)
-        .map_err(ApiError::UnknownSurvey)?;
+        .map_err(|problems| match state.catalog.get(&response.survey.id) {
+            // Newer than this collector's newest: a rolling update, another collector or the
+            // page has it already. Refused for now, never for good.
+            Some(s) if response.survey.version > s.current.version => {
+                tracing::warn!(
+                    survey = %response.survey.id, version = response.survey.version,
+                    newest = s.current.version,
+                    "a response answers a survey version this collector does not have yet: give it that definition"
+                );
+                ApiError::VersionNotYetKnown(problems)
+            }
+            _ => ApiError::UnknownSurvey(problems),
+        })?;
     let survey = state
         .catalog
         .get(&response.survey.id)

@@ -30,6 +30,10 @@ pub enum ApiError {
     Malformed(Problems),
     /// A response to a survey, or a version of it, this collector does not know.
     UnknownSurvey(Problems),
+    /// A response to a version of a known survey newer than any this collector has: another
+    /// collector (or the page) has the new definition, this one not yet. Temporary, so the
+    /// widget keeps the response and sends it again, rather than dropping it.
+    VersionNotYetKnown(Problems),
     /// A well-formed response that does not fit the survey it answers.
     Invalid(Problems),
     /// A cross-origin page that the survey does not allow.
@@ -67,9 +71,10 @@ impl ApiError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
-            Self::Unavailable | Self::DatabaseUnavailable | Self::ExportsBusy => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            Self::Unavailable
+            | Self::DatabaseUnavailable
+            | Self::ExportsBusy
+            | Self::VersionNotYetKnown(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
         }
     }
@@ -83,6 +88,7 @@ impl ApiError {
             Self::PayloadTooLarge => "payload-too-large",
             Self::Malformed(_) => "malformed-response",
             Self::UnknownSurvey(_) => "unknown-survey",
+            Self::VersionNotYetKnown(_) => "survey-version-not-yet-known",
             Self::Invalid(_) => "invalid-response",
             Self::OriginRefused => "origin-not-allowed",
             Self::Conflict(_) => "id-conflict",
@@ -104,6 +110,7 @@ impl ApiError {
             Self::PayloadTooLarge => "Response too large",
             Self::Malformed(_) => "Malformed response",
             Self::UnknownSurvey(_) => "Unknown survey",
+            Self::VersionNotYetKnown(_) => "Survey version not known yet",
             Self::Invalid(_) => "Invalid response",
             Self::OriginRefused => "Origin not allowed",
             Self::Conflict(_) => "Response id already used",
@@ -129,6 +136,10 @@ impl ApiError {
             }
             Self::PayloadTooLarge => format!("a response may be at most {MAX_BODY_BYTES} bytes"),
             Self::Malformed(p) | Self::UnknownSurvey(p) | Self::Invalid(p) => summary(p),
+            Self::VersionNotYetKnown(p) => format!(
+                "{}; nothing was stored, send it again later (this collector has not been given that version's definition yet)",
+                summary(p)
+            ),
             Self::OriginRefused => {
                 "this page's origin is not in the survey's allowed_origins".to_owned()
             }
@@ -150,7 +161,10 @@ impl ApiError {
 
     fn problems(&self) -> &[Problem] {
         match self {
-            Self::Malformed(p) | Self::UnknownSurvey(p) | Self::Invalid(p) => &p.0,
+            Self::Malformed(p)
+            | Self::UnknownSurvey(p)
+            | Self::VersionNotYetKnown(p)
+            | Self::Invalid(p) => &p.0,
             _ => &[],
         }
     }
@@ -201,6 +215,9 @@ impl IntoResponse for ApiError {
             }
             Self::Unavailable | Self::DatabaseUnavailable => {
                 h.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            Self::VersionNotYetKnown(_) => {
+                h.insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
             }
             Self::ExportsBusy => {
                 h.insert(header::RETRY_AFTER, HeaderValue::from_static("30"));

@@ -189,7 +189,7 @@ async fn invalid_answers_are_422_naming_each_answer() {
 }
 
 #[tokio::test]
-async fn unknown_surveys_and_versions_are_422() {
+async fn unknown_surveys_are_422_and_versions_newer_than_known_503() {
     let server = TestServer::start().await;
     let mut body = patient_response(&uuid(9), 9);
     body["survey"]["id"] = json!("no-such-survey");
@@ -197,9 +197,20 @@ async fn unknown_surveys_and_versions_are_422() {
     assert_eq!(p["type"], "urn:sayso:problem:unknown-survey");
     assert_eq!(error_paths(&p), ["$.survey.id"]);
 
+    // A version this collector has not been given yet (another collector has, during a rolling
+    // update): temporary, so the widget keeps the response and sends it again.
     body["survey"] = json!({ "id": "patient-experience", "version": 7 });
-    let p = problem(server.post(&body).await, 422).await;
+    let r = server.post(&body).await;
+    assert_eq!(r.headers()["retry-after"], "60");
+    let p = problem(r, 503).await;
+    assert_eq!(p["type"], "urn:sayso:problem:survey-version-not-yet-known");
     assert_eq!(error_paths(&p), ["$.survey.version"]);
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("has no version 7 (current: 1); nothing was stored, send it again later")
+    );
     assert_eq!(server.count().await, 0);
 }
 
