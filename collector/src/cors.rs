@@ -2,7 +2,9 @@
 //!
 //! The decision is made by hand rather than by a generic CORS layer because it depends on the
 //! survey: each survey lists its own origins, and a POST is checked against the survey its body
-//! names. A refused origin gets no CORS headers at all, so the browser hides even the error.
+//! names. An origin no survey allows gets no CORS headers at all, so the browser hides even the
+//! error; one that some survey allows may read every answer, the refusal of a survey that does
+//! not allow it included (the widget then drops that response instead of retrying it forever).
 
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};

@@ -58,12 +58,11 @@ async fn receive(
         Ok(stored) => state.metrics.acknowledged(stored.outcome),
         Err(e) => state.metrics.refused(e.slug()),
     }
-    // A page refused by its survey gets no CORS headers: its script cannot read the answer.
-    let refused = matches!(result, Err(ApiError::OriginRefused));
+    // Every answer here is readable by a page some survey allows, a refusal by this survey
+    // included: an unreadable 403 looks to the widget like a network failure, and it would
+    // retry, on every page load, a response that can never be stored.
     let mut response = result.into_response();
-    if !refused {
-        cors.apply(response.headers_mut());
-    }
+    cors.apply(response.headers_mut());
     response
 }
 

@@ -292,12 +292,18 @@ async fn posts_are_checked_against_their_own_survey() {
     let p = problem(r, 403).await;
     assert_eq!(p["type"], "urn:sayso:problem:origin-not-allowed");
 
-    // Allowed by every-kind, but patient-experience allows no other origin.
+    // Allowed by every-kind, but patient-experience allows no other origin: refused, and the
+    // page may read why (so the widget drops the response with that reason, rather than
+    // retrying what can never be stored, as it would after an unreadable answer).
     let r = server
         .post_from("https://clinic.example", &patient_response(&uuid(13), 9))
         .await;
-    assert!(!r.headers().contains_key(ACCESS_CONTROL_ALLOW_ORIGIN));
-    problem(r, 403).await;
+    assert_eq!(
+        r.headers()[ACCESS_CONTROL_ALLOW_ORIGIN],
+        "https://clinic.example"
+    );
+    let p = problem(r, 403).await;
+    assert_eq!(p["type"], "urn:sayso:problem:origin-not-allowed");
 
     // The collector's own pages (the demo page) are always allowed.
     let own = server.base.clone();
