@@ -128,11 +128,15 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Sto
     response
         .validate_against(definition)
         .map_err(ApiError::Invalid)?;
-    let outcome = state
-        .store
-        .save(&response, webhook_event(state, definition, &response))
-        .await
-        .map_err(|_| ApiError::Unavailable)?;
+    let outcome = if expired(state.retention_days, &response) {
+        Outcome::Expired
+    } else {
+        state
+            .store
+            .save(&response, webhook_event(state, definition, &response))
+            .await
+            .map_err(|_| ApiError::Unavailable)?
+    };
     tracing::info!(
         id = %response.id,
         survey = %response.survey.id,
@@ -152,6 +156,17 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Sto
         outcome,
         status,
     })
+}
+
+/// Whether `response` was submitted before the retention period of `days`: acknowledged, not
+/// stored. Judged by the visitor's clock (`submitted_at`), the only time a copy sent again
+/// carries; a clock that many days wrong is rarer than an old copy.
+fn expired(days: Option<u32>, response: &sayso_schema::Response) -> bool {
+    let Some(days) = days else { return false };
+    response
+        .context
+        .submitted_at_utc()
+        .is_some_and(|at| at < crate::retention::cutoff(crate::webhooks::now_ms(), days))
 }
 
 /// The webhook event of `response` when it completes and the collector sends webhooks: built
@@ -182,7 +197,9 @@ pub fn is_accepted_content_type(content_type: Option<&str>) -> bool {
 pub fn acknowledge(outcome: Outcome) -> Option<StatusCode> {
     match outcome {
         Outcome::Inserted | Outcome::Completed => Some(StatusCode::CREATED),
-        Outcome::Updated | Outcome::Duplicate | Outcome::Erased => Some(StatusCode::OK),
+        Outcome::Updated | Outcome::Duplicate | Outcome::Erased | Outcome::Expired => {
+            Some(StatusCode::OK)
+        }
         Outcome::Conflict => None,
     }
 }

@@ -69,6 +69,8 @@ pub struct AppState {
     pub rate_limit: Option<Arc<rate::RateLimiter>>,
     /// Where a reverse proxy puts the client's address (`--client-ip-header`).
     pub client_ip_header: Option<axum::http::HeaderName>,
+    /// Responses stored longer ago are erased (`--retention-days`), and older ones not stored.
+    pub retention_days: Option<u32>,
     /// Directory of built widget files (`sayso.js`, hashed modules and their .br/.gz twins).
     pub dist: Option<PathBuf>,
     /// HTML file served at `/` (the demo host page).
@@ -202,6 +204,7 @@ impl AppState {
                 .rate_limit
                 .map(|n| Arc::new(rate::RateLimiter::new(n))),
             client_ip_header: config.client_ip_header.clone(),
+            retention_days: config.retention_days,
             dist: config.dist.clone(),
             demo_page: config.demo_page.clone(),
             demo_dir: config.demo_dir.clone(),

@@ -17,12 +17,13 @@ use crate::AppState;
 use crate::store::Outcome;
 
 /// The outcomes of acknowledged responses (a conflict is refused, counted as a problem).
-const ACKNOWLEDGED: [Outcome; 5] = [
+const ACKNOWLEDGED: [Outcome; 6] = [
     Outcome::Inserted,
     Outcome::Completed,
     Outcome::Updated,
     Outcome::Duplicate,
     Outcome::Erased,
+    Outcome::Expired,
 ];
 
 /// The collector's counters, shared by the handlers and its tasks.
@@ -233,6 +234,7 @@ sayso_responses_total{outcome=\"completed\"} 0
 sayso_responses_total{outcome=\"updated\"} 0
 sayso_responses_total{outcome=\"duplicate\"} 1
 sayso_responses_total{outcome=\"erased\"} 0
+sayso_responses_total{outcome=\"expired\"} 0
 # HELP sayso_responses_refused_total Responses refused, by problem type (urn:sayso:problem:<type>).
 # TYPE sayso_responses_refused_total counter
 sayso_responses_refused_total{problem=\"id-conflict\"} 1

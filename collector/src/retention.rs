@@ -1,7 +1,8 @@
 //! `--retention-days N`: responses stored more than N days ago are erased, at startup and then
 //! every [`EVERY`], with their webhook deliveries not yet sent. Erased ids are not remembered
-//! (unlike [`crate::store::ResponseStore::erase`]): a visitor's browser gives up a response
-//! long before any sensible retention period ends.
+//! (unlike [`crate::store::ResponseStore::erase`]): a copy sent again later from a visitor's
+//! browser (which keeps what it never heard acknowledged) was submitted before the period
+//! too, and intake acknowledges such responses without storing them.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -126,6 +126,10 @@ struct Dialect {
     next_delivery_due: &'static str,
     /// Remembers that the response `$1` was erased.
     record_erasure: &'static str,
+    /// Run after an erasure has committed, so that no earlier copy of the erased rows stays in
+    /// the database's files: SQLite's WAL still holds the pages as they were until it is
+    /// checkpointed and truncated.
+    after_erasure: Option<&'static str>,
     migrations: Migrations,
 }
 
@@ -140,6 +144,7 @@ macro_rules! dialect {
         for_update: $for_update:literal,
         skip_locked: $skip_locked:literal,
         json_texts: ($open:literal, $close:literal),
+        after_erasure: $after_erasure:expr,
         migrations: $migrations:expr $(,)?
     ) => {
         Dialect {
@@ -196,6 +201,7 @@ macro_rules! dialect {
                 ")
                  ON CONFLICT (id) DO NOTHING"
             ),
+            after_erasure: $after_erasure,
             migrations: $migrations,
         }
     };
@@ -211,6 +217,7 @@ const SQLITE: Dialect = dialect! {
     // One writer at a time: the UPDATE holds the database's write lock.
     skip_locked: "",
     json_texts: ("SELECT value FROM json_each(", ")"),
+    after_erasure: Some("PRAGMA wal_checkpoint(TRUNCATE)"),
     migrations: SQLITE_MIGRATIONS,
 };
 
@@ -222,6 +229,8 @@ const POSTGRES: Dialect = dialect! {
     for_update: " FOR UPDATE",
     skip_locked: " FOR UPDATE SKIP LOCKED",
     json_texts: ("SELECT json_array_elements_text(", "::json)"),
+    // Dead rows stay in the table's files until VACUUM reuses their space (see the README).
+    after_erasure: None,
     migrations: POSTGRES_MIGRATIONS,
 };
 
@@ -301,6 +310,10 @@ pub enum Outcome {
     Conflict,
     /// The response under this id was erased on request: nothing stored.
     Erased,
+    /// The response was submitted before the retention period (`--retention-days`): by the
+    /// site owner's rule it is not kept, so it is not stored (it may be a copy of one the
+    /// retention has erased, sent again from a browser that never heard its answer).
+    Expired,
 }
 
 impl Outcome {
@@ -313,6 +326,7 @@ impl Outcome {
             Self::Duplicate => "duplicate",
             Self::Conflict => "conflict",
             Self::Erased => "erased",
+            Self::Expired => "expired",
         }
     }
 }
@@ -522,7 +536,10 @@ impl ResponseStore {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)
                     .busy_timeout(DATABASE_TIMEOUT)
-                    .foreign_keys(true);
+                    .foreign_keys(true)
+                    // What is deleted (an erased response, a delivered webhook's body) is
+                    // overwritten, not just unlinked: a copy of the file must not hold it.
+                    .pragma("secure_delete", "on");
                 let pool = |size| {
                     SqlitePoolOptions::new()
                         .max_connections(size)
@@ -901,9 +918,28 @@ impl ResponseStore {
             tx.commit().await?;
             Ok::<_, sqlx::Error>(erasure)
         };
-        erase
+        let erasure = erase
             .await
-            .map_err(|e| log_read_error("erasing a response", e))
+            .map_err(|e| log_read_error("erasing a response", e))?;
+        if erasure == Erasure::Erased {
+            self.scrub().await;
+        }
+        Ok(erasure)
+    }
+
+    /// After an erasure: leave no earlier copy of the erased rows in the files (see
+    /// [`Dialect::after_erasure`]). Best effort: a reader holding an old snapshot can keep
+    /// the checkpoint from finishing, and the next one does.
+    async fn scrub(&self) {
+        let done = per_backend!(Pool, &self.writer, |p, dialect| {
+            match dialect.after_erasure {
+                Some(statement) => sqlx::query(statement).execute(p).await.map(drop),
+                None => Ok(()),
+            }
+        });
+        if let Err(e) = done {
+            tracing::warn!(error = %e, "could not checkpoint the database after an erasure");
+        }
     }
 
     /// Erase the responses stored before `cutoff` (a UTC time as [`sayso_schema::utc_time`]
@@ -942,6 +978,9 @@ impl ResponseStore {
                 .map_err(|e| log_read_error("erasing old responses", e))?;
             erased += deleted;
             if deleted < ERASE_BATCH as u64 {
+                if erased > 0 {
+                    self.scrub().await;
+                }
                 return Ok(erased);
             }
         }
@@ -1169,7 +1208,11 @@ async fn write_batch(
         let completes = match outcomes[i] {
             Outcome::Inserted => !rows[i].partial,
             Outcome::Completed => true,
-            Outcome::Updated | Outcome::Duplicate | Outcome::Conflict | Outcome::Erased => false,
+            Outcome::Updated
+            | Outcome::Duplicate
+            | Outcome::Conflict
+            | Outcome::Erased
+            | Outcome::Expired => false,
         };
         if completes {
             deliveries += enqueue_deliveries(&mut tx, &writes.webhooks, rows[i]).await?;
@@ -1252,7 +1295,10 @@ async fn write_one(tx: &mut Tx, row: &NewRow) -> Result<Outcome, sqlx::Error> {
         let statement: fn(&Dialect) -> &'static str = match outcome {
             Outcome::Inserted => |d: &Dialect| d.insert,
             Outcome::Completed | Outcome::Updated => |d: &Dialect| d.update,
-            Outcome::Duplicate | Outcome::Conflict | Outcome::Erased => return Ok(outcome),
+            // `decide` says neither erased nor expired (intake judges that); no write either way.
+            Outcome::Duplicate | Outcome::Conflict | Outcome::Erased | Outcome::Expired => {
+                return Ok(outcome);
+            }
         };
         let written = per_backend!(Tx, &mut *tx, |t, dialect| {
             sqlx::query(statement(dialect))

@@ -169,6 +169,24 @@ async fn retention_erases_what_was_stored_too_long_ago() {
         std::slice::from_ref(&recent)
     );
 
+    // A copy of the erased one, sent again by a browser that never heard its answer, was
+    // submitted before the period too: acknowledged (so the browser forgets it), not stored,
+    // and no webhook fires again.
+    let mut copy = patient_response(&old, 9);
+    copy["context"]["started_at"] = json!(a_month_ago);
+    copy["context"]["submitted_at"] = json!(a_month_ago);
+    let r = second.post(&copy).await;
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body, json!({ "id": old, "status": "expired" }));
+    assert_eq!(second.count().await, 1);
+    assert_eq!(
+        waiting_deliveries(&second).await,
+        std::slice::from_ref(&recent)
+    );
+    let metrics = second.state.metrics.render(Default::default());
+    assert!(metrics.contains("sayso_responses_total{outcome=\"expired\"} 1\n"));
+
     // The store's own pass, with a cutoff after everything: the rest goes too, counted.
     let erased = second
         .state
@@ -179,4 +197,53 @@ async fn retention_erases_what_was_stored_too_long_ago() {
     assert_eq!(erased, 1);
     assert_eq!(second.count().await, 0);
     assert!(waiting_deliveries(&second).await.is_empty());
+}
+
+/// Whether `marker` is anywhere in the database's files (the main file, its WAL and index).
+fn on_disk(database: &std::path::Path, marker: &str) -> bool {
+    ["", "-wal", "-shm"].iter().any(|suffix| {
+        let mut name = database.as_os_str().to_owned();
+        name.push(suffix);
+        std::fs::read(&name)
+            .is_ok_and(|bytes| bytes.windows(marker.len()).any(|w| w == marker.as_bytes()))
+    })
+}
+
+#[tokio::test]
+async fn an_erased_response_leaves_no_copy_in_the_database_files() {
+    let mut receiver = Receiver::start(&[503; 10_000]).await;
+    let url = format!("{}/in", receiver.base);
+    let mut server = TestServer::start_with(|c, _| configure(c, &url)).await;
+    let (erased, kept) = (uuid(20), uuid(21));
+    for (id, words) in [
+        (&erased, "ERASE-ME call Jane Doe"),
+        (&kept, "KEEP-ME all fine"),
+    ] {
+        let mut response = patient_response(id, 3);
+        response["answers"]["comment"] = json!(words);
+        assert_eq!(server.post(&response).await.status(), 201);
+    }
+    // Its webhook delivery (which holds the whole response) waits too.
+    assert_eq!(receiver.next().await.status, 503);
+    let database = sqlite_file(&server.database).to_owned();
+    assert!(
+        on_disk(&database, "ERASE-ME"),
+        "the check can see a stored text"
+    );
+
+    // Checked while the collector runs, as a backup taken now would copy them, and after it
+    // stopped.
+    assert_eq!(erase(&server, &erased, TOKEN).await.status(), 204);
+    assert!(
+        !on_disk(&database, "ERASE-ME"),
+        "no copy of the erased answers"
+    );
+    assert!(
+        on_disk(&database, "KEEP-ME"),
+        "the other response is still there"
+    );
+    server.shut_down().await;
+    server.state.store.close().await;
+    assert!(!on_disk(&database, "ERASE-ME"));
+    assert!(on_disk(&database, "KEEP-ME"));
 }
