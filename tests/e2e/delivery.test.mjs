@@ -20,6 +20,14 @@ async function answer(tab) {
   await tab.locator("sayso-survey button[type=submit]").click();
 }
 
+/** The rows of the survey once at least `count` are stored, waiting at most `ms`. */
+function storedRows(c, count, ms, what) {
+  return until(async () => {
+    const r = await c.stored(SURVEY);
+    return r.length >= count && r;
+  }, ms, what);
+}
+
 /** The collector, the proxy in front of it, a host page on a third origin whose widget sends
  * through the proxy, and Chromium; `run` gets them all, and everything is closed after. */
 async function withSetup(run) {
@@ -86,10 +94,7 @@ test("a) offline, then online: the `online` event sends the queued response at o
 
     const online = Date.now();
     await context.setOffline(false);
-    const rows = await until(async () => {
-      const r = await c.stored(SURVEY);
-      return r.length > 0 && r;
-    }, 10_000, "the response to be stored");
+    const rows = await storedRows(c, 1, 10_000, "the response to be stored");
     const took = Date.now() - online;
     assert.ok(took < 1_500, `stored ${took} ms after going online: sooner than the next retry`);
     await until(async () => (await outboxIds(tab)).length === 0, 5_000, "the outbox to empty");
@@ -110,10 +115,7 @@ test("b) the endpoint answers 503, then 201: the widget retries by itself and it
     const { tab, log, start } = await answered(b, url, p, { faults: ["503"] });
     assert.match(await outcome(tab), /could not send/);
     // Equal jitter: the first retry comes 1 to 2 s after the failure.
-    const rows = await until(async () => {
-      const r = await c.stored(SURVEY);
-      return r.length > 0 && r;
-    }, 10_000, "the retry to store the response");
+    const rows = await storedRows(c, 1, 10_000, "the retry to store the response");
     const [first, second] = p.posts;
     assert.equal(first.status, 503);
     assert.equal(second.status, 201);
@@ -150,10 +152,7 @@ test("b) the collector limits the rate (429, Retry-After): the widget waits as l
     const start = Date.now();
     await answer(tab);
     assert.match(await outcome(tab), /could not send/);
-    const rows = await until(async () => {
-      const r = await c.stored(SURVEY);
-      return r.length > 0 && r;
-    }, 15_000, "the retry to store the response");
+    const rows = await storedRows(c, 1, 15_000, "the retry to store the response");
     assert.deepEqual(posts.map((x) => x.status), [429, 201], "one retry, once the wait was over");
     const asked = Number(posts[0].retryAfter) * 1000;
     // The backoff alone would retry after 1 to 2 s: this case tells them apart.
@@ -186,10 +185,7 @@ test("b) an older response for an endpoint that is gone does not hold back the r
     })), gone);
     const { tab, log, start } = await answered(b, url, p, { faults: ["503"], prepare });
     assert.match(await outcome(tab), /could not send/);
-    const rows = await until(async () => {
-      const r = await c.stored(SURVEY);
-      return r.length > 0 && r;
-    }, 10_000, "the retry to store the new response");
+    const rows = await storedRows(c, 1, 10_000, "the retry to store the new response");
     const id = p.posts[0].id;
     assert.deepEqual(rows.map((r) => r.id), [id]);
     await until(async () => (await outboxIds(tab)).length === 1, 5_000, "the outbox to keep only the old one");
@@ -226,10 +222,7 @@ test("b) a response stored in the same round does not cancel the retry of one fo
       const start = Date.now();
       await tab.goto(url);
       // The retry of the older one still comes, on this page, without another reload.
-      const rows = await until(async () => {
-        const r = await c.stored(SURVEY);
-        return r.length === 2 && r;
-      }, 10_000, "the retry of the other endpoint's response");
+      const rows = await storedRows(c, 2, 10_000, "the retry of the other endpoint's response");
       assert.deepEqual(other.posts.map((x) => x.status), [503, 201]);
       assert.deepEqual(rows.map((r) => r.id).sort(), [older.id, newer.id]);
       const newerAt = p.posts.find((x) => x.id === newer.id).at;
@@ -272,10 +265,7 @@ test("c) the collector is killed mid-request and restarted: the retry stores the
     await until(() => held.post.status === "reset", 5_000, "the proxy to fail the request");
     assert.match(await outcome(tab), /could not send/);
     await c.start();
-    const rows = await until(async () => {
-      const r = await c.stored(SURVEY);
-      return r.length > 0 && r;
-    }, 20_000, "a retry to store the response");
+    const rows = await storedRows(c, 1, 20_000, "a retry to store the response");
     await until(async () => (await outboxIds(tab)).length === 0, 5_000, "the outbox to empty");
     assert.deepEqual(rows.map((r) => r.id), [held.post.id]);
     const n = report("c) collector killed mid-request", p, held.post.id, rows, Date.now() - start);
@@ -291,10 +281,7 @@ test("d) the tab is closed while its POST is held: the beacon stores it, the lat
     const [held] = await until(() => p.held.length === 1 && p.held, 10_000, "the POST to be held");
     await tab.close({ runBeforeUnload: true });
     // pagehide: the response whose fetch is under way goes out again by beacon.
-    const rows = await until(async () => {
-      const r = await c.stored(SURVEY);
-      return r.length > 0 && r;
-    }, 10_000, "the beacon to store the response");
+    const rows = await storedRows(c, 1, 10_000, "the beacon to store the response");
     assert.deepEqual(rows.map((r) => r.id), [held.post.id]);
     const beacon = p.posts.find((x) => x.kind === "beacon");
     assert.equal(beacon?.status, 201, "stored by the beacon");
@@ -415,10 +402,7 @@ for (const fault of [null, "503"]) {
       const start = Date.now();
       await answer(tab);
       if (fault) assert.match(await outcome(tab), /could not send/);
-      const rows = await until(async () => {
-        const r = await c.stored(SURVEY);
-        return r.length > 0 && r;
-      }, 10_000, "the response to be stored");
+      const rows = await storedRows(c, 1, 10_000, "the response to be stored");
       assert.equal(rows.length, 1);
       assert.deepEqual(rows[0].answers, { nps: 9, response_time: 4 });
       await until(async () => (await outcome(tab)) === "Thank you!", 5_000, "the visitor to be thanked");
@@ -446,10 +430,7 @@ test("f) storage disabled and the first attempt fails: the retry works from memo
     const start = Date.now();
     await answer(tab);
     assert.match(await outcome(tab), /could not send/);
-    const rows = await until(async () => {
-      const r = await c.stored(SURVEY);
-      return r.length > 0 && r;
-    }, 10_000, "the retry to store the response");
+    const rows = await storedRows(c, 1, 10_000, "the retry to store the response");
     assert.equal(rows.length, 1);
     const n = report("f) storage disabled, 503 then retry", p, rows[0].id, rows, Date.now() - start);
     assert.deepEqual([n.sent, n.duplicates], [1, 0]);
