@@ -31,6 +31,8 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// attempt takes, so that nobody else sends it meanwhile; short enough that a delivery claimed
 /// by a collector that then died is soon sent by another.
 pub const LEASE: Duration = Duration::from_secs(60);
+/// Path segments this long are taken for tokens and never shown (see [`display_url`]).
+pub const TOKEN_CHARS: usize = 16;
 /// Deliveries sent at once.
 const BATCH: u32 = 16;
 /// Longest the task sleeps with nothing due (another collector may have added deliveries).
@@ -115,9 +117,11 @@ pub fn backoff(first: Duration, attempts: u32, seq: i64) -> Duration {
     wait - wait / 5 * spread / 1000
 }
 
-/// `url` as logs and the dashboard show it: without user name, password, query or fragment,
-/// where receivers often keep a token (`https://hooks.example/in?key=...` is shown as
-/// `https://hooks.example/in?…`).
+/// `url` as logs and the dashboard show it: without the places receivers keep a token. The
+/// user name, password, query and fragment go, and so does any path segment of
+/// [`TOKEN_CHARS`] or more characters (`https://hooks.example/in/T01/B02/Xy7...?key=...` is
+/// shown as `https://hooks.example/in/T01/B02/…?…`); identifiers are shorter, so two
+/// webhooks on one host still look different.
 pub fn display_url(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
     let end = rest.find(['?', '#']).unwrap_or(rest.len());
@@ -127,6 +131,17 @@ pub fn display_url(url: &str) -> String {
     let host = authority
         .rsplit_once('@')
         .map_or(authority, |(_, host)| host);
+    let path: Vec<&str> = path
+        .split('/')
+        .map(|segment| {
+            if segment.chars().count() >= TOKEN_CHARS {
+                "…"
+            } else {
+                segment
+            }
+        })
+        .collect();
+    let path = path.join("/");
     let mut shown = if scheme.is_empty() {
         format!("{host}{path}")
     } else {
@@ -341,7 +356,7 @@ mod tests {
     }
 
     #[test]
-    fn urls_are_shown_without_credentials_or_query() {
+    fn urls_are_shown_without_credentials_query_or_path_tokens() {
         let cases = [
             ("https://hooks.example/in", "https://hooks.example/in"),
             ("https://hooks.example", "https://hooks.example"),
@@ -352,6 +367,23 @@ mod tests {
             ("http://127.0.0.1:9/in#frag", "http://127.0.0.1:9/in?…"),
             ("https://a@b@hooks.example/p", "https://hooks.example/p"),
             ("https://hooks.example/p@q", "https://hooks.example/p@q"),
+            // Tokens in the path: Slack-, Discord- and Make-style URLs.
+            (
+                "https://hooks.example/services/T0123ABCD/B0456EFGH/aB3dE6gH9jK2mN5pQ8sT1vW4",
+                "https://hooks.example/services/T0123ABCD/B0456EFGH/…",
+            ),
+            (
+                "https://chat.example/api/webhooks/1234567890123456789/tok_abcdefghijkl?wait=1",
+                "https://chat.example/api/webhooks/…/…?…",
+            ),
+            (
+                "https://hook.example/abcdefghijklmnop",
+                "https://hook.example/…",
+            ),
+            (
+                "https://hook.example/abcdefghijklmno/",
+                "https://hook.example/abcdefghijklmno/",
+            ),
         ];
         for (url, shown) in cases {
             assert_eq!(display_url(url), shown, "{url}");
