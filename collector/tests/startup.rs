@@ -1,5 +1,6 @@
 //! Startup refuses bad surveys and silent definition changes; the built binary exits non-zero
-//! naming the problem; and an acknowledged response survives the process being killed.
+//! naming the problem; an acknowledged response survives the process being killed; and its
+//! webhook deliveries go through the proxy of `HTTP_PROXY`.
 
 mod common;
 
@@ -10,6 +11,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Instant;
 
+use common::receiver::SECRET;
 use common::*;
 use sayso_collector::catalog::load_dir;
 use sayso_collector::config::Secret;
@@ -150,8 +152,13 @@ struct Collector {
 
 impl Collector {
     fn start(args: &[OsString]) -> Self {
+        Self::start_with_env(args, &[])
+    }
+
+    fn start_with_env(args: &[OsString], env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sayso-collector"))
             .args(args)
+            .envs(env.iter().copied())
             .env("RUST_LOG", "info")
             .env_remove("SAYSO_ADMIN_TOKEN")
             .env_remove("SAYSO_ALLOW_ORIGIN")
@@ -350,6 +357,62 @@ async fn an_acknowledged_response_survives_a_kill() {
     let (answers, partial) = stored(&mut db, &uuid(42)).await.expect("the row survived");
     assert_eq!(answers, body["answers"]);
     assert!(!partial);
+}
+
+#[tokio::test]
+async fn webhook_deliveries_go_through_the_proxy_of_http_proxy() {
+    // The receiver's host does not resolve: only the proxy can take the delivery.
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    surveys_dir(dir.path());
+    let mut args = args(dir.path());
+    args.extend(
+        [
+            "--webhook",
+            "http://hooks.invalid/care",
+            "--webhook-secret",
+            SECRET,
+        ]
+        .map(OsString::from),
+    );
+    let mut collector = Collector::start_with_env(
+        &args,
+        &[
+            ("HTTP_PROXY", &proxy_url),
+            ("http_proxy", &proxy_url),
+            ("NO_PROXY", ""),
+            ("no_proxy", ""),
+        ],
+    );
+    let address = collector.address();
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(PATIENCE)
+        .build()
+        .unwrap();
+    let r = client
+        .post(format!("http://{address}/v1/responses"))
+        .header("content-type", "application/json")
+        .body(patient_response(&uuid(7), 9).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+
+    let (mut socket, _) = tokio::time::timeout(PATIENCE, proxy.accept())
+        .await
+        .expect("the delivery reached the proxy in time")
+        .unwrap();
+    let head = read_head(&mut socket).await;
+    assert!(
+        head.starts_with("POST http://hooks.invalid/care HTTP/1.1\r\n"),
+        "{head}"
+    );
+    assert!(
+        head.to_ascii_lowercase().contains("sayso-signature: t="),
+        "{head}"
+    );
 }
 
 #[tokio::test]
