@@ -249,7 +249,7 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// A path that exists, asked with a method it does not answer (axum adds the `Allow` header).
-async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+pub(crate) async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     ApiError::MethodNotAllowed(format!("{method} is not answered at {}", uri.path()))
 }
 

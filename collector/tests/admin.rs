@@ -40,6 +40,16 @@ async fn without_a_token_there_are_no_admin_pages() {
             .unwrap();
         problem(r, 404).await;
     }
+    // Nor does another method on them tell that they exist.
+    for method in [reqwest::Method::OPTIONS, reqwest::Method::GET] {
+        let r = server
+            .client
+            .request(method, server.url(&format!("/admin/responses/{}", uuid(1))))
+            .send()
+            .await
+            .unwrap();
+        problem(r, 404).await;
+    }
 }
 
 #[tokio::test]
@@ -60,6 +70,20 @@ async fn the_admin_pages_need_the_token() {
             .unwrap();
         problem(r, 401).await;
     }
+    // A wrong method is refused like any other request until the admin is known.
+    let erase = server.url(&format!("/admin/responses/{}", uuid(1)));
+    let r = server.client.get(&erase).send().await.unwrap();
+    problem(r, 401).await;
+    let r = server
+        .client
+        .get(&erase)
+        .basic_auth("admin", Some(TOKEN))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(r.headers()["allow"], "DELETE");
+    assert_eq!(r.headers()[CACHE_CONTROL], "no-store");
 
     let r = admin_get(&server, "/admin").await;
     assert_eq!(r.status(), 200);

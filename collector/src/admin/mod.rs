@@ -27,7 +27,9 @@ use crate::problem::ApiError;
 /// Content-Security-Policy of every admin answer.
 pub const CSP: &str = "default-src 'none'; style-src 'self'";
 
-/// The routes of this module, guarded by [`guard`].
+/// The routes of this module, guarded by [`guard`]: every request to them, also one with a
+/// method they do not take. Their 405 answer is set here, before the guard (`layer`, unlike
+/// `route_layer`, wraps it), so that without a token it is a 404 and without credentials a 401.
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/admin", get(dashboard::page))
@@ -36,7 +38,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/export.csv", get(export::csv))
         .route("/admin/responses/{id}", delete(erase::erase))
         .route("/admin/metrics", get(crate::metrics::page))
-        .route_layer(middleware::from_fn_with_state(state, guard))
+        .method_not_allowed_fallback(crate::method_not_allowed)
+        .layer(middleware::from_fn_with_state(state, guard))
 }
 
 /// Let only the admin through, and mark every answer private and script-free.
