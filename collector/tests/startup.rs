@@ -335,11 +335,7 @@ async fn an_acknowledged_response_survives_a_kill() {
     let mut collector = Collector::start(&args(dir.path()));
     let address = collector.address();
 
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .timeout(PATIENCE)
-        .build()
-        .unwrap();
+    let client = client();
     let body = patient_response(&uuid(42), 10);
     let r = client
         .post(format!("http://{address}/v1/responses"))
@@ -386,11 +382,7 @@ async fn webhook_deliveries_go_through_the_proxy_of_http_proxy() {
         ],
     );
     let address = collector.address();
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .timeout(PATIENCE)
-        .build()
-        .unwrap();
+    let client = client();
     let r = client
         .post(format!("http://{address}/v1/responses"))
         .header("content-type", "application/json")

@@ -104,6 +104,16 @@ pub fn patient_response(id: &str, nps: u8) -> Value {
     })
 }
 
+/// An HTTP client for the collector under test: no proxy from the environment, and every
+/// request bounded by [`PATIENCE`].
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(PATIENCE)
+        .build()
+        .unwrap()
+}
+
 /// A collector serving the app on `127.0.0.1:<free port>` from a tokio task.
 pub struct TestServer {
     /// `http://127.0.0.1:<port>`.
@@ -144,11 +154,7 @@ impl TestServer {
             let _ = signal.await;
         };
         let task = tokio::spawn(serve(listener, state.clone(), signal));
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .timeout(PATIENCE)
-            .build()
-            .unwrap();
+        let client = client();
         Self {
             base,
             state,
