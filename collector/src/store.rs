@@ -951,8 +951,10 @@ impl ResponseStore {
             let batch = async {
                 let mut tx = self.writer.begin(|d| d.begin_write).await?;
                 let deleted = per_backend!(Tx, &mut tx, |t, _| {
+                    // The condition twice: PostgreSQL re-checks only the outer one on a row
+                    // that another writer renewed (a partial completed) while this waited.
                     let deleted = sqlx::query(
-                        "DELETE FROM responses WHERE id IN
+                        "DELETE FROM responses WHERE received_at < $1 AND id IN
                              (SELECT id FROM responses WHERE received_at < $1 LIMIT $2)",
                     )
                     .bind(cutoff)

@@ -110,6 +110,9 @@ async fn an_erased_response_is_gone_and_never_stored_again() {
             .unwrap()
             .contains("not a response id")
     );
+    // A path that is not UTF-8 is a problem document too, not the framework's plain text.
+    let unreadable = problem(erase(&server, "%FF", TOKEN).await, 400).await;
+    assert!(unreadable["detail"].as_str().unwrap().contains("UTF-8"));
 }
 
 #[tokio::test]

@@ -548,3 +548,53 @@ async fn waiting(db: &mut PgConnection) -> Vec<String> {
         .await
         .unwrap()
 }
+
+#[tokio::test]
+#[ignore = "needs a PostgreSQL server: SAYSO_TEST_POSTGRES (cargo xtask test starts one)"]
+async fn retention_spares_a_response_renewed_while_it_waits_for_the_row() {
+    let database = new_database().await;
+    let server = start_on(&database).await;
+    let id = uuid(310);
+    assert_eq!(server.post(&patient_response(&id, 9)).await.status(), 201);
+    let mut db = connect(&database).await;
+    sqlx::query("UPDATE responses SET received_at = '2020-01-01T00:00:00.000Z' WHERE id = $1")
+        .bind(&id)
+        .execute(&mut db)
+        .await
+        .unwrap();
+
+    // Another writer (a complete response replacing this partial one) holds the row and
+    // renews it; the retention's DELETE waits for it.
+    let mut writer = connect(&database).await;
+    let mut tx = writer.begin().await.unwrap();
+    sqlx::query("UPDATE responses SET received_at = '2999-01-01T00:00:00.000Z' WHERE id = $1")
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let store = server.state.store.clone();
+    let cutoff = sayso_collector::retention::cutoff(sayso_collector::webhooks::now_ms(), 30);
+    let erase = tokio::spawn(async move { store.erase_received_before(&cutoff).await });
+    let deadline = std::time::Instant::now() + PATIENCE;
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity
+             WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM responses%'",
+        )
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+        if waiting > 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the DELETE never waited for the row"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    tx.commit().await.unwrap();
+
+    assert_eq!(erase.await.unwrap().unwrap(), 0, "the renewed row is kept");
+    assert_eq!(row_count(&mut db).await, 1);
+}

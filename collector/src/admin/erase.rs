@@ -4,11 +4,12 @@
 //! answered `200` and not stored again. `204` when erased, now or before; `404` when no
 //! response was ever stored under that id.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use sayso_schema::is_uuid;
 
 use crate::AppState;
+use crate::extract::Path;
 use crate::metrics::ErasedBy;
 use crate::problem::ApiError;
 use crate::store::Erasure;
