@@ -19,23 +19,21 @@ pub fn redact(text: &str) -> String {
         let mut written = out.chars().rev();
         let (previous, before) = (written.next(), written.next());
         let mut skip = c.len_utf8();
-        if previous.is_none_or(is_word_end) {
-            // A word (up to whitespace or one of `,;/|?`) that is an e-mail address, brackets,
-            // quotes and punctuation around it kept.
-            let word = &rest[..rest.find(is_word_end).unwrap_or(rest.len())];
-            let core = word.trim_matches(|c: char| "()<>[]{}\"'!?.:*".contains(c));
-            if core.contains('@') && sayso_schema::is_email(core) {
-                out.push_str(&word.replacen(core, EMAIL, 1));
-                rest = &rest[word.len()..];
-                continue;
-            }
+        // An e-mail address starts where its local part does: `ana@x.org` in `(ana@x.org)`,
+        // `?email=ana@x.org&ref=1`, `<ana@x.org>`, each of `ana@x.org&bob@y.org`.
+        if !previous.is_some_and(is_local)
+            && let Some(len) = email_at(rest)
+        {
+            out.push_str(EMAIL);
+            rest = &rest[len..];
+            continue;
         }
         // A phone number starts where no letter or digit precedes it (`tel:+33…`, `"06…"`),
         // and not within a date or number (`24.11.2024` read from `11`).
         let inside = previous.is_some_and(char::is_alphanumeric)
             || (previous.is_some_and(|p| ".-/".contains(p))
                 && before.is_some_and(|b| b.is_ascii_digit()));
-        match (!inside).then(|| phone_at(rest)).flatten() {
+        match (!inside).then(|| phone_at(rest, true)).flatten() {
             Some(len) => {
                 out.push_str(PHONE);
                 skip = len;
@@ -47,18 +45,40 @@ pub fn redact(text: &str) -> String {
     out
 }
 
-fn is_word_end(c: char) -> bool {
-    c.is_whitespace() || ",;/|?".contains(c)
+/// Whether `c` may be part of an address's local part (letters and digits, ASCII or not, and
+/// the punctuation mail systems allow there, but not the `*`, `:` and brackets that wrap an
+/// address in text).
+fn is_local(c: char) -> bool {
+    c.is_alphanumeric() || "._%+-'!#$&=^`{}~".contains(c)
+}
+
+/// The length in bytes of an e-mail address starting `text`: a local part, `@`, and a domain
+/// of letters, digits, `-` and `.` (a `.` or `-` ending it is the sentence's, not the
+/// domain's), as `is_email` accepts them.
+fn email_at(text: &str) -> Option<usize> {
+    let at = text.find(|c: char| !is_local(c))?;
+    if at == 0 || !text[at..].starts_with('@') {
+        return None;
+    }
+    let domain = &text[at + 1..];
+    let end = domain
+        .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '.'))
+        .unwrap_or(domain.len());
+    let len = at + 1 + domain[..end].trim_end_matches(['.', '-']).len();
+    sayso_schema::is_email(&text[..len]).then_some(len)
 }
 
 /// The length in bytes of a phone number starting `text`: an optional `+`, then groups of
 /// digits separated by spaces (no-break ones too), dots, dashes, slashes or brackets, holding 9
 /// to 15 digits (7 to 15 after a `+`); the longest such run, so `0612345678/0687654321` is two
-/// numbers. Left alone: dates (`2024-11-24`, `(24.11.2024`), the hour of a time
-/// (`0612345678 10:30` keeps `10:30`), amounts (`1 250 000.00`), and runs of more than 15
-/// digits (references). It looks at most 3 separators ahead, so a scan is short whatever the
-/// text.
-fn phone_at(text: &str) -> Option<usize> {
+/// numbers. Two numbers in a row (`06 12 34 56 78 06 87 65 43 21`) are split where the rest is
+/// a number too (`split`), rather than leave part of the second one. Left alone: dates
+/// (`2024-11-24`, `(24.11.2024`), the hour of a time (`0612345678 10:30` keeps `10:30`),
+/// amounts (`1 250 000.00`), a score or count before a number (`rated 10 0612345678`), years
+/// (`2022 2023 2024`), decimals and times in a list (`1.5 2 2.5`, `10.30 - 11.45`: no `.`
+/// with other separators, unless after a `+`), and runs of more than 15 digits (references).
+/// It looks at most 3 separators ahead, so a scan is short whatever the text.
+fn phone_at(text: &str, split: bool) -> Option<usize> {
     let plus = usize::from(text.starts_with('+'));
     let body = &text.as_bytes()[plus..];
     let opening = body.iter().take_while(|&&b| b == b'(').count();
@@ -73,6 +93,12 @@ fn phone_at(text: &str) -> Option<usize> {
     let (mut digits, mut found, mut run, mut i) = (0, None, 0, 0);
     // Where the last two groups of digits started, and the separator before the last.
     let (mut group, mut before_group, mut separator) = (0, 0, b' ');
+    // The ends (in `body`) where the digits so far make a number, for `split`.
+    let (mut ends, mut ended) = ([0; 9], 0);
+    // Separators seen: a dot, and any other (brackets aside).
+    let (mut dot, mut other) = (false, false);
+    let digits_at = |at: usize| body[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let year = |at: usize| digits_at(at) == 4 && matches!(&body[at..at + 2], b"19" | b"20");
     while i < body.len() {
         if !body[i].is_ascii_digit() {
             let width = match &body[i..] {
@@ -85,12 +111,27 @@ fn phone_at(text: &str) -> Option<usize> {
             if run > 3 {
                 break;
             }
+            dot |= body[i] == b'.';
+            other |= !b".()".contains(&body[i]);
             i += width;
             continue;
         }
         if run > 0 {
-            if is_date(&body[i..]) {
+            if plus == 0
+                && dot
+                && other
+                && body[i - 1] == b'.'
+                && digits_at(i) == 2
+                && i - group == 4
+            {
+                // Cents after thousands: an amount.
+                return None;
+            }
+            if is_date(&body[i..]) || (plus == 0 && dot && other) {
                 break;
+            }
+            if plus == 0 && group == 0 && (digits <= 2 && digits_at(i) >= 9 || year(0) && year(i)) {
+                return None;
             }
             (before_group, group, separator) = (group, i, body[i - 1]);
         }
@@ -106,11 +147,24 @@ fn phone_at(text: &str) -> Option<usize> {
             return None;
         }
         let hour = next == Some(b':') && body.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if digits > 15 && split {
+            // The first number ends where the rest of the run is a number of its own.
+            let second = |&&end: &&usize| {
+                let rest = text[plus + end..]
+                    .trim_start_matches([' ', '.', '-', '/', '\u{a0}', '\u{202f}']);
+                phone_at(rest, false).is_some()
+            };
+            if let Some(end) = ends[..ended].iter().find(second) {
+                return Some(plus + end);
+            }
+        }
         if digits > 15 || hour {
             break;
         }
         if enough.contains(&digits) {
             found = Some(plus + i);
+            ends[ended] = i;
+            ended += 1;
         }
     }
     found
@@ -213,7 +267,27 @@ mod tests {
             ),
             ("ana@example.org/bob@example.org", "[email]/[email]"),
             ("**ana@example.org**", "**[email]**"),
-            ("mailto:ana@example.org?subject=hi", "[email]?subject=hi"),
+            (
+                "mailto:ana@example.org?subject=hi",
+                "mailto:[email]?subject=hi",
+            ),
+            // Addresses inside URLs, next to punctuation, with a plus.
+            ("/unsub?email=ana@x.org&ref=1", "/unsub?[email]&ref=1"),
+            ("ana@x.org's reply", "[email]'s reply"),
+            ("<ana@x.org>text", "<[email]>text"),
+            ("ana@x.org&bob@y.org", "[email][email]"),
+            ("ana+care@hôpital.fr.", "[email]."),
+            ("write to ana@x.org-", "write to [email]-"),
+            // Two numbers in a row: neither leaves a part behind.
+            ("555 010 9999 555 010 8888", "[phone] [phone]"),
+            ("06 12 34 56 78 06 87 65 43 21", "[phone] [phone]"),
+            // A score, years, decimals and times are not phone numbers.
+            ("I rated 10 0612345678", "I rated 10 [phone]"),
+            ("2022 2023 2024", "2022 2023 2024"),
+            ("from 10.30 - 11.45 - 12.15", "from 10.30 - 11.45 - 12.15"),
+            ("1.5 2 2.5 3 3.5 4", "1.5 2 2.5 3 3.5 4"),
+            ("0612345678. 12 more", "[phone]. 12 more"),
+            ("+33 6.12.34.56.78", "[phone]"),
             ("Paid 1 250 000.00 euros", "Paid 1 250 000.00 euros"),
             // Digits inside a word or a long reference are not a phone number.
             ("ref AB123456789", "ref AB123456789"),
