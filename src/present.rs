@@ -14,8 +14,7 @@ use web_sys::{Element, MouseEvent};
 
 use crate::api::{self, Controls};
 use crate::browser::{
-    console_error, console_warn, now_rfc3339, page_language, random_uuid, store, stored, window,
-    yield_to_browser,
+    console_warn, now_rfc3339, page_language, random_uuid, store, stored, window, yield_to_browser,
 };
 use crate::config::WidgetConfig;
 use crate::host::{self, Frame, FrameSpec};
@@ -264,15 +263,19 @@ impl Presentation {
             }
             TriggerKind::Click => {
                 let selector = trigger.selector.unwrap_or_default();
+                // Checked once: a selector the browser cannot parse is one error, not one a click.
+                if document().query_selector(&selector).is_err() {
+                    return api::error(&format!(
+                        "data-selector \"{selector}\" is not a valid CSS selector"
+                    ));
+                }
                 let p = self.clone();
                 listen(&document(), "click", move |ev| {
                     let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
-                    match target.map(|t| t.closest(&selector)) {
-                        Some(Ok(Some(_))) if p.url_ok() => p.show(true),
-                        Some(Err(_)) => console_error(&format!(
-                            "data-selector \"{selector}\" is not a valid CSS selector"
-                        )),
-                        _ => {}
+                    if let Some(Ok(Some(_))) = target.map(|t| t.closest(&selector))
+                        && p.url_ok()
+                    {
+                        p.show(true);
                     }
                 });
             }

@@ -23,6 +23,12 @@ const cases = [
   { name: "unknown survey", attrs: () => ({ endpoint: c.endpoint, survey: "no-such-survey" }), says: /no survey at .*no-such-survey/, survey: "no-such-survey" },
   { name: "endpoint down", attrs: () => ({ endpoint: deadEndpoint, survey: "patient-experience" }), says: /could not load the survey/, survey: "patient-experience" },
   { name: "missing target", attrs: () => ({ endpoint: c.endpoint, survey: "patient-experience", target: "#nowhere" }), says: /data-target "#nowhere"/, survey: "patient-experience" },
+  {
+    name: "invalid click selector",
+    attrs: () => ({ endpoint: c.endpoint, survey: "patient-experience", trigger: "click", selector: "button[" }),
+    says: /data-selector "button\[" is not a valid CSS selector/,
+    survey: "patient-experience",
+  },
   { name: "malformed locale", attrs: () => ({ endpoint: c.endpoint, survey: "patient-experience", locale: "klingon!" }), says: /data-locale/ },
   {
     name: "invalid inline definition",
@@ -63,8 +69,11 @@ async function expectOneError(url, says, extra = [], survey) {
     }));
     const main = ["h1", "p#para", "button#host-button", "div#feedback", ...extra];
     assert.deepEqual(dom, { hosts: 0, main, feedback: 0, bodyChildren: 2 });
-    // The host page still works.
+    // The host page still works, and a click brings no second error (the round trip of an
+    // evaluate comes after any console message the click caused).
     await tab.click("#host-button");
+    await tab.evaluate(() => 0);
+    assert.equal(log.errors.filter((e) => e.startsWith("Sayso:")).length, 1, log.errors.join("\n"));
   } finally {
     await context.close();
   }
