@@ -66,18 +66,34 @@ pub fn install(api: &JsValue, controls: Controls) {
     close.forget();
     set_attributes.forget();
     on.forget();
-    if let Some(queue) = queue {
-        for call in js_sys::Array::from(&queue).iter() {
-            let call = js_sys::Array::from(&call);
-            let (method, args) = (call.get(0), js_sys::Array::from(&call.get(1)));
-            if let Ok(f) =
-                js_sys::Reflect::get(api, &method).and_then(|f| f.dyn_into::<js_sys::Function>())
-            {
-                let _ = f.apply(api, &args);
+    let Some(queue) = queue else { return };
+    // One queued call, `[method, arguments]`; anything else in the queue is passed over
+    // (`Array.from` throws on `undefined` and `null`).
+    let target = api.clone();
+    let call = Closure::<dyn Fn(JsValue)>::new(move |call: JsValue| {
+        let array = |v: JsValue| {
+            if v.is_object() {
+                js_sys::Array::from(&v)
+            } else {
+                js_sys::Array::new()
             }
+        };
+        let call = array(call);
+        if let Ok(f) = js_sys::Reflect::get(&target, &call.get(0))
+            .and_then(|f| f.dyn_into::<js_sys::Function>())
+        {
+            let _ = f.apply(&target, &array(call.get(1)));
         }
-        let _ = js_sys::Reflect::set(api, &"q".into(), &js_sys::Array::new());
+    });
+    let f: &js_sys::Function = call.as_ref().unchecked_ref();
+    for queued in js_sys::Array::from(&queue).iter() {
+        let _ = f.call1(&JsValue::NULL, &queued);
     }
+    // Stubs the page kept from before (`onclick = Sayso.open`) still push to this queue: from
+    // now on a push is the call itself.
+    let _ = js_sys::Reflect::set(&queue, &"length".into(), &0.into());
+    let _ = js_sys::Reflect::set(&queue, &"push".into(), f);
+    call.forget();
 }
 
 /// `Sayso.setAttributes({...})`: merged into `context.attributes` of the responses sent from

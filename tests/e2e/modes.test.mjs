@@ -381,6 +381,9 @@ test("API: calls queued before the widget loads, events, attributes and hidden f
   const head = `<script>${stub}
     Sayso.setAttributes({ plan: "gold", visits: 3 });
     Sayso.on("submitted", function (d) { window.submitted = d; });
+    // Junk in the queue is passed over; a stub kept from before the load still works after it.
+    Sayso.q.push(null, 42, ["nosuch"]);
+    window.earlyOn = Sayso.on;
     window.events = [];
     ["shown", "answered", "submitted"].forEach(function (e) { document.addEventListener("sayso:" + e, function (ev) { window.events.push([e, ev.detail]); }); });</script>`;
   const url = serve("/api?utm_source=newsletter&campaign=flu&patient=123#top", "fb-hidden", { target: "#feedback" }, { head });
@@ -388,6 +391,7 @@ test("API: calls queued before the widget loads, events, attributes and hidden f
   await tab.goto(url);
   await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
   await tab.evaluate(() => window.Sayso.setAttributes({ section: "billing" }));
+  await tab.evaluate(() => window.earlyOn("submitted", function (d) { window.earlySubmitted = d; }));
   await tab.locator("sayso-survey input[aria-label='8 out of 10']").click();
   await tab.locator("sayso-survey textarea").fill("Call me on 06 12 34 56 78 or ana@example.org");
   await tab.locator("sayso-survey button[type=submit]").click();
@@ -399,6 +403,7 @@ test("API: calls queued before the widget loads, events, attributes and hidden f
   assert.equal(row.context.url, host.url("/api"), "query and fragment stripped");
   assert.equal(row.answers.comment, "Call me on [phone] or [email]", "free text redacted");
   assert.deepEqual(await tab.evaluate(() => window.submitted), { survey: "fb-hidden", id: row.id });
+  assert.deepEqual(await tab.evaluate(() => window.earlySubmitted), { survey: "fb-hidden", id: row.id });
   const names = await tab.evaluate(() => window.events.map(([e]) => e));
   assert.deepEqual([...new Set(names)], ["shown", "answered", "submitted"]);
   assert.deepEqual(await tab.evaluate(() => window.events.find(([e]) => e === "answered")[1]), { survey: "fb-hidden", question: "nps" });
