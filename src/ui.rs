@@ -17,7 +17,7 @@ use crate::form;
 use crate::i18n::{Strings, fill, number};
 use crate::outbox::Pending;
 use crate::questions::{issue_text, question};
-use crate::session::SurveySession;
+use crate::session::{Issue, SurveySession};
 use crate::transport::Delivery;
 
 /// How long (wall clock ms) a task building questions may go on before it gives the browser a
@@ -163,13 +163,15 @@ pub fn SurveyWidget(
     };
     // Focus first, then the live region: a focus change cuts off speech in progress.
     let refused = move |id: String| {
-        focus_first_input(&form_element.get_value(), &id);
-        announce(
-            session
-                .with_untracked(|s| s.issue(&id))
-                .map(|i| issue_text(i, strings))
-                .unwrap_or_default(),
-        );
+        let issue = session.with_untracked(|s| s.issue(&id));
+        let form = form_element.get_value();
+        // "Other" picked and left empty: its text field, not the first option, wants the visitor.
+        if issue == Some(Issue::OtherEmpty) {
+            focus_in(&form, &format!("#sayso-{id}-other"));
+        } else {
+            focus_first_input(&form, &id);
+        }
+        announce(issue.map(|i| issue_text(i, strings)).unwrap_or_default());
     };
     let next = move || {
         if session

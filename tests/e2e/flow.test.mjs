@@ -150,6 +150,23 @@ test("keyboard only: every question kind answered and sent, and the stored value
   assert.deepEqual(log.pageErrors, []);
 });
 
+test("\"Other\" picked and left empty: send puts the focus in its text field and says why", async () => {
+  const stored = (await c.stored("every-kind")).length;
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(host.url("/every-kind"));
+  await widgetReady(tab);
+  await tab.locator("sayso-survey #sayso-q-nps input[aria-label='9 out of 10']").click();
+  await tab.locator("sayso-survey #sayso-q-channel input[type=radio]").last().click();
+  await tab.locator("sayso-survey button[type=submit]").click();
+  const live = tab.locator("sayso-survey [aria-live]");
+  await until(async () => (await live.innerText()) === "Please describe your other answer.", 10_000, "the announcement");
+  const focused = await tab.evaluate(() => document.querySelector("sayso-survey").shadowRoot.activeElement?.id);
+  assert.equal(focused, "sayso-channel-other");
+  assert.equal((await c.stored("every-kind")).length, stored, "nothing sent");
+  assert.deepEqual(await outboxIds(tab), []);
+  assert.deepEqual(log.pageErrors, []);
+});
+
 test("steps: a detractor's path, with progress, back, piping, consent-gated contact and its thank-you", async () => {
   const { tab, log } = await watchedPage(b);
   await countQuestionsWhenShown(tab);
