@@ -354,10 +354,13 @@ impl Trigger {
 
 /// Whether `url` matches `pattern`: `*` matches any run of characters; a pattern starting
 /// with `/` is matched against the URL's path (query and fragment ignored, and a trailing `/`
-/// on either side: `/support` is `/support/`), any other against the whole URL.
+/// on either side: `/support` is `/support/`), any other against the whole URL, or against it
+/// without query and fragment (`https://shop.example/checkout` is `…/checkout?step=2` too).
 pub fn url_matches(pattern: &str, url: &str) -> bool {
     if !pattern.starts_with('/') {
-        return glob(pattern.as_bytes(), url.as_bytes());
+        let page = &url[..url.find(['?', '#']).unwrap_or(url.len())];
+        return glob(pattern.as_bytes(), url.as_bytes())
+            || glob(pattern.as_bytes(), page.as_bytes());
     }
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
@@ -873,6 +876,10 @@ mod tests {
             ("https://other.example/*", false),
             ("*patient=4*", true),
             ("/billing/*", false),
+            // A whole URL without query and fragment matches the page whatever they are.
+            ("https://clinic.example/support/diabetes", true),
+            ("https://clinic.example/support/diabetes?patient=5", false),
+            ("https://clinic.example/support", false),
         ] {
             assert_eq!(url_matches(pattern, url), matches, "{pattern}");
         }
