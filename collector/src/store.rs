@@ -43,6 +43,12 @@ pub const MAX_BATCH: usize = 256;
 const QUEUE_LENGTH: usize = 4 * MAX_BATCH;
 /// How long a request waits for a database connection, and SQLite for a lock, before failing.
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one checkpoint after an erasure may hold writers back ([`ResponseStore::scrub`]).
+const SCRUB_WAIT: Duration = Duration::from_millis(250);
+/// The wait between checkpoints after an erasure that a reader kept from finishing.
+const SCRUB_RETRY: Duration = Duration::from_secs(2);
+/// How many checkpoints are tried after an erasure: 10 minutes of them.
+const SCRUB_TRIES: u32 = 300;
 /// Connections of the read pool (dashboard, exports).
 const READERS: u32 = 4;
 /// Exports that may stream at once. An export holds a reader until its client has downloaded
@@ -928,17 +934,53 @@ impl ResponseStore {
     }
 
     /// After an erasure: leave no earlier copy of the erased rows in the files (see
-    /// [`Dialect::after_erasure`]). Best effort: a reader holding an old snapshot can keep
-    /// the checkpoint from finishing, and the next one does.
+    /// [`Dialect::after_erasure`]). A reader holding an old snapshot (a slow export) keeps the
+    /// checkpoint from finishing, and while it waits, writers wait too: so each try waits at
+    /// most [`SCRUB_WAIT`], and until one finishes it is tried again in the background every
+    /// [`SCRUB_RETRY`], [`SCRUB_TRIES`] times in all.
     async fn scrub(&self) {
-        let done = per_backend!(Pool, &self.writer, |p, dialect| {
-            match dialect.after_erasure {
-                Some(statement) => sqlx::query(statement).execute(p).await.map(drop),
-                None => Ok(()),
+        if self.checkpoint().await {
+            return;
+        }
+        let store = self.clone();
+        tokio::spawn(async move {
+            for _ in 1..SCRUB_TRIES {
+                tokio::time::sleep(SCRUB_RETRY).await;
+                if store.checkpoint().await {
+                    return;
+                }
             }
+            tracing::warn!(
+                "a reader kept the database from being checkpointed after an erasure: the erased rows may stay in its write-ahead log until the next erasure"
+            );
         });
-        if let Err(e) = done {
-            tracing::warn!(error = %e, "could not checkpoint the database after an erasure");
+    }
+
+    /// One try of [`Dialect::after_erasure`], on a reader's connection; whether it finished.
+    async fn checkpoint(&self) -> bool {
+        // PostgreSQL keeps no such copy (its `after_erasure` is `None`).
+        let (Pool::Sqlite(pool), Some(statement)) = (&self.readers, SQLITE.after_erasure) else {
+            return true;
+        };
+        let tried = async {
+            let mut c = pool.acquire().await?;
+            let wait = |d: Duration| format!("PRAGMA busy_timeout = {}", d.as_millis());
+            sqlx::query(&wait(SCRUB_WAIT)).execute(&mut *c).await?;
+            // Its first column says whether it was kept from finishing.
+            let busy = sqlx::query_scalar::<_, i64>(statement)
+                .fetch_one(&mut *c)
+                .await;
+            sqlx::query(&wait(DATABASE_TIMEOUT))
+                .execute(&mut *c)
+                .await?;
+            busy
+        };
+        match tried.await {
+            Ok(busy) => busy == 0,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not checkpoint the database after an erasure");
+                false
+            }
         }
     }
 

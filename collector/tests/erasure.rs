@@ -250,3 +250,48 @@ async fn an_erased_response_leaves_no_copy_in_the_database_files() {
     assert!(!on_disk(&database, "ERASE-ME"));
     assert!(on_disk(&database, "KEEP-ME"));
 }
+
+#[tokio::test]
+async fn a_reader_on_an_old_snapshot_delays_the_scrub_of_an_erasure_not_intake() {
+    let mut receiver = Receiver::start(&[503; 10_000]).await;
+    let url = format!("{}/in", receiver.base);
+    let server = TestServer::start_with(|c, _| configure(c, &url)).await;
+    let erased = uuid(30);
+    let mut response = patient_response(&erased, 3);
+    response["answers"]["comment"] = json!("ERASE-ME-TOO call Jane Doe");
+    assert_eq!(server.post(&response).await.status(), 201);
+    assert_eq!(receiver.next().await.status, 503);
+    let database = sqlite_file(&server.database).to_owned();
+
+    // A reader (a slow export, a backup tool) holds a snapshot from before the erasure.
+    let mut reader = open_database(&database).await;
+    sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
+    assert_eq!(count(&mut reader).await, 1);
+
+    // Erasing and storing go on meanwhile: a checkpoint waiting for that reader holds
+    // writers back for at most a moment, not for the database's 10 s timeout.
+    let started = std::time::Instant::now();
+    assert_eq!(erase(&server, &erased, TOKEN).await.status(), 204);
+    assert_eq!(
+        server.post(&patient_response(&uuid(31), 9)).await.status(),
+        201
+    );
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(5), "held up for {took:?}");
+    assert!(
+        on_disk(&database, "ERASE-ME-TOO"),
+        "the reader's snapshot still needs the old pages"
+    );
+
+    // Once the reader lets go, a later checkpoint leaves no copy.
+    sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
+    drop(reader);
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while on_disk(&database, "ERASE-ME-TOO") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the erased answers stayed in the files"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
