@@ -15,13 +15,13 @@ use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use sayso_schema::{Json, JsonObject, Problems};
+use sayso_schema::{Json, JsonObject, Problems, SurveyRef};
 
 use crate::AppState;
 use crate::cors;
 use crate::problem::ApiError;
 use crate::rate;
-use crate::store::Outcome;
+use crate::store::{Outcome, Unavailable};
 
 /// Largest response body accepted: far above a usual response (a long text answer is a few
 /// KB), small enough that nobody can fill the database or memory with one request. The widget
@@ -99,22 +99,10 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Sto
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| ApiError::Malformed(Problems::single("$", "the body is not UTF-8 text")))?;
     let mut response = sayso_schema::Response::from_json(text).map_err(ApiError::Malformed)?;
-    let definition = state
-        .catalog
-        .definition_for(&response.survey)
-        .map_err(|problems| match state.catalog.get(&response.survey.id) {
-            // Newer than this collector's newest: a rolling update, another collector or the
-            // page has it already. Refused for now, never for good.
-            Some(s) if response.survey.version > s.current.version => {
-                tracing::warn!(
-                    survey = %response.survey.id, version = response.survey.version,
-                    newest = s.current.version,
-                    "a response answers a survey version this collector does not have yet: give it that definition"
-                );
-                ApiError::VersionNotYetKnown(problems)
-            }
-            _ => ApiError::UnknownSurvey(problems),
-        })?;
+    let definition = match state.catalog.definition_for(&response.survey) {
+        Ok(definition) => definition,
+        Err(problems) => return Err(not_known(state, &response.survey, problems).await),
+    };
     let survey = state
         .catalog
         .get(&response.survey.id)
@@ -156,6 +144,33 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Sto
         outcome,
         status,
     })
+}
+
+/// The refusal of a response to a survey or version this collector does not have: for now
+/// (503), never for good, when a rolling update is the reason (a newer version than its
+/// newest, or a survey that a collector started later on the same database recorded), so that
+/// the widget keeps the response and sends it again; for good (422) otherwise.
+async fn not_known(state: &AppState, survey: &SurveyRef, problems: Problems) -> ApiError {
+    let newer = match (
+        state.catalog.get(&survey.id),
+        state.catalog.versions(&survey.id),
+    ) {
+        (Some(s), _) => survey.version > s.current.version,
+        // Retired here: its file was removed on purpose.
+        (None, Some(_)) => false,
+        (None, None) => match state.store.others_know(survey).await {
+            Ok(known) => known,
+            Err(Unavailable) => return ApiError::Unavailable,
+        },
+    };
+    if !newer {
+        return ApiError::UnknownSurvey(problems);
+    }
+    tracing::warn!(
+        survey = %survey.id, version = survey.version,
+        "a response answers a survey version this collector does not have yet: give it that definition"
+    );
+    ApiError::VersionNotYetKnown(problems)
 }
 
 /// Whether `response` was submitted before the retention period of `days`: acknowledged, not

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use sayso_schema::{Json, Response, SurveyDefinition};
+use sayso_schema::{Json, Response, SurveyDefinition, SurveyRef};
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
@@ -708,6 +708,24 @@ impl ResponseStore {
             }
         }
         Ok(earlier)
+    }
+
+    /// Whether another collector sharing this database has recorded survey `survey` (an id and
+    /// version this one was not given): during a rolling update, a collector started later has
+    /// a new survey's file already. Always `false` on SQLite, which one collector has alone.
+    pub async fn others_know(&self, survey: &SurveyRef) -> Result<bool, Unavailable> {
+        let Pool::Postgres(pool) = &self.readers else {
+            return Ok(false);
+        };
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM survey_versions WHERE survey_id = $1 AND version = $2",
+        )
+        .bind(&survey.id)
+        .bind(i64::from(survey.version))
+        .fetch_one(pool)
+        .await
+        .map(|n| n > 0)
+        .map_err(|e| log_read_error("looking up a survey another collector may have", e))
     }
 
     /// Whether completed responses get webhook deliveries (then [`ResponseStore::save`] wants

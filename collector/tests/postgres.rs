@@ -598,3 +598,36 @@ async fn retention_spares_a_response_renewed_while_it_waits_for_the_row() {
     assert_eq!(erase.await.unwrap().unwrap(), 0, "the renewed row is kept");
     assert_eq!(row_count(&mut db).await, 1);
 }
+
+#[tokio::test]
+#[ignore = "needs a PostgreSQL server: SAYSO_TEST_POSTGRES (cargo xtask test starts one)"]
+async fn a_survey_only_a_later_collector_has_is_refused_for_now_not_for_good() {
+    let database = new_database().await;
+    let server = start_on(&database).await;
+    // A collector started later, with a new survey's file, recorded it (a rolling update).
+    let mut db = connect(&database).await;
+    sqlx::query(
+        "INSERT INTO survey_versions (survey_id, version, definition, first_seen)
+         VALUES ('flu-clinic', 1, '{}', '2026-12-03T10:00:00.000Z')",
+    )
+    .execute(&mut db)
+    .await
+    .unwrap();
+    let answering = |survey: &str| {
+        let mut body = patient_response(&uuid(320), 9);
+        body["survey"]["id"] = json!(survey);
+        body
+    };
+    let r = server.post(&answering("flu-clinic")).await;
+    assert_eq!(r.status(), 503);
+    assert!(r.headers().contains_key("retry-after"));
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(
+        problem["type"],
+        "urn:sayso:problem:survey-version-not-yet-known"
+    );
+    // A survey no collector has is refused for good.
+    let r = server.post(&answering("no-such-survey")).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(row_count(&mut db).await, 0);
+}
