@@ -71,8 +71,9 @@ pub struct Frame {
     close: HtmlElement,
     launcher: Option<HtmlElement>,
     mode: Mode,
-    /// What had the focus when the survey took it, to give it back on closing.
-    return_to: std::cell::RefCell<Option<HtmlElement>>,
+    /// What had the focus when the survey took it (or, in a slide-in, when the visitor moved
+    /// it in), to give it back on closing.
+    return_to: std::rc::Rc<std::cell::RefCell<Option<HtmlElement>>>,
 }
 
 impl Frame {
@@ -360,6 +361,25 @@ fn build(parent: &Element, spec: &FrameSpec) -> Result<Frame, JsValue> {
     };
     if spec.mode == Mode::Modal {
         frame.trap_focus();
+    }
+    if spec.mode == Mode::SlideIn {
+        // A slide-in that opened by itself has not taken the focus: the visitor may tab into
+        // it, and close it with Escape; the focus then goes back to where it came from.
+        let (panel, host, return_to) = (
+            frame.panel.clone(),
+            frame.host.clone(),
+            frame.return_to.clone(),
+        );
+        Node(frame.panel.clone().into()).on("focusin", move |ev| {
+            let from = ev
+                .dyn_ref::<web_sys::FocusEvent>()
+                .and_then(|f| f.related_target())
+                .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+                .filter(|e| e != &host && !panel.contains(Some(e)));
+            if from.is_some() {
+                *return_to.borrow_mut() = from;
+            }
+        });
     }
     Ok(frame)
 }

@@ -293,6 +293,21 @@ test("slide-in after a delay: appears in its corner without taking the focus; cl
   assert.deepEqual(log.pageErrors, []);
 });
 
+test("slide-in that opened by itself: a visitor who tabbed into it and pressed Escape is back where they were", async () => {
+  const url = serve("/slide-escape", "fb", { mode: "slide_in", trigger: "load" });
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(url);
+  await tab.focus("#host-button");
+  const panel = tab.locator("sayso-survey .sayso-frame--panel");
+  await panel.waitFor({ state: "visible" });
+  assert.equal(await tab.evaluate(() => document.activeElement.id), "host-button");
+  await tab.locator("sayso-survey input").first().focus();
+  await tab.keyboard.press("Escape");
+  await panel.waitFor({ state: "hidden" });
+  assert.equal(await tab.evaluate(() => document.activeElement.id), "host-button", "not lost to <body>");
+  assert.deepEqual(log.pageErrors, []);
+});
+
 test("triggers: scroll, a custom event, a click, page views, and manual Sayso.open()", async () => {
   const tall = { body: '<div style="height:3000px"></div><button id="give-feedback">Give feedback</button>' };
   const cases = [
