@@ -20,11 +20,13 @@ async function answer(tab) {
   await tab.locator("sayso-survey button[type=submit]").click();
 }
 
-/** The rows of the survey once at least `count` are stored, waiting at most `ms`. */
-function storedRows(c, count, ms, what) {
+/** The rows of the survey once at least `count` are stored and each of the `proxies` has
+ * passed the collector's answer to every POST it is not holding back (the row is committed a
+ * moment before its answer reaches the proxy), waiting at most `ms`. */
+function storedRows(c, count, ms, what, ...proxies) {
   return until(async () => {
     const r = await c.stored(SURVEY);
-    return r.length >= count && r;
+    return r.length >= count && proxies.every((p) => p.settled()) && r;
   }, ms, what);
 }
 
@@ -94,7 +96,7 @@ test("a) offline, then online: the `online` event sends the queued response at o
 
     const online = Date.now();
     await context.setOffline(false);
-    const rows = await storedRows(c, 1, 10_000, "the response to be stored");
+    const rows = await storedRows(c, 1, 10_000, "the response to be stored", p);
     const took = Date.now() - online;
     assert.ok(took < 1_500, `stored ${took} ms after going online: sooner than the next retry`);
     await until(async () => (await outboxIds(tab)).length === 0, 5_000, "the outbox to empty");
@@ -115,7 +117,7 @@ test("b) the endpoint answers 503, then 201: the widget retries by itself and it
     const { tab, log, start } = await answered(b, url, p, { faults: ["503"] });
     assert.match(await outcome(tab), /could not send/);
     // Equal jitter: the first retry comes 1 to 2 s after the failure.
-    const rows = await storedRows(c, 1, 10_000, "the retry to store the response");
+    const rows = await storedRows(c, 1, 10_000, "the retry to store the response", p);
     const [first, second] = p.posts;
     assert.equal(first.status, 503);
     assert.equal(second.status, 201);
@@ -153,6 +155,8 @@ test("b) the collector limits the rate (429, Retry-After): the widget waits as l
     await answer(tab);
     assert.match(await outcome(tab), /could not send/);
     const rows = await storedRows(c, 1, 15_000, "the retry to store the response");
+    // The row is committed a moment before the page sees the answer.
+    await until(() => posts.some((x) => x.status === 201), 5_000, "the page to see the 201");
     assert.deepEqual(posts.map((x) => x.status), [429, 201], "one retry, once the wait was over");
     const asked = Number(posts[0].retryAfter) * 1000;
     // The backoff alone would retry after 1 to 2 s: this case tells them apart.
@@ -185,7 +189,7 @@ test("b) an older response for an endpoint that is gone does not hold back the r
     })), gone);
     const { tab, log, start } = await answered(b, url, p, { faults: ["503"], prepare });
     assert.match(await outcome(tab), /could not send/);
-    const rows = await storedRows(c, 1, 10_000, "the retry to store the new response");
+    const rows = await storedRows(c, 1, 10_000, "the retry to store the new response", p);
     const id = p.posts[0].id;
     assert.deepEqual(rows.map((r) => r.id), [id]);
     await until(async () => (await outboxIds(tab)).length === 1, 5_000, "the outbox to keep only the old one");
@@ -222,7 +226,7 @@ test("b) a response stored in the same round does not cancel the retry of one fo
       const start = Date.now();
       await tab.goto(url);
       // The retry of the older one still comes, on this page, without another reload.
-      const rows = await storedRows(c, 2, 10_000, "the retry of the other endpoint's response");
+      const rows = await storedRows(c, 2, 10_000, "the retry of the other endpoint's response", p, other);
       assert.deepEqual(other.posts.map((x) => x.status), [503, 201]);
       assert.deepEqual(rows.map((r) => r.id).sort(), [older.id, newer.id]);
       const newerAt = p.posts.find((x) => x.id === newer.id).at;
@@ -265,7 +269,7 @@ test("c) the collector is killed mid-request and restarted: the retry stores the
     await until(() => held.post.status === "reset", 5_000, "the proxy to fail the request");
     assert.match(await outcome(tab), /could not send/);
     await c.start();
-    const rows = await storedRows(c, 1, 20_000, "a retry to store the response");
+    const rows = await storedRows(c, 1, 20_000, "a retry to store the response", p);
     await until(async () => (await outboxIds(tab)).length === 0, 5_000, "the outbox to empty");
     assert.deepEqual(rows.map((r) => r.id), [held.post.id]);
     const n = report("c) collector killed mid-request", p, held.post.id, rows, Date.now() - start);
@@ -281,7 +285,7 @@ test("d) the tab is closed while its POST is held: the beacon stores it, the lat
     const [held] = await until(() => p.held.length === 1 && p.held, 10_000, "the POST to be held");
     await tab.close({ runBeforeUnload: true });
     // pagehide: the response whose fetch is under way goes out again by beacon.
-    const rows = await storedRows(c, 1, 10_000, "the beacon to store the response");
+    const rows = await storedRows(c, 1, 10_000, "the beacon to store the response", p);
     assert.deepEqual(rows.map((r) => r.id), [held.post.id]);
     const beacon = p.posts.find((x) => x.kind === "beacon");
     assert.equal(beacon?.status, 201, "stored by the beacon");
@@ -402,7 +406,7 @@ for (const fault of [null, "503"]) {
       const start = Date.now();
       await answer(tab);
       if (fault) assert.match(await outcome(tab), /could not send/);
-      const rows = await storedRows(c, 1, 10_000, "the response to be stored");
+      const rows = await storedRows(c, 1, 10_000, "the response to be stored", p);
       assert.equal(rows.length, 1);
       assert.deepEqual(rows[0].answers, { nps: 9, response_time: 4 });
       await until(async () => (await outcome(tab)) === "Thank you!", 5_000, "the visitor to be thanked");
@@ -430,7 +434,7 @@ test("f) storage disabled and the first attempt fails: the retry works from memo
     const start = Date.now();
     await answer(tab);
     assert.match(await outcome(tab), /could not send/);
-    const rows = await storedRows(c, 1, 10_000, "the retry to store the response");
+    const rows = await storedRows(c, 1, 10_000, "the retry to store the response", p);
     assert.equal(rows.length, 1);
     const n = report("f) storage disabled, 503 then retry", p, rows[0].id, rows, Date.now() - start);
     assert.deepEqual([n.sent, n.duplicates], [1, 0]);

@@ -108,6 +108,9 @@ export async function proxy(target) {
   server.listen(port, "127.0.0.1");
   await once(server, "listening");
 
+  /** No POST is waiting for the collector's answer, except those held on purpose. */
+  p.settled = () => p.posts.every((x) => x.status !== null || p.held.some((h) => h.post === x));
+
   /** What became of the POSTs of response `id`: reached the collector (`sent`), answered
    * "already stored" (`duplicates`), and every attempt that left the browser (`attempts`). */
   p.counts = (id) => {
