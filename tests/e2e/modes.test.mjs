@@ -69,6 +69,13 @@ function contrast(a, b) {
 }
 const shadow = (tab, fn, arg) => tab.evaluate(([f, a]) => new Function("root", "arg", `return (${f})(root, arg)`)(document.querySelector("sayso-survey")?.shadowRoot, a), [fn.toString(), arg]);
 const shownEvent = (tab) => tab.evaluate(() => new Promise((resolve) => document.addEventListener("sayso:shown", () => resolve(true), { once: true })));
+/**
+ * Wait until the widget has counted this page as the visitor's `n`-th (1 in a new context): it
+ * counts the view, decides whether the survey shows and sets up its trigger in one task, so from
+ * then on a trigger is heard, and a survey kept away stays away. (The loader's `window.Sayso`,
+ * there from the start, says nothing about the widget.)
+ */
+const viewed = (tab, n = 1) => tab.waitForFunction((n) => (JSON.parse(localStorage.getItem("sayso:visitor") || "{}").views ?? 0) >= n, n);
 const activeInWidget = (tab) => tab.evaluate(() => {
   const e = document.querySelector("sayso-survey")?.shadowRoot?.activeElement;
   return e ? e.className || e.tagName : null;
@@ -131,7 +138,7 @@ test("slide-in opened from the page: Escape closes it and the focus goes back wh
   const url = serve("/slide-api", "fb", { mode: "slide_in", trigger: "click", selector: "#host-button" });
   const { tab, log } = await watchedPage(b);
   await tab.goto(url);
-  await tab.waitForFunction(() => window.Sayso && typeof window.Sayso.open === "function" && !window.Sayso.q.length);
+  await viewed(tab);
   await tab.focus("#host-button");
   await tab.keyboard.press("Enter");
   await tab.locator("sayso-survey .sayso-frame--panel input").first().waitFor({ state: "visible" });
@@ -145,7 +152,8 @@ test("slide-in opened from the page: Escape closes it and the focus goes back wh
 test("click: the visitor's own click opens the survey after a dismissal and outside the sample, not where the URL rules exclude it", async () => {
   const clickable = (path, id) => serve(path, id, { mode: "slide_in", trigger: "click", selector: "#host-button" });
   const { tab, context, log } = await watchedPage(b);
-  const armed = () => tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
+  let views = 0;
+  const armed = () => viewed(tab, ++views);
   const panel = tab.locator("sayso-survey .sayso-frame--panel");
   await tab.goto(clickable("/click-dismiss", "fb"));
   await armed();
@@ -201,7 +209,7 @@ test("modal on exit intent: focus is trapped inside, Escape closes it", async ()
   const url = serve("/modal", "fb", { mode: "modal", trigger: "exit_intent" }, { body: '<p style="height:2000px">Long page.</p>' });
   const { tab, log } = await watchedPage(b);
   await tab.goto(url);
-  await tab.waitForLoadState("networkidle");
+  await viewed(tab);
   assert.equal(await tab.locator("sayso-survey dialog").count(), 0, "nothing before the visitor heads for the tabs");
   await tab.evaluate(() => window.scrollTo(0, 1000));
   const shown = shownEvent(tab);
@@ -325,8 +333,7 @@ test("triggers: scroll, a custom event, a click, page views, and manual Sayso.op
   for (const [name, url, act] of cases) {
     const { tab, log, context } = await watchedPage(b);
     await tab.goto(url);
-    await tab.waitForLoadState("networkidle");
-    await tab.waitForFunction(() => window.Sayso && typeof window.Sayso.open === "function" && !window.Sayso.q.length);
+    await viewed(tab);
     assert.equal(await tab.locator("sayso-survey input").first().isVisible().catch(() => false), false, `${name}: not before its trigger`);
     const shown = shownEvent(tab);
     await act(tab);
@@ -340,8 +347,7 @@ test("triggers: scroll, a custom event, a click, page views, and manual Sayso.op
   const { tab, context } = await watchedPage(b);
   for (const view of [1, 2]) {
     await tab.goto(url);
-    await tab.waitForLoadState("networkidle");
-    await tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
+    await viewed(tab, view);
     assert.equal(await tab.locator("sayso-survey").count(), 0, `view ${view}`);
   }
   await tab.goto(url);
@@ -349,44 +355,59 @@ test("triggers: scroll, a custom event, a click, page views, and manual Sayso.op
   await context.close();
 });
 
-test("targeting: URL include and exclude, sampling, once per session, not again after answering", async () => {
-  const { tab, context } = await watchedPage(b);
-  const shows = async (url) => {
+/**
+ * A visitor going from page to page in `tab`. `shows(url)` waits for the survey: the widget
+ * builds it a few tasks after deciding to show it. `staysAway(url)` checks that it decided not
+ * to: that decision is made in the task that counts the page view.
+ */
+function visitor(tab) {
+  let views = 0;
+  const input = tab.locator("sayso-survey input").first();
+  const open = async (url) => {
     await tab.goto(url);
     await tab.waitForLoadState("networkidle");
-    await tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
-    return tab.locator("sayso-survey input").first().isVisible().catch(() => false);
+    await viewed(tab, ++views);
   };
-  assert.equal(await shows(serve("/support/help", "fb-targeted")), true);
-  assert.equal(await shows(serve("/billing", "fb-targeted")), false);
-  assert.equal(await shows(serve("/support/private/x", "fb-targeted")), false);
-  assert.equal(await shows(serve("/sampled", "fb-sampled-out")), false);
-  assert.equal(await shows(serve("/session", "fb-session")), true);
-  assert.equal(await shows(serve("/session", "fb-session")), false, "once per session");
+  return {
+    shows: async (url) => {
+      await open(url);
+      await input.waitFor({ state: "visible" });
+    },
+    staysAway: async (url, why = url) => {
+      await open(url);
+      assert.equal(await input.isVisible(), false, why);
+    },
+  };
+}
+
+test("targeting: URL include and exclude, sampling, once per session, not again after answering", async () => {
+  const { tab, context } = await watchedPage(b);
+  const { shows, staysAway } = visitor(tab);
+  await shows(serve("/support/help", "fb-targeted"));
+  await staysAway(serve("/billing", "fb-targeted"));
+  await staysAway(serve("/support/private/x", "fb-targeted"));
+  await staysAway(serve("/sampled", "fb-sampled-out"));
+  await shows(serve("/session", "fb-session"));
+  await staysAway(serve("/session", "fb-session"), "once per session");
   // Answered: not again (90 days by default).
-  assert.equal(await shows(serve("/answer", "fb")), true);
+  await shows(serve("/answer", "fb"));
   await tab.locator("sayso-survey input[aria-label='9 out of 10']").click();
   await tab.locator("sayso-survey button[type=submit]").click();
   assert.equal(await outcome(tab), "Thank you!");
-  assert.equal(await shows(serve("/answer", "fb")), false);
+  await staysAway(serve("/answer", "fb"), "answered");
   await context.close();
 });
 
 test("targeting: the visitor's language and device, as the browser tells them", async () => {
-  const shows = async (tab, url) => {
-    await tab.goto(url);
-    await tab.waitForLoadState("networkidle");
-    await tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
-    return tab.locator("sayso-survey input").first().isVisible().catch(() => false);
-  };
   const desktop = await watchedPage(b, { viewport: { width: 1280, height: 800 } });
-  assert.equal(await shows(desktop.tab, serve("/lang-en", "fb-spanish-speakers")), false, "an English page");
-  assert.equal(await shows(desktop.tab, serve("/lang-es", "fb-spanish-speakers", { locale: "es" })), true, "data-locale es");
-  assert.equal(await shows(desktop.tab, serve("/phones", "fb-phones")), false, "a desktop");
+  const atDesk = visitor(desktop.tab);
+  await atDesk.staysAway(serve("/lang-en", "fb-spanish-speakers"), "an English page");
+  await atDesk.shows(serve("/lang-es", "fb-spanish-speakers", { locale: "es" }));
+  await atDesk.staysAway(serve("/phones", "fb-phones"), "a desktop");
   await desktop.context.close();
   const phone = await watchedPage(b, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   assert.equal(await phone.tab.evaluate(() => matchMedia("(pointer: coarse)").matches), true);
-  assert.equal(await shows(phone.tab, serve("/phones", "fb-phones")), true, "a phone");
+  await visitor(phone.tab).shows(serve("/phones", "fb-phones"));
   await phone.context.close();
 });
 

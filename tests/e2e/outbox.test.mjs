@@ -48,12 +48,17 @@ test("collector down: the retry button sends the same response once the collecto
   const b = await browser();
   try {
     const { tab, log } = await watchedPage(b);
+    const failed = [];
+    tab.on("requestfailed", (r) => r.method() === "POST" && failed.push(Date.now()));
     await tab.goto(`${c.base}/`);
     await widgetReady(tab);
     await c.stop();
     await answer(tab);
     await outcome(tab);
     const [id] = await outboxIds(tab);
+    // The first automatic retry (1 to 2 s later) fails too, so that the next one is at least
+    // 2 s away: the click below, not a retry of the widget's own, is what sends it.
+    await until(() => failed.length >= 2, 10_000, "the first automatic retry, still down");
     await c.start();
     await tab.locator("sayso-survey .sayso-outcome button").click();
     await tab.locator("sayso-survey .sayso-outcome h2", { hasText: "Thank you!" }).waitFor({ timeout: 10_000 });
