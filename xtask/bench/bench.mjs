@@ -11,7 +11,7 @@
 // (DOMContentLoaded) and when its last script or wasm file arrived. It prints medians (and the
 // fastest and slowest load until ready) and the ratios against the reference.
 
-import { READY, launch } from "./common.mjs";
+import { launch, waitReady } from "./common.mjs";
 
 const pages = JSON.parse(process.env.PAGES);
 const runs = Number(process.env.RUNS || 5);
@@ -36,7 +36,7 @@ async function measure(browser, page) {
   tab.on("pageerror", () => errors++);
   await tab.addInitScript(OBSERVE_LONG_TASKS);
   await tab.goto(page.url, { waitUntil: "commit" });
-  const ready = await (await tab.waitForFunction(READY[page.ready], null, { polling: "raf", timeout: 60_000 })).jsonValue();
+  const ready = await waitReady(cdp, page.ready);
   await tab.waitForLoadState("networkidle").catch(() => console.error(`${page.name}: network not idle after 30 s`));
   const longTasks = await tab.evaluate(() => window.__longTasks);
   // Where the time went: the page parsed (DOMContentLoaded), and the last script or wasm file

@@ -6,24 +6,13 @@
 // fired, when the widget's code was first called and when the first question could be clicked;
 // and, between the idle callback and ready, how busy the page's main thread was: in how many
 // tasks, the longest, and how much of it V8 spent compiling wasm functions on first call and
-// Blink on style and layout. It prints the medians. Ready is polled with a few lines of page
-// script through the DevTools protocol, not with the test driver's injected helpers, whose own
-// script would run on the page's main thread while it loads.
+// Blink on style and layout. It prints the medians. Ready is polled as in bench.mjs
+// (`waitReady`).
 
-import { READY, launch } from "./common.mjs";
+import { launch, waitReady } from "./common.mjs";
 
 const url = process.env.URL;
 const runs = Number(process.env.RUNS || 5);
-// The bench's ready check, polled once a frame.
-const POLL_READY = `new Promise((resolve) => {
-  const ready = ${READY.sayso};
-  const check = () => {
-    const at = ready();
-    at ? resolve(at) : requestAnimationFrame(check);
-  };
-  check();
-})`;
-
 async function load(browser) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const tab = await context.newPage();
@@ -34,7 +23,7 @@ async function load(browser) {
   const complete = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
   await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,v8.wasm,blink.user_timing,loading", transferMode: "ReportEvents" });
   await tab.goto(url, { waitUntil: "commit" });
-  const ready = (await cdp.send("Runtime.evaluate", { expression: POLL_READY, awaitPromise: true, returnByValue: true })).result.value;
+  const ready = await waitReady(cdp, "sayso");
   await cdp.send("Tracing.end");
   await complete;
   await context.close();
