@@ -13,6 +13,7 @@ import { launch, waitReady } from "./common.mjs";
 
 const url = process.env.URL;
 const runs = Number(process.env.RUNS || 5);
+
 async function load(browser) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const tab = await context.newPage();
