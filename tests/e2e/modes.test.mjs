@@ -243,19 +243,17 @@ test("exit intent is for a mouse: on a touch screen the same leaving gesture sho
     document.dispatchEvent(new MouseEvent("mouseout", { clientY: 0, relatedTarget: null, bubbles: true }));
     return Boolean(document.querySelector("sayso-survey")?.shadowRoot?.querySelector("dialog"));
   });
-  // The visitor memory is written in the task that arms the trigger, and the trigger builds the
-  // dialog at once (it opens when its questions are ready): once the memory is there, the
-  // leaving gesture is heard or ignored synchronously.
-  const armed = (tab) => tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
+  // The trigger builds the dialog at once (it opens when its questions are ready): once the
+  // page is counted, the leaving gesture is heard or ignored synchronously.
   const desktop = await watchedPage(b, { viewport: { width: 1280, height: 800 } });
   await desktop.tab.goto(url);
-  await armed(desktop.tab);
+  await viewed(desktop.tab);
   assert.equal(await leave(desktop.tab), true, "with a mouse, leaving through the top shows the modal");
   await desktop.context.close();
 
   const { tab, context, log } = await watchedPage(b, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await tab.goto(url);
-  await armed(tab);
+  await viewed(tab);
   assert.equal(await tab.evaluate(() => matchMedia("(pointer: fine)").matches), false);
   assert.equal(await leave(tab), false, "on a touch screen, nothing shows");
   await tab.evaluate(() => Sayso.open());
@@ -456,7 +454,7 @@ test("API: Sayso.open queued before load with another survey's id is an error; a
   assert.equal(await tab.locator("sayso-survey").count(), 0);
   await tab.goto(serve("/q-closed", "fb", { trigger: "manual" }, queued([["open", []], ["close", []]])));
   // The widget has decided once it has counted this page view (same task as the queued calls).
-  await tab.waitForFunction(() => JSON.parse(localStorage.getItem("sayso:visitor") || "{}").views === 2);
+  await viewed(tab, 2);
   assert.equal(await tab.locator("sayso-survey").count(), 0);
   assert.deepEqual(log.pageErrors, []);
 });
@@ -476,7 +474,7 @@ test("launcher with once per session: the button stays on the session's pages un
   assert.equal(await tab.evaluate(() => window.shownCount), 1);
   // Shown in this session now: not on the next page.
   await tab.goto(url);
-  await tab.waitForFunction(() => JSON.parse(localStorage.getItem("sayso:visitor") || "{}").views === 3);
+  await viewed(tab, 3);
   assert.equal(await tab.locator("sayso-survey").count(), 0);
   assert.deepEqual(log.pageErrors, []);
 });
@@ -563,7 +561,7 @@ test("single-page app: the URL rules are applied again when the route changes wi
   const { tab, log } = await watchedPage(b);
   await tab.goto(url);
   await tab.waitForLoadState("networkidle");
-  await tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
+  await viewed(tab);
   assert.equal(await tab.locator("sayso-survey .sayso-frame--panel").isVisible().catch(() => false), false);
   const shown = shownEvent(tab);
   await tab.evaluate(() => history.pushState({}, "", "/app/support"));
@@ -588,7 +586,7 @@ test("single-page app: hidden fields from the landing URL, and from the URL wher
   pages["/app3/support"] = pages["/app3/home"];
   const { tab, log } = await watchedPage(b);
   await tab.goto(host.url("/app3/home?utm_source=mail&campaign=old"));
-  await tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
+  await viewed(tab);
   const shown = shownEvent(tab);
   await tab.evaluate(() => history.pushState({}, "", "/app3/support?campaign=new"));
   await shown;
@@ -622,7 +620,7 @@ test("single-page app: a trigger that fires on a route the survey is not for sho
   const { tab, log } = await watchedPage(b);
   await countShown(tab);
   await tab.goto(url);
-  await tab.waitForFunction(() => localStorage.getItem("sayso:visitor"));
+  await viewed(tab);
   const fire = () => tab.evaluate(() => {
     document.dispatchEvent(new Event("feedback:open")); // the widget listens on window and document
     return document.querySelectorAll("sayso-survey").length;
