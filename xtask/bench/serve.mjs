@@ -1,6 +1,7 @@
 // A static file server for the bench's reference page: `node serve.mjs <dir> <port>`, on
 // 127.0.0.1 only. It answers brotli when the browser accepts it (compressed once, kept in
-// memory) so that the reference is measured as a site would serve it, like Sayso's dist/.
+// memory) so that the reference is measured as a site would serve it, like Sayso's dist/; its
+// libraries (node_modules/) are cacheable for good, as a CDN serves versioned files.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -22,7 +23,8 @@ createServer(async (req, res) => {
     const brotli = /\bbr\b/.test(req.headers["accept-encoding"] || "");
     res.writeHead(200, {
       "content-type": types[extname(file)] || "application/octet-stream",
-      "cache-control": "no-store",
+      // The bench's repeat visit loads them from the browser's cache, as it does Sayso's files.
+      "cache-control": path.includes("node_modules") ? "public, max-age=31536000, immutable" : "no-cache",
       ...(brotli ? { "content-encoding": "br" } : {}),
     });
     res.end(brotli ? br : body);
