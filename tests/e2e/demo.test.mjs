@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT, browser, collector, outcome, until, watchedPage, widgetReady } from "./harness.mjs";
+import { ROOT, browser, collector, outboxIds, outcome, until, watchedPage, widgetReady } from "./harness.mjs";
 
 test("demo page: answer with mouse and keyboard, submit, the stored row has exactly those answers", async () => {
   const c = await collector({ demoPage: join(ROOT, "index.html") });
@@ -101,7 +101,10 @@ test("demo page: a required question left empty is flagged, announced and focuse
     assert.equal(await tab.locator("sayso-survey [aria-live]").innerText(), "Please answer this question.");
     const focused = await tab.evaluate(() => document.querySelector("sayso-survey").shadowRoot.activeElement?.getAttribute("name"));
     assert.equal(focused, "nps");
+    // Nothing stored, and nothing on its way: a response is written to the outbox before it is
+    // sent, so an empty outbox now means none will arrive later.
     assert.deepEqual(await c.stored("patient-experience"), []);
+    assert.deepEqual(await outboxIds(tab), []);
     // Answering it clears the message at once.
     await tab.locator("sayso-survey input[aria-label='10 out of 10']").click();
     await issue.waitFor({ state: "hidden" });

@@ -341,7 +341,9 @@ test("answers too long to send together, in steps: sending goes back to the long
   assert.equal(await field("Fourth").isVisible(), false);
   assert.match(await tab.locator("sayso-survey #sayso-t2-issue").innerText(), /Please shorten this one by at least [\d,]+ characters\./);
   assert.equal(await tab.locator("sayso-survey .sayso-progress").innerText(), "Question 2 of 4");
+  // Nothing stored, and nothing queued to be (the outbox holds a response before it is sent).
   assert.deepEqual(await c.stored("long-answers-steps"), []);
+  assert.deepEqual(await outboxIds(tab), []);
   assert.deepEqual(log.pageErrors, []);
 });
 
