@@ -54,7 +54,8 @@ async function visit(tab, cdp, page) {
 // A first visit in a fresh context; then, in the same tab, a repeat visit: the page loaded
 // again with the files in the browser's cache (and whatever code the browser cached from
 // them), as on a visitor's next page of the site. Storage is cleared in between, so that
-// Sayso's once-per-session rule lets the survey show again.
+// Sayso's once-per-session rule lets the survey show again. (The repeat visit's heap also holds
+// whatever of the first page the garbage collector has not taken yet.)
 async function measure(browser, page) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const tab = await context.newPage();
