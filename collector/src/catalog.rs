@@ -223,6 +223,44 @@ impl SurveyCatalog {
     }
 }
 
+/// The catalog in force: replaced whole when the surveys directory is read again (on `SIGHUP`,
+/// see [`crate::AppState::reload_surveys`]). A request takes one snapshot and keeps it to the
+/// end, so it never sees half of an old catalog and half of a new one.
+#[derive(Debug)]
+pub struct LiveCatalog {
+    current: std::sync::RwLock<Arc<SurveyCatalog>>,
+    /// One reload at a time: two at once could record versions in one order and install the
+    /// catalogs in the other.
+    pub(crate) reloading: tokio::sync::Mutex<()>,
+}
+
+impl LiveCatalog {
+    /// A live catalog starting with `catalog`.
+    pub fn new(catalog: SurveyCatalog) -> Self {
+        Self {
+            current: std::sync::RwLock::new(Arc::new(catalog)),
+            reloading: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// The catalog in force now.
+    pub fn get(&self) -> Arc<SurveyCatalog> {
+        // A poisoned lock still holds a whole catalog: it is only ever replaced, never edited.
+        self.current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Put `catalog` in force for every request that starts from now on.
+    pub(crate) fn replace(&self, catalog: SurveyCatalog) {
+        *self
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(catalog);
+    }
+}
+
 /// FNV-1a: a stable, dependency-free fingerprint for entity tags (not for security).
 fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {

@@ -17,11 +17,11 @@ use axum::routing::post;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use sayso_schema::{Json, JsonObject, Problems, SurveyRef};
 
-use crate::AppState;
 use crate::cors;
 use crate::problem::ApiError;
 use crate::rate;
 use crate::store::{Outcome, Unavailable};
+use crate::{AppState, SurveyCatalog};
 
 /// Largest response body accepted: far above a usual response (a long text answer is a few
 /// KB), small enough that nobody can fill the database or memory with one request. The widget
@@ -36,7 +36,8 @@ pub fn routes() -> Router<AppState> {
 /// A preflight names no survey, so any survey's (or the collector's) allowed origins will do;
 /// the POST itself is then checked against its own survey.
 async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    cors::decide(&headers, |o| state.catalog.any_allows(o)).preflight()
+    let catalog = state.catalog();
+    cors::decide(&headers, |o| catalog.any_allows(o)).preflight()
 }
 
 async fn receive(
@@ -45,13 +46,14 @@ async fn receive(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let cors = cors::decide(&headers, |o| state.catalog.any_allows(o));
+    let catalog = state.catalog();
+    let cors = cors::decide(&headers, |o| catalog.any_allows(o));
     if !cors.permits() {
         state.metrics.refused(ApiError::OriginRefused.slug());
         return ApiError::OriginRefused.into_response();
     }
     let result = match within_rate(&state, peer.map(|Extension(Peer(ip))| ip), &headers) {
-        Ok(()) => accept(&state, &headers, body).await,
+        Ok(()) => accept(&state, &catalog, &headers, body).await,
         Err(e) => Err(e),
     };
     match &result {
@@ -88,7 +90,12 @@ fn within_rate(
         .map_err(|wait| ApiError::RateLimited(wait.as_secs_f64().ceil() as u64))
 }
 
-async fn accept(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Stored, ApiError> {
+async fn accept(
+    state: &AppState,
+    catalog: &SurveyCatalog,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Stored, ApiError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
@@ -99,14 +106,11 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Sto
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| ApiError::Malformed(Problems::single("$", "the body is not UTF-8 text")))?;
     let mut response = sayso_schema::Response::from_json(text).map_err(ApiError::Malformed)?;
-    let definition = match state.catalog.definition_for(&response.survey) {
+    let definition = match catalog.definition_for(&response.survey) {
         Ok(definition) => definition,
-        Err(problems) => return Err(not_known(state, &response.survey, problems).await),
+        Err(problems) => return Err(not_known(state, catalog, &response.survey, problems).await),
     };
-    let survey = state
-        .catalog
-        .get(&response.survey.id)
-        .expect("found just above");
+    let survey = catalog.get(&response.survey.id).expect("found just above");
     if !cors::decide(headers, |o| survey.allows(o)).permits() {
         return Err(ApiError::OriginRefused);
     }
@@ -150,11 +154,13 @@ async fn accept(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Sto
 /// (503), never for good, when a rolling update is the reason (a newer version than its
 /// newest, or a survey that a collector started later on the same database recorded), so that
 /// the widget keeps the response and sends it again; for good (422) otherwise.
-async fn not_known(state: &AppState, survey: &SurveyRef, problems: Problems) -> ApiError {
-    let newer = match (
-        state.catalog.get(&survey.id),
-        state.catalog.versions(&survey.id),
-    ) {
+async fn not_known(
+    state: &AppState,
+    catalog: &SurveyCatalog,
+    survey: &SurveyRef,
+    problems: Problems,
+) -> ApiError {
+    let newer = match (catalog.get(&survey.id), catalog.versions(&survey.id)) {
         (Some(s), _) => survey.version > s.current.version,
         // Retired here: its file was removed on purpose.
         (None, Some(_)) => false,

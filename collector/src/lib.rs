@@ -31,7 +31,7 @@ pub mod store;
 pub mod surveys;
 pub mod webhooks;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -42,7 +42,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
 
-pub use catalog::SurveyCatalog;
+pub use catalog::{LiveCatalog, SurveyCatalog};
 pub use config::{AdminToken, Config, Database};
 pub use problem::ApiError;
 pub use server::serve;
@@ -59,8 +59,13 @@ pub const MIN_SECRET_CHARS: usize = 16;
 /// Everything the handlers share. Cheap to clone: the parts are reference counted.
 #[derive(Clone)]
 pub struct AppState {
-    /// The surveys this collector serves and accepts responses for, every known version.
-    pub catalog: Arc<SurveyCatalog>,
+    /// The surveys this collector serves and accepts responses for, every known version; read
+    /// it with [`AppState::catalog`].
+    pub surveys: Arc<LiveCatalog>,
+    /// The surveys directory (`--surveys`), read again by [`AppState::reload_surveys`].
+    pub surveys_dir: PathBuf,
+    /// The collector-wide origins (`--allow-origin`), for the surveys read again.
+    allow_origins: Vec<String>,
     /// Where responses are stored.
     pub store: ResponseStore,
     /// What the collector has done since it started (`/admin/metrics`).
@@ -132,12 +137,6 @@ impl AppState {
         if !lines.is_empty() {
             return Err(StartupError(lines));
         }
-        if files.is_empty() {
-            tracing::warn!(
-                dir = %config.surveys.display(),
-                "no survey definitions found: every response will be refused"
-            );
-        }
         let webhooks = match (&config.webhooks[..], &config.webhook_secret) {
             ([], _) => None,
             (urls, Some(secret)) => Some(Webhooks {
@@ -176,28 +175,19 @@ impl AppState {
             tracing::info!(days, "retention: responses stored longer ago are erased");
             tokio::spawn(retention::run(store.clone(), days, metrics.clone()));
         }
-        let current: Vec<_> = files.into_iter().map(|f| f.definition).collect();
-        let catalog = SurveyCatalog::new(current, earlier, &config.allow_origins);
-        for survey in catalog.iter() {
-            tracing::info!(
-                survey = %survey.current.id,
-                version = survey.current.version,
-                known_versions = survey.versions.len(),
-                "survey loaded"
-            );
-        }
-        for (id, versions) in catalog.retired() {
-            tracing::info!(
-                survey = %id,
-                known_versions = versions.len(),
-                "retired survey (no definition file): kept for the dashboard and exports"
-            );
-        }
+        let catalog = SurveyCatalog::new(
+            files.into_iter().map(|f| f.definition).collect(),
+            earlier,
+            &config.allow_origins,
+        );
+        log_catalog(&catalog, &config.surveys);
         if config.admin_token.is_none() {
             tracing::warn!("no --admin-token (SAYSO_ADMIN_TOKEN) given: the /admin pages are off");
         }
         Ok(Self {
-            catalog: Arc::new(catalog),
+            surveys: Arc::new(LiveCatalog::new(catalog)),
+            surveys_dir: config.surveys.clone(),
+            allow_origins: config.allow_origins.clone(),
             store,
             metrics,
             rate_limit: config
@@ -212,6 +202,57 @@ impl AppState {
             read_timeout: config.read_timeout,
             shutdown_timeout: config.shutdown_timeout,
         })
+    }
+}
+
+impl AppState {
+    /// The surveys in force now: take it once per request, and use that one throughout.
+    pub fn catalog(&self) -> Arc<SurveyCatalog> {
+        self.surveys.get()
+    }
+
+    /// Read the surveys directory again, as at startup, and put it in force: new surveys are
+    /// served, a new version is served and the earlier ones still answered, a removed file
+    /// retires its survey. All or nothing: on any problem (an invalid file, a duplicate id, a
+    /// definition changed without a version bump, the database) nothing changes, and the
+    /// problems come back one line each, as at startup. Requests already started finish with
+    /// the catalog they began with.
+    pub async fn reload_surveys(&self) -> Result<Arc<SurveyCatalog>, Vec<String>> {
+        let _one_at_a_time = self.surveys.reloading.lock().await;
+        let files = catalog::load_dir(&self.surveys_dir)?;
+        let earlier = self.store.record_versions(&files).await?;
+        let catalog = SurveyCatalog::new(
+            files.into_iter().map(|f| f.definition).collect(),
+            earlier,
+            &self.allow_origins,
+        );
+        self.surveys.replace(catalog);
+        Ok(self.catalog())
+    }
+}
+
+/// Log what `catalog`, read from `dir`, holds: a line per survey, and per retired survey.
+pub fn log_catalog(catalog: &SurveyCatalog, dir: &Path) {
+    if catalog.iter().next().is_none() {
+        tracing::warn!(
+            dir = %dir.display(),
+            "no survey definitions found: every response will be refused"
+        );
+    }
+    for survey in catalog.iter() {
+        tracing::info!(
+            survey = %survey.current.id,
+            version = survey.current.version,
+            known_versions = survey.versions.len(),
+            "survey loaded"
+        );
+    }
+    for (id, versions) in catalog.retired() {
+        tracing::info!(
+            survey = %id,
+            known_versions = versions.len(),
+            "retired survey (no definition file): kept for the dashboard and exports"
+        );
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! The collector binary: parse the flags, set up logging, load everything (any problem stops
 //! startup with one line per problem), serve until Ctrl-C or SIGTERM, then let requests in
-//! flight finish for at most `--shutdown-timeout` seconds.
+//! flight finish for at most `--shutdown-timeout` seconds. SIGHUP reads the surveys again.
 
 use std::process::ExitCode;
 
@@ -37,6 +37,8 @@ async fn main() -> ExitCode {
         Ok(address) => tracing::info!("listening on http://{address}"),
         Err(e) => tracing::warn!(error = %e, "listening, on an unknown address"),
     }
+    #[cfg(unix)]
+    tokio::spawn(reload_on_hangup(state.clone()));
     let store = state.store.clone();
     let shutdown_timeout = state.shutdown_timeout;
     match serve(listener, state, shutdown_signal()).await {
@@ -50,6 +52,34 @@ async fn main() -> ExitCode {
     // Every acknowledged response is already committed; closing lets SQLite checkpoint.
     store.close().await;
     ExitCode::SUCCESS
+}
+
+/// On every SIGHUP (`kill -HUP`, `systemctl reload`), read the surveys directory again: all of
+/// it is put in force, or, on any problem, none of it, and each problem is logged.
+#[cfg(unix)]
+async fn reload_on_hangup(state: AppState) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+        tracing::warn!("cannot listen for SIGHUP: restart to read the surveys again");
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        match state.reload_surveys().await {
+            Ok(catalog) => {
+                sayso_collector::log_catalog(&catalog, &state.surveys_dir);
+                tracing::info!("surveys reloaded");
+            }
+            Err(problems) => {
+                for problem in &problems {
+                    tracing::error!("{problem}");
+                }
+                tracing::error!(
+                    problems = problems.len(),
+                    "surveys not reloaded: the surveys in force are unchanged"
+                );
+            }
+        }
+    }
 }
 
 /// Resolves on Ctrl-C, or on SIGTERM (what container runtimes send).

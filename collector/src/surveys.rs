@@ -10,11 +10,11 @@ use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::AppState;
 use crate::catalog::Survey;
 use crate::cors::{self, Decision};
 use crate::extract::Path;
 use crate::problem::ApiError;
+use crate::{AppState, SurveyCatalog};
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -25,10 +25,10 @@ pub fn routes() -> Router<AppState> {
 
 /// The CORS decision for a survey; for an unknown id, the test of any survey, so that an
 /// allowed page can read the 404 instead of a network error.
-fn decide(state: &AppState, survey: Option<&Survey>, headers: &HeaderMap) -> Decision {
+fn decide(catalog: &SurveyCatalog, survey: Option<&Survey>, headers: &HeaderMap) -> Decision {
     cors::decide(headers, |o| match survey {
         Some(s) => s.allows(o),
-        None => state.catalog.any_allows(o),
+        None => catalog.any_allows(o),
     })
 }
 
@@ -37,7 +37,8 @@ async fn preflight(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    decide(&state, state.catalog.get(&id), &headers).preflight()
+    let catalog = state.catalog();
+    decide(&catalog, catalog.get(&id), &headers).preflight()
 }
 
 async fn definition(
@@ -45,8 +46,9 @@ async fn definition(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let survey = state.catalog.get(&id);
-    let cors = decide(&state, survey, &headers);
+    let catalog = state.catalog();
+    let survey = catalog.get(&id);
+    let cors = decide(&catalog, survey, &headers);
     if !cors.permits() {
         return ApiError::OriginRefused.into_response();
     }

@@ -322,8 +322,8 @@ async fn survey_versions_are_kept_across_restarts() {
     survey["version"] = json!(2);
     std::fs::write(&file, survey.to_string()).unwrap();
     let state = AppState::open(&config).await.unwrap();
-    let known = state
-        .catalog
+    let catalog = state.catalog();
+    let known = catalog
         .iter()
         .find(|s| s.current.id == "patient-experience")
         .unwrap();

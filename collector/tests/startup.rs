@@ -1,6 +1,7 @@
-//! Startup refuses bad surveys and silent definition changes; the built binary exits non-zero
-//! naming the problem; an acknowledged response survives the process being killed; and its
-//! webhook deliveries go through the proxy of `HTTP_PROXY`.
+//! Startup refuses bad surveys and silent definition changes; reading the surveys again (SIGHUP)
+//! puts all of them in force or none; the built binary exits non-zero naming the problem; an
+//! acknowledged response survives the process being killed; and its webhook deliveries go
+//! through the proxy of `HTTP_PROXY`.
 
 mod common;
 
@@ -81,7 +82,7 @@ async fn a_definition_changed_without_a_version_bump_stops_startup() {
     survey["version"] = json!(2);
     std::fs::write(&file, survey.to_string()).unwrap();
     let state = AppState::open(&config).await.unwrap();
-    let catalog: &SurveyCatalog = &state.catalog;
+    let catalog: &SurveyCatalog = &state.catalog();
     let versions: Vec<u32> = catalog
         .get("patient-experience")
         .unwrap()
@@ -144,6 +145,128 @@ async fn how_a_survey_shows_may_change_without_a_version_bump() {
     );
 }
 
+/// patient-experience at `version`, its first question asking `nps_title`.
+fn patient_experience(version: u32, nps_title: &str) -> String {
+    let mut survey: Value = serde_json::from_str(PATIENT_EXPERIENCE).unwrap();
+    survey["version"] = json!(version);
+    survey["questions"][0]["title"] = json!(nps_title);
+    survey.to_string()
+}
+
+/// The version `GET /v1/surveys/{id}` serves, or its status when it serves none.
+async fn served_version(server: &TestServer, id: &str) -> Result<u64, u16> {
+    let r = server.get(&format!("/v1/surveys/{id}")).await;
+    if r.status() != 200 {
+        return Err(r.status().as_u16());
+    }
+    Ok(r.json::<Value>().await.unwrap()["version"]
+        .as_u64()
+        .unwrap())
+}
+
+#[tokio::test]
+async fn reloading_puts_new_surveys_and_versions_in_force_and_keeps_earlier_ones_answered() {
+    let server = TestServer::start().await;
+    let surveys = server.dir.path().join("surveys");
+    assert_eq!(served_version(&server, "patient-experience").await, Ok(1));
+
+    // A new version, a new survey, and a survey whose file is removed.
+    std::fs::write(
+        surveys.join("patient-experience.json"),
+        patient_experience(2, "Would you recommend us?"),
+    )
+    .unwrap();
+    let mut added: Value = serde_json::from_str(PATIENT_EXPERIENCE).unwrap();
+    added["id"] = json!("added");
+    std::fs::write(surveys.join("added.json"), added.to_string()).unwrap();
+    std::fs::remove_file(surveys.join("every-kind.json")).unwrap();
+    // A response to every-kind stored before the reload: kept, and exported; no new ones after.
+    assert_eq!(
+        server.post(&every_kind_response(&uuid(1))).await.status(),
+        201
+    );
+
+    let catalog = server.state.reload_surveys().await.expect("reloaded");
+    assert_eq!(catalog.iter().count(), 2);
+    assert_eq!(served_version(&server, "patient-experience").await, Ok(2));
+    assert_eq!(served_version(&server, "added").await, Ok(1));
+    assert_eq!(served_version(&server, "every-kind").await, Err(404));
+
+    // A visitor who saw version 1 before the reload is still answered; so is one of version 2.
+    assert_eq!(
+        server.post(&patient_response(&uuid(2), 9)).await.status(),
+        201
+    );
+    let mut v2 = patient_response(&uuid(3), 3);
+    v2["survey"]["version"] = json!(2);
+    assert_eq!(server.post(&v2).await.status(), 201);
+    let mut to_added = patient_response(&uuid(4), 10);
+    to_added["survey"]["id"] = json!("added");
+    assert_eq!(server.post(&to_added).await.status(), 201);
+    // The retired survey is refused for good, as after a restart without its file.
+    let retired = problem(server.post(&every_kind_response(&uuid(5))).await, 422).await;
+    assert_eq!(error_paths(&retired), ["$.survey.id"]);
+    assert_eq!(
+        catalog.retired().map(|(id, _)| id).collect::<Vec<_>>(),
+        ["every-kind"]
+    );
+    assert_eq!(server.count().await, 4);
+}
+
+#[tokio::test]
+async fn a_reload_with_any_problem_changes_nothing() {
+    let server = TestServer::start().await;
+    let surveys = server.dir.path().join("surveys");
+    let file = surveys.join("patient-experience.json");
+    let before = server.get("/v1/surveys/patient-experience").await;
+    let etag = before.headers()["etag"].clone();
+
+    // A good new version beside a bad file: neither is put in force, nor recorded.
+    std::fs::write(&file, patient_experience(2, "Would you recommend us?")).unwrap();
+    std::fs::write(surveys.join("x.json"), bad_survey()).unwrap();
+    let lines = server.state.reload_surveys().await.expect_err("refused");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("x.json: $.questions[2].id: ")),
+        "{lines:?}"
+    );
+    let after = server.get("/v1/surveys/patient-experience").await;
+    assert_eq!(after.headers()["etag"], etag);
+    // Version 2 is not known here: the widget is told to send it again later, not refused.
+    let mut v2 = patient_response(&uuid(1), 9);
+    v2["survey"]["version"] = json!(2);
+    problem(server.post(&v2).await, 503).await;
+
+    // A question changed without a version bump: refused, naming the file, as at startup.
+    std::fs::remove_file(surveys.join("x.json")).unwrap();
+    std::fs::write(&file, patient_experience(1, "Would you recommend us?")).unwrap();
+    let lines = server.state.reload_surveys().await.expect_err("refused");
+    assert!(
+        lines[0].starts_with(&format!(
+            "{}: survey patient-experience version 1 changed without a version bump",
+            file.display()
+        )),
+        "{lines:?}"
+    );
+    let served: Value = server
+        .get("/v1/surveys/patient-experience")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let original: Value = serde_json::from_str(PATIENT_EXPERIENCE).unwrap();
+    assert_eq!(
+        served["questions"][0]["title"],
+        original["questions"][0]["title"]
+    );
+
+    // Fixed: version 2 goes in force, and the response refused for now is stored.
+    std::fs::write(&file, patient_experience(2, "Would you recommend us?")).unwrap();
+    server.state.reload_surveys().await.expect("reloaded");
+    assert_eq!(server.post(&v2).await.status(), 201);
+}
+
 /// The built collector, started in `root` with `args`; its log lines arrive on the channel.
 struct Collector {
     child: std::process::Child,
@@ -199,23 +322,41 @@ impl Collector {
 
     /// The address from the "listening on http://..." line, bounded by [`PATIENCE`].
     fn address(&mut self) -> String {
+        let line = self.until("listening on http://").pop().unwrap();
+        let (_, rest) = line.split_once("listening on http://").unwrap();
+        rest.split_whitespace().next().unwrap().to_owned()
+    }
+
+    /// The lines up to and including the first one containing `needle`, bounded by
+    /// [`PATIENCE`].
+    fn until(&mut self, needle: &str) -> Vec<String> {
         let deadline = Instant::now() + PATIENCE;
         let mut seen = Vec::new();
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.lines.recv_timeout(left) {
                 Ok(line) => {
-                    if let Some((_, rest)) = line.split_once("listening on http://") {
-                        return rest.split_whitespace().next().unwrap().to_owned();
-                    }
+                    let found = line.contains(needle);
                     seen.push(line);
+                    if found {
+                        return seen;
+                    }
                 }
                 Err(e) => {
                     let _ = self.child.kill();
-                    panic!("the collector did not start ({e:?}); it said: {seen:?}");
+                    panic!("the collector never said {needle:?} ({e:?}); it said: {seen:?}");
                 }
             }
         }
+    }
+
+    /// Send the process `signal` (`HUP`, `TERM`).
+    fn signal(&self, signal: &str) {
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
     }
 }
 
@@ -457,11 +598,7 @@ async fn sigterm_ends_the_binary_despite_a_stuck_download() {
         .await
         .unwrap();
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &collector.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    collector.signal("TERM");
     let lines = collector.all_lines();
     let status = collector.child.wait().unwrap();
     assert!(status.success(), "{status:?}: {lines:?}");
@@ -469,4 +606,47 @@ async fn sigterm_ends_the_binary_despite_a_stuck_download() {
         lines.iter().any(|l| l.contains("cut off connections")),
         "{lines:?}"
     );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn sighup_reads_the_surveys_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let surveys = surveys_dir(dir.path());
+    let mut collector = Collector::start(&args(dir.path()));
+    let address = collector.address();
+    let client = client();
+    let status = |id: &'static str| {
+        let request = client
+            .get(format!("http://{address}/v1/surveys/{id}"))
+            .send();
+        async move { request.await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status("added").await, 404);
+
+    let mut added: Value = serde_json::from_str(PATIENT_EXPERIENCE).unwrap();
+    added["id"] = json!("added");
+    std::fs::write(surveys.join("added.json"), added.to_string()).unwrap();
+    collector.signal("HUP");
+    let lines = collector.until("surveys reloaded");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("survey loaded") && l.contains("added")),
+        "{lines:?}"
+    );
+    assert_eq!(status("added").await, 200);
+
+    // A bad file: each problem logged, and what was in force stays.
+    std::fs::write(surveys.join("x.json"), bad_survey()).unwrap();
+    collector.signal("HUP");
+    let lines = collector.until("surveys not reloaded");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("ERROR") && l.contains("x.json: $.questions[2].id: ")),
+        "{lines:?}"
+    );
+    assert_eq!(status("added").await, 200);
+    assert_eq!(status("every-kind").await, 200);
 }

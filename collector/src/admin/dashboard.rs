@@ -61,23 +61,23 @@ pub struct SurveyReport {
 pub async fn page(State(state): State<AppState>) -> Result<HtmlResponse<String>, ApiError> {
     let unavailable = |_| ApiError::DatabaseUnavailable;
     let mut snapshot = state.store.snapshot().await.map_err(unavailable)?;
+    let catalog = state.catalog();
     let mut reports = Vec::new();
-    for survey in state.catalog.iter() {
+    for survey in catalog.iter() {
         let id = &survey.current.id;
         let report = summarize(&mut snapshot, id, Some(&survey.current), &survey.versions);
         reports.push(report.await?);
     }
     let with_responses = snapshot.survey_ids().await.map_err(unavailable)?;
-    let retired: BTreeSet<&str> = state
-        .catalog
+    let retired: BTreeSet<&str> = catalog
         .retired()
         .map(|(id, _)| id)
         .chain(with_responses.iter().map(String::as_str))
-        .filter(|id| state.catalog.get(id).is_none())
+        .filter(|id| catalog.get(id).is_none())
         .collect();
     let unknown = Versions::new();
     for id in retired {
-        let versions = state.catalog.versions(id).unwrap_or(&unknown);
+        let versions = catalog.versions(id).unwrap_or(&unknown);
         reports.push(summarize(&mut snapshot, id, None, versions).await?);
     }
     let backlog = snapshot.webhook_backlog().await.map_err(unavailable)?;

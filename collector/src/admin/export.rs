@@ -51,12 +51,9 @@ pub async fn csv(
 ) -> Result<Response, ApiError> {
     let (id, snapshot) = open(&state, query).await?;
     // The current version's questions first, in its order, then those only earlier versions had.
-    let current = state.catalog.get(&id).map(|s| &*s.current);
-    let earlier = state
-        .catalog
-        .versions(&id)
-        .into_iter()
-        .flat_map(Versions::values);
+    let catalog = state.catalog();
+    let current = catalog.get(&id).map(|s| &*s.current);
+    let earlier = catalog.versions(&id).into_iter().flat_map(Versions::values);
     let questions = question_columns(current.into_iter().chain(earlier.rev().map(|d| &**d)));
     let whole_answers = questions.is_empty();
     let mut header: Vec<Cow<str>> = ["id", "received_at", "partial", "survey_version"]
@@ -107,7 +104,7 @@ async fn open(
             ExportRefused::Busy => ApiError::ExportsBusy,
             ExportRefused::Unavailable => ApiError::DatabaseUnavailable,
         })?;
-    let known = state.catalog.versions(&survey).is_some()
+    let known = state.catalog().versions(&survey).is_some()
         || snapshot
             .has_responses(&survey)
             .await
