@@ -54,7 +54,7 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// On every SIGHUP (`kill -HUP`, `systemctl reload`), read the surveys directory again: all of
+/// On every SIGHUP (`kill -HUP`), read the surveys directory again: all of
 /// it is put in force, or, on any problem, none of it, and each problem is logged.
 #[cfg(unix)]
 async fn reload_on_hangup(state: AppState) {
