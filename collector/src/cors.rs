@@ -46,9 +46,12 @@ impl Decision {
     /// `Vary: Origin` goes on every answer of these endpoints, because the same URL is
     /// answered differently per origin and a shared cache must not mix them up. `Retry-After`
     /// is exposed to the page, so that a widget told to wait (429, 503) waits that long.
+    /// A page of this collector's own host gets them too: its scheme may differ from the one
+    /// the request came in on (an `http` page, an `https` endpoint), and then the browser
+    /// judges the request cross-origin, as the preflight already answered.
     pub fn apply(&self, headers: &mut HeaderMap) {
         headers.append(header::VARY, HeaderValue::from_static("origin"));
-        if let Self::Allowed(origin) = self {
+        if let Self::Allowed(origin) | Self::SameOrigin(origin) = self {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
             headers.insert(
                 header::ACCESS_CONTROL_EXPOSE_HEADERS,
