@@ -129,7 +129,8 @@ pub struct Config {
 
     /// Seconds a client may take to send a request's headers, and again to send its body;
     /// past that, the connection is closed (headers) or answered 408 (body). Also how long an
-    /// idle keep-alive connection stays open.
+    /// idle keep-alive connection stays open, and how long a client may leave its answer
+    /// unread before the connection is closed.
     #[arg(
         long,
         env = "SAYSO_READ_TIMEOUT",

@@ -1,6 +1,6 @@
 //! Slow clients and shutdown, over real sockets: a client that stalls in its headers or its
-//! body is cut off after the read timeout, and shutting down waits for requests in flight
-//! only as long as the shutdown timeout.
+//! body, or stops reading its answers, is cut off after the read timeout, and shutting down
+//! waits for requests in flight only as long as the shutdown timeout.
 
 mod common;
 
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use sayso_collector::AdminToken;
 use sayso_collector::server::Stopped;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// The read timeout of these tests: short, so that they are quick.
@@ -69,6 +69,43 @@ async fn a_body_that_stalls_is_answered_408_as_a_problem() {
     // A client that sends in time is answered as usual.
     let r = server.post(&patient_response(&uuid(2), 9)).await;
     assert_eq!(r.status(), 201);
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_its_answers_is_cut_off() {
+    let server = TestServer::start_with(|c, _| c.read_timeout = READ_TIMEOUT).await;
+    let address = address(&server);
+    // Pipelined requests for about 10 MB of answers, far more than the sockets' buffers hold.
+    const REQUESTS: usize = 250;
+    let request = format!(
+        "GET /v1/schemas/survey-definition.schema.json HTTP/1.1\r\nHost: {address}\r\n\r\n"
+    );
+    let mut socket = slow_reader(&address).await;
+    socket
+        .write_all(request.repeat(REQUESTS).as_bytes())
+        .await
+        .unwrap();
+    // The client does not read for several read timeouts: the stall itself is what is tested.
+    tokio::time::sleep(READ_TIMEOUT * 10).await;
+    let mut answers = Vec::new();
+    let read = tokio::time::timeout(PATIENCE, socket.read_to_end(&mut answers))
+        .await
+        .expect("the connection ended in time");
+    // Closed by the server: an end of stream, or a reset for the requests it never read.
+    assert!(
+        read.as_ref().map_or_else(
+            |e| e.kind() == std::io::ErrorKind::ConnectionReset,
+            |_| true
+        ),
+        "{read:?}"
+    );
+    let answered = String::from_utf8_lossy(&answers)
+        .matches("HTTP/1.1 200")
+        .count();
+    assert!(answered < REQUESTS, "{answered} of {REQUESTS} answered");
+
+    // Others are answered as usual.
+    assert_eq!(server.get("/healthz").await.status(), 200);
 }
 
 #[tokio::test]
