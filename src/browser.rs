@@ -57,12 +57,6 @@ pub fn format_uuid_v4(mut b: [u8; 16]) -> String {
     )
 }
 
-/// `url` without its query string and fragment, which often carry personal data.
-pub fn strip_query(url: &str) -> &str {
-    let end = url.find(['?', '#']).unwrap_or(url.len());
-    &url[..end]
-}
-
 /// Resolve `url` against the page's base URL; `None` when it is not a valid URL.
 pub fn resolve_url(url: &str) -> Option<String> {
     let base = window().document()?.base_uri().ok().flatten()?;
@@ -169,18 +163,5 @@ mod tests {
             format_uuid_v4([0; 16]),
             "00000000-0000-4000-8000-000000000000"
         );
-    }
-
-    #[test]
-    fn query_and_fragment_are_stripped() {
-        assert_eq!(
-            strip_query("https://a.example/p?patient=42#x"),
-            "https://a.example/p"
-        );
-        assert_eq!(
-            strip_query("https://a.example/p#x?y"),
-            "https://a.example/p"
-        );
-        assert_eq!(strip_query("https://a.example/"), "https://a.example/");
     }
 }

@@ -238,15 +238,22 @@ fn stored(id: &str) {
 }
 
 /// After a failure: one step further in the backoff, and a retry timer unless one is set, no
-/// sooner than the endpoint asked (`asked_ms`, from `Retry-After`).
+/// sooner than the endpoint asked (`asked_ms`, from `Retry-After`): when it asked, a timer set
+/// earlier (which may fire sooner) is set again.
 fn failed(asked_ms: Option<u32>) {
-    let delay = state(|s| {
+    let (delay, earlier) = state(|s| {
         let failures = s.failures;
         s.failures = failures.saturating_add(1);
-        s.timer
+        let earlier = s.timer.take_if(|_| asked_ms.is_some());
+        let delay = s
+            .timer
             .is_none()
-            .then(|| next_retry(failures, js_sys::Math::random(), asked_ms))
+            .then(|| next_retry(failures, js_sys::Math::random(), asked_ms));
+        (delay, earlier)
     });
+    if let Some(timer) = earlier {
+        window().clear_timeout_with_handle(timer);
+    }
     let Some(delay) = delay else { return };
     let retry = RETRY
         .with(|f| window().set_timeout_with_callback_and_timeout_and_arguments_0(f, delay as i32));

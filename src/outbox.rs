@@ -6,7 +6,10 @@
 //! `localStorage`, and a browser may show one tab another's writes a moment late: with the
 //! whole queue under one key, a tab writing back what it had read could erase a response
 //! another tab had just queued. Per-response keys are only ever written by a tab that has
-//! that response, and only ever deleted once the endpoint answered for it.
+//! that response, and only ever deleted once the endpoint answered for it. Even so, a tab that
+//! sees another's write late may delete a key on the answer to an earlier, partial form of the
+//! response queued there: so a page puts back its own unacknowledged responses whenever it
+//! reads the queue.
 
 use sayso_schema::{Json, JsonObject, Response};
 
@@ -57,6 +60,14 @@ impl Pending {
     }
 }
 
+/// Whether the endpoint's answer for `sent` settles what is `queued` under the same id: the
+/// answer to a complete response settles everything; the answer to a partial one only that
+/// same partial, not what was queued after it (the complete form, a later partial).
+fn settles(sent: &Pending, queued: &Pending) -> bool {
+    sent.response.id == queued.response.id
+        && (!sent.response.partial || queued.response == sent.response)
+}
+
 fn key(id: &str) -> String {
     format!("{OUTBOX_PREFIX}{id}")
 }
@@ -69,6 +80,8 @@ pub struct Outbox<S: KeyStore> {
     memory: Vec<Pending>,
     /// Whether the last write reached the store.
     durable: bool,
+    /// What this page queued and has not had acknowledged, with its place in the queue.
+    own: Vec<(Pending, u64)>,
 }
 
 impl<S: KeyStore> Outbox<S> {
@@ -78,6 +91,7 @@ impl<S: KeyStore> Outbox<S> {
             store,
             memory: Vec::new(),
             durable: true,
+            own: Vec::new(),
         }
     }
 
@@ -89,6 +103,14 @@ impl<S: KeyStore> Outbox<S> {
             return self.memory.iter().cloned().zip(1..).collect();
         }
         self.move_old_queue();
+        // This page's own, if another tab removed them on a stale view: if that tab had them
+        // acknowledged for real, the cost is one more request, answered as a duplicate.
+        for (own, order) in &self.own {
+            let key = key(&own.response.id);
+            if self.store.get(&key).is_none() {
+                self.store.set(&key, &own.to_json(*order).to_string());
+            }
+        }
         let mut queue: Vec<(Pending, u64)> = self
             .store
             .keys()
@@ -144,10 +166,13 @@ impl<S: KeyStore> Outbox<S> {
                 &key(&pending.response.id),
                 &pending.to_json(order).to_string(),
             );
+        self.own.retain(|e| e.0.response.id != pending.response.id);
+        self.own.push((pending.clone(), order));
         queue.push((pending, order));
         // Past capacity the oldest go.
         let over = queue.len().saturating_sub(OUTBOX_CAPACITY);
         for (old, _) in queue.drain(..over) {
+            self.own.retain(|e| e.0.response.id != old.response.id);
             if written {
                 self.store.remove(&key(&old.response.id));
             }
@@ -159,6 +184,7 @@ impl<S: KeyStore> Outbox<S> {
 
     /// Forget the response with this id (it was acknowledged).
     pub fn remove(&mut self, id: &str) {
+        self.own.retain(|e| e.0.response.id != id);
         self.forget(id, |_| true);
     }
 
@@ -166,8 +192,8 @@ impl<S: KeyStore> Outbox<S> {
     /// under its id after it left is kept when it says more: the complete response after a
     /// partial one, a later partial one.
     pub fn settle(&mut self, sent: &Pending) {
-        let sent = &sent.response;
-        self.forget(&sent.id, |p| !sent.partial || p.response == *sent);
+        self.own.retain(|e| !settles(sent, &e.0));
+        self.forget(&sent.response.id, |queued| settles(sent, queued));
     }
 
     /// Drop the entry for `id` if `gone` says so of what is queued under it now.
@@ -343,6 +369,48 @@ pub(crate) mod tests {
         outbox.settle(&pending(9));
         outbox.remove(&pending(9).response.id);
         assert_eq!(*store.map.borrow(), before);
+    }
+
+    #[test]
+    fn a_response_another_tab_removed_on_a_stale_view_is_put_back_by_its_own_page() {
+        let store = MemoryStore::default();
+        let (mut one, mut two) = (Outbox::new(store.clone()), Outbox::new(store.clone()));
+        // Tab one queued the partial form, then the complete form; tab two, acknowledged for
+        // the partial form and seeing tab one's last write late, removed the key.
+        one.put(partial(1));
+        one.put(pending(1));
+        one.put(pending(2));
+        store.map.borrow_mut().remove(&key(&pending(1).response.id));
+        // Tab one reads the queue before every send: its response is back, in its place.
+        assert_eq!(one.pending(), [pending(1), pending(2)]);
+        assert_eq!(two.pending(), [pending(1), pending(2)]);
+        // Once acknowledged here, it is this page's no longer: removed for good.
+        one.settle(&partial(1));
+        store.map.borrow_mut().remove(&key(&pending(1).response.id));
+        assert_eq!(
+            one.pending(),
+            [pending(1), pending(2)],
+            "a partial settles only itself"
+        );
+        one.settle(&pending(1));
+        assert_eq!(one.pending(), [pending(2)]);
+        // What another tab queued is that tab's to put back, not this one's.
+        two.put(pending(3));
+        store.map.borrow_mut().remove(&key(&pending(3).response.id));
+        assert_eq!(one.pending(), [pending(2)]);
+    }
+
+    #[test]
+    fn what_an_answer_settles() {
+        // The answer to a complete response settles any form of it; to a partial, only itself.
+        assert!(settles(&pending(1), &pending(1)));
+        assert!(settles(&pending(1), &partial(1)));
+        assert!(settles(&partial(1), &partial(1)));
+        assert!(!settles(&partial(1), &pending(1)));
+        assert!(!settles(&pending(1), &pending(2)));
+        let mut later = partial(1);
+        later.response.answers.insert("comment", "more");
+        assert!(!settles(&partial(1), &later));
     }
 
     #[test]

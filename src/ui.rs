@@ -7,10 +7,11 @@ use std::rc::Rc;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use sayso_schema::page_url;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::browser::{now_rfc3339, strip_query, window, yield_to_browser};
+use crate::browser::{now_rfc3339, window, yield_to_browser};
 use crate::delivery;
 use crate::dom::{el, toggle_attr};
 use crate::form;
@@ -427,24 +428,14 @@ fn focus_in(root: &Element, selector: &str) {
     }
 }
 
-/// The page the survey is answered on, stripped of query strings unless the survey keeps them.
+/// The page the survey is answered on, stripped of query strings unless the survey keeps them
+/// (see [`page_url`]).
 fn page_context(session: &SurveySession) -> sayso_schema::Context {
     let strip = session.definition().privacy.strip_url_query;
-    let clean = |url: String| {
-        if strip {
-            strip_query(&url).to_owned()
-        } else {
-            url
-        }
-    };
+    let document = window().document();
     sayso_schema::Context {
-        url: clean(window().location().href().unwrap_or_default()),
-        referrer: clean(
-            window()
-                .document()
-                .map(|d| d.referrer())
-                .unwrap_or_default(),
-        ),
+        url: page_url(&window().location().href().unwrap_or_default(), strip),
+        referrer: page_url(&document.map(|d| d.referrer()).unwrap_or_default(), strip),
         locale: String::new(),
         started_at: String::new(),
         submitted_at: now_rfc3339(),

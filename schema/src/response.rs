@@ -376,6 +376,26 @@ pub fn without_query(url: &str) -> &str {
     &url[..url.find(['?', '#']).unwrap_or(url.len())]
 }
 
+/// A page's URL (or referrer) as a response records it: without query and fragment when
+/// `strip_query` (they often carry personal data), and always within [`MAX_URL_LENGTH`], which
+/// the endpoint holds to: a longer one loses its query and fragment, then its end, at a
+/// character boundary. A long tracking query must never get the answers refused.
+pub fn page_url(url: &str, strip_query: bool) -> String {
+    let mut url = if strip_query || url.len() > MAX_URL_LENGTH {
+        without_query(url)
+    } else {
+        url
+    };
+    if url.len() > MAX_URL_LENGTH {
+        let mut end = MAX_URL_LENGTH;
+        while !url.is_char_boundary(end) {
+            end -= 1;
+        }
+        url = &url[..end];
+    }
+    url.to_owned()
+}
+
 /// Whether `s` is an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)`, with
 /// `T` and `Z` in either case, a day that exists in its month, and a UTC year from 0 to 9999.
 pub fn is_rfc3339(s: &str) -> bool {
@@ -506,6 +526,48 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_urls_are_stripped_as_asked_and_always_fit() {
+        let long_query = format!("https://a.example/p?utm={}", "x".repeat(3000));
+        let long_path = format!("https://a.example/{}é/x", "p".repeat(MAX_URL_LENGTH - 19));
+        // (url, strip_query, recorded)
+        let table: &[(&str, bool, &str)] = &[
+            (
+                "https://a.example/p?patient=42#x",
+                true,
+                "https://a.example/p",
+            ),
+            ("https://a.example/p#x?y", true, "https://a.example/p"),
+            ("https://a.example/", true, "https://a.example/"),
+            (
+                "https://a.example/p?q=1#f",
+                false,
+                "https://a.example/p?q=1#f",
+            ),
+            ("", true, ""),
+            // Too long with its query: the query goes, even if the survey keeps queries.
+            (&long_query, false, "https://a.example/p"),
+        ];
+        for &(url, strip, recorded) in table {
+            assert_eq!(page_url(url, strip), recorded, "{url}");
+        }
+        // Too long without one: cut, never inside a character, and then accepted.
+        let cut = page_url(&long_path, false);
+        assert_eq!(cut.len(), MAX_URL_LENGTH - 1);
+        assert!(long_path.starts_with(&cut) && cut.ends_with('p'));
+        let context = Context {
+            url: cut,
+            referrer: page_url(&long_query, false),
+            locale: "en".into(),
+            started_at: "2026-01-31T09:30:00Z".into(),
+            submitted_at: "2026-01-31T09:31:00Z".into(),
+            attributes: JsonObject::new(),
+        };
+        let mut problems = Problems::default();
+        context.check(&mut problems);
+        assert!(problems.is_empty(), "{problems}");
+    }
 
     #[test]
     fn unix_times_in_utc() {

@@ -4,7 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, axe, noStorage, outcome, page, stage, until, watchedPage } from "./harness.mjs";
+import { ROOT, axe, noStorage, outboxIds, outcome, page, stage, until, watchedPage } from "./harness.mjs";
 
 const base = (id, extra = {}) => ({
   id,
@@ -30,6 +30,7 @@ const SURVEYS = [
   base("fb-spanish-speakers", { targeting: { locales: ["es"], once_per_session: false } }),
   base("fb-phones", { targeting: { devices: ["mobile"], once_per_session: false } }),
   base("fb-unredacted", { privacy: { redact: false } }),
+  base("fb-queries-kept", { privacy: { strip_url_query: false } }),
   base("fb-spa", { targeting: { include_urls: ["/app/support*"], once_per_session: false } }),
   base("fb-spa-hidden", { targeting: { include_urls: ["/app3/support*"], once_per_session: false }, privacy: { hidden_fields: ["utm_source", "campaign"] } }),
   base("fb-spa-event", { trigger: { on: "event", event: "feedback:open" }, targeting: { include_urls: ["/app2/support*"], once_per_session: false } }),
@@ -553,6 +554,26 @@ test("the launcher's label from the tag; redaction off sends the text as typed, 
   const [row] = await c.stored("fb-unredacted");
   assert.equal(row.answers.comment, "Call me on 06 12 34 56 78 or ana@example.org");
   assert.deepEqual(log.pageErrors, []);
+});
+
+test("a survey that keeps query strings: kept, unless the URL would be too long for the endpoint to take", async () => {
+  // Each visitor in a browser of their own (one who answered is not asked again).
+  const answer = async (url) => {
+    const { context, tab, log } = await watchedPage(b);
+    await tab.goto(url);
+    await tab.locator("sayso-survey input[aria-label='8 out of 10']").click();
+    await tab.locator("sayso-survey button[type=submit]").click();
+    assert.equal(await outcome(tab), "Thank you!");
+    assert.deepEqual(await outboxIds(tab), []);
+    assert.deepEqual(log.pageErrors, []);
+    await context.close();
+  };
+  await answer(serve("/kept?campaign=flu", "fb-queries-kept", { target: "#feedback" }));
+  // A tracking query of 3000 characters: the URL would be refused (over 2048 bytes), and the
+  // answers with it; the query goes instead.
+  await answer(serve(`/long?token=${"x".repeat(3000)}`, "fb-queries-kept", { target: "#feedback" }));
+  const rows = await c.stored("fb-queries-kept");
+  assert.deepEqual(rows.map((r) => r.context.url), [host.url("/kept?campaign=flu"), host.url("/long")]);
 });
 
 test("single-page app: the URL rules are applied again when the route changes with pushState", async () => {
