@@ -100,9 +100,12 @@ pub fn begin(definition: SurveyDefinition, config: &WidgetConfig, endpoint: &str
     p.capture_hidden_fields();
     let allowed = p.allowed(true);
     watch_navigation(p.clone());
+    // An early `Sayso.open()` opens it now, and the trigger stays armed all the same: a click
+    // trigger opens it again after a close, and an open for another survey is only an error.
     if let Some(id) = OPEN_ASKED.with(|o| o.borrow_mut().take()) {
         p.open(id);
-    } else if allowed {
+    }
+    if allowed {
         p.arm();
     }
 }

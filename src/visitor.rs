@@ -102,9 +102,13 @@ impl VisitorMemory {
     }
 
     /// The visitor's draw (0 to 1) for survey `id`'s sample: `draw` the first time, the
-    /// remembered one after.
+    /// remembered one after. Kept in millionths, as stored, rounded down: the first page
+    /// decides as later ones do, and a draw never becomes 1 (outside even a 100% sample).
     pub fn draw(&mut self, id: &str, draw: f64) -> f64 {
-        *self.survey_mut(id).draw.get_or_insert(draw)
+        *self
+            .survey_mut(id)
+            .draw
+            .get_or_insert((draw * 1e6).floor() / 1e6)
     }
 }
 
@@ -149,6 +153,20 @@ mod tests {
             VisitorMemory::parse(Some("{not json")),
             VisitorMemory::default()
         );
+    }
+
+    #[test]
+    fn a_draw_is_the_same_on_every_page_and_below_one() {
+        for random in [0.999_999_9, 0.123_456_789, 0.0] {
+            let mut first = VisitorMemory::default();
+            let drawn = first.draw("s", random);
+            assert!(
+                drawn < 1.0 && drawn <= random && random - drawn < 1e-6,
+                "{random}"
+            );
+            let later = VisitorMemory::parse(Some(&first.to_text()));
+            assert_eq!(later.survey("s").draw, Some(drawn), "{random}");
+        }
     }
 
     #[test]

@@ -373,7 +373,12 @@ pub fn url_matches(pattern: &str, url: &str) -> bool {
         };
         s.as_bytes().to_vec()
     };
-    glob(pattern.as_bytes(), path.as_bytes()) || glob(&trim(pattern), &trim(path))
+    // `/support/*` is for `/support` too, as it is for `/support/`.
+    let mut slashed = trim(path);
+    slashed.push(b'/');
+    glob(pattern.as_bytes(), path.as_bytes())
+        || glob(&trim(pattern), &trim(path))
+        || glob(pattern.as_bytes(), &slashed)
 }
 
 /// Wildcard matching in time proportional to pattern × text (a URL is the visitor's to craft:
@@ -894,6 +899,16 @@ mod tests {
             "/support/emergency",
             "https://clinic.example/support/emergency-room"
         ));
+        // So a pattern ending in `/*` is for the bare path as well (an exclusion too).
+        for page in ["/support", "/support/", "/support/x", "/support?q=1"] {
+            let url = format!("https://clinic.example{page}");
+            assert!(url_matches("/support/*", &url), "{page}");
+        }
+        assert!(!url_matches(
+            "/support/*",
+            "https://clinic.example/supportx"
+        ));
+        assert!(!url_matches("/support/*", "https://clinic.example/"));
         // Stars against a long crafted URL: answered (a recursive matcher would take minutes).
         let crafted = format!("https://clinic.example/?{}", "utm_=email".repeat(400));
         assert!(!url_matches("*utm_*=*email*x", &crafted));

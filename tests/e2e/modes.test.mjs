@@ -446,13 +446,17 @@ test("API: calls queued before the widget loads, events, attributes and hidden f
   assert.deepEqual(log.pageErrors, []);
 });
 
-test("API: Sayso.open queued before load with another survey's id is an error; an open closed again stays closed", async () => {
+test("API: Sayso.open queued before load with another survey's id is an error, and the trigger still works; an open closed again stays closed", async () => {
   const queued = (calls) => ({ head: `<script>window.Sayso = { q: ${JSON.stringify(calls)} };</script>` });
   const { tab, log } = await watchedPage(b);
   await tab.goto(serve("/q-other", "fb", { trigger: "manual" }, queued([["open", ["billing"]]])));
   await until(() => log.errors.length, 10_000, "the console error");
   assert.deepEqual(log.errors, ['Sayso: Sayso.open("billing"): this page\'s tag shows the survey "fb"']);
   assert.equal(await tab.locator("sayso-survey").count(), 0);
+  // Only an error: the survey's own trigger still shows it.
+  await tab.goto(serve("/q-other-load", "fb", { target: "#feedback" }, queued([["open", ["billing"]]])));
+  await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
+  assert.equal(log.errors.length, 2);
   await tab.goto(serve("/q-closed", "fb", { trigger: "manual" }, queued([["open", []], ["close", []]])));
   // The widget has decided once it has counted this page view (same task as the queued calls).
   await viewed(tab, 2);
