@@ -76,7 +76,9 @@ fn email_at(text: &str) -> Option<usize> {
 /// (`2024-11-24`, `(24.11.2024`), the hour of a time (`0612345678 10:30` keeps `10:30`),
 /// amounts (`1 250 000.00`), a score or count before a number (`rated 10 0612345678`), years
 /// (`2022 2023 2024`), decimals and times in a list (`1.5 2 2.5`, `10.30 - 11.45`: no `.`
-/// with other separators, unless after a `+`), and runs of more than 15 digits (references).
+/// with other separators, unless after a `+`), readings written with slashes in a list
+/// (`130/85 140/90`: no `/` between some groups and not others, unless after a `+`), and runs
+/// of more than 15 digits (references).
 /// It looks at most 3 separators ahead, so a scan is short whatever the text.
 fn phone_at(text: &str, split: bool) -> Option<usize> {
     let plus = usize::from(text.starts_with('+'));
@@ -95,8 +97,11 @@ fn phone_at(text: &str, split: bool) -> Option<usize> {
     let (mut group, mut before_group, mut separator) = (0, 0, b' ');
     // The ends (in `body`) where the digits so far make a number, for `split`.
     let (mut ends, mut ended) = ([0; 9], 0);
-    // Separators seen: a dot, and any other (brackets aside).
+    // Separators seen: a dot, and any other (brackets aside); gaps between groups with a slash
+    // in them, and gaps with other separators but no slash (brackets alone are neither).
     let (mut dot, mut other) = (false, false);
+    let (mut slashed, mut plain) = (false, false);
+    let (mut gap_slash, mut gap_other) = (false, false);
     let digits_at = |at: usize| body[at..].iter().take_while(|b| b.is_ascii_digit()).count();
     let year = |at: usize| digits_at(at) == 4 && matches!(&body[at..at + 2], b"19" | b"20");
     while i < body.len() {
@@ -113,6 +118,8 @@ fn phone_at(text: &str, split: bool) -> Option<usize> {
             }
             dot |= body[i] == b'.';
             other |= !b".()".contains(&body[i]);
+            gap_slash |= body[i] == b'/';
+            gap_other |= !b"/()".contains(&body[i]);
             i += width;
             continue;
         }
@@ -127,7 +134,10 @@ fn phone_at(text: &str, split: bool) -> Option<usize> {
                 // Cents after thousands: an amount.
                 return None;
             }
-            if is_date(&body[i..]) || (plus == 0 && dot && other) {
+            slashed |= gap_slash;
+            plain |= gap_other && !gap_slash;
+            (gap_slash, gap_other) = (false, false);
+            if is_date(&body[i..]) || (plus == 0 && (dot && other || slashed && plain)) {
                 break;
             }
             if plus == 0 && group == 0 && (digits <= 2 && digits_at(i) >= 9 || year(0) && year(i)) {
@@ -287,6 +297,12 @@ mod tests {
             ("from 10.30 - 11.45 - 12.15", "from 10.30 - 11.45 - 12.15"),
             ("1.5 2 2.5 3 3.5 4", "1.5 2 2.5 3 3.5 4"),
             ("0612345678. 12 more", "[phone]. 12 more"),
+            // Blood pressure readings are not phone numbers; a slash in a number is still one.
+            ("BP readings: 130/85 140/90", "BP readings: 130/85 140/90"),
+            ("120/80, 118/79 and 125/82", "120/80, 118/79 and 125/82"),
+            ("030 / 12345678", "[phone]"),
+            ("(030)/12345678", "[phone]"),
+            ("+49 30/1234567", "[phone]"),
             ("+33 6.12.34.56.78", "[phone]"),
             ("Paid 1 250 000.00 euros", "Paid 1 250 000.00 euros"),
             // Digits inside a word or a long reference are not a phone number.
