@@ -39,6 +39,10 @@ pub struct SurveySession {
     started_at: String,
     /// Answer per question, in definition order.
     answers: Vec<Option<Answer>>,
+    /// The same as they are sent (free text redacted when the survey redacts). Conditions,
+    /// piping and thank-you variants read these, as the collector does: an answer whose
+    /// redaction changes a condition must show the visitor the questions the collector expects.
+    sent: Vec<Option<Answer>>,
     /// Issue per question, in definition order.
     issues: Vec<Option<Issue>>,
     /// The response's id, made once: a partial response and the complete one share it.
@@ -62,6 +66,7 @@ impl SurveySession {
             locale,
             started_at,
             answers: vec![None; n],
+            sent: vec![None; n],
             issues: vec![None; n],
             id,
             step: 0,
@@ -98,6 +103,12 @@ impl SurveySession {
     /// re-checked at once, so it disappears as soon as it is fixed.
     pub fn set_answer(&mut self, id: &str, answer: Option<Answer>) {
         let Some(i) = self.index(id) else { return };
+        let q = &self.definition.questions[i];
+        let limit = q.kind.max_length().unwrap_or(usize::MAX);
+        self.sent[i] = match &answer {
+            Some(a) if self.definition.privacy.redact => Some(redact_answer(a, limit)),
+            a => a.clone(),
+        };
         self.answers[i] = answer;
         if self.issues[i].is_some() {
             self.check_question(i);
@@ -370,19 +381,7 @@ impl SurveySession {
 
     /// Every answer as a response would carry it: free text redacted when the survey says so.
     fn as_sent(&self) -> Vec<Option<Answer>> {
-        let redact = self.definition.privacy.redact;
-        let questions = self.definition.questions.iter();
-        (questions.zip(&self.answers))
-            .map(|(q, a)| {
-                let a = a.as_ref()?;
-                let limit = q.kind.max_length().unwrap_or(usize::MAX);
-                Some(if redact {
-                    redact_answer(a, limit)
-                } else {
-                    a.clone()
-                })
-            })
-            .collect()
+        self.sent.clone()
     }
 
     /// Which answers a response carries, of the sendable ones that `keep` keeps: the collector
@@ -469,10 +468,10 @@ impl Answers for Carried<'_> {
     }
 }
 
-/// Conditions, piping and thank-you variants read the answers through this.
+/// Conditions, piping and thank-you variants read the answers through this: as sent.
 impl Answers for SurveySession {
     fn answer(&self, id: &str) -> Option<&Answer> {
-        SurveySession::answer(self, id)
+        self.sent[self.index(id)?].as_ref()
     }
 }
 
@@ -861,6 +860,29 @@ mod tests {
         assert!(s.check());
         let r = accepted(&s, false);
         assert_eq!(r.answers.keys().collect::<Vec<_>>(), ["q1"]);
+    }
+
+    #[test]
+    fn a_question_shown_for_the_answers_as_sent_is_asked() {
+        // A required question hidden for what was typed but shown for what is sent: the
+        // collector would refuse the response without it, so the visitor is asked it.
+        let text = r#"{"id":"s","version":1,"title":"t","questions":[
+            {"id":"q1","kind":"text","title":"?"},
+            {"id":"q2","kind":"text","title":"?","required":true,
+             "show_if":{"not":{"question":"q1","equals":"0612345678"}}}]}"#;
+        let mut s = of_json(text);
+        s.set_answer("q1", Some(Answer::Text("0612345678".into())));
+        assert!(s.visible("q2"));
+        assert!(!s.check());
+        assert_eq!(s.issue("q2"), Some(Issue::Required));
+        s.set_answer("q2", Some(Answer::Text("Yes".into())));
+        assert!(s.check());
+        let r = accepted(&s, false);
+        assert_eq!(r.answers.keys().collect::<Vec<_>>(), ["q1", "q2"]);
+        assert_eq!(
+            r.answers.get("q1"),
+            Some(&sayso_schema::Json::from("[phone]"))
+        );
     }
 
     #[test]
