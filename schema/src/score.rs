@@ -108,6 +108,8 @@ pub enum Detail {
     Choices {
         /// Count per option id.
         counts: BTreeMap<String, u32>,
+        /// How many gave an "other" answer of their own (apart: `other` may be an option id).
+        others: u32,
         /// Most recent "other" answers.
         other: VecDeque<String>,
     },
@@ -153,6 +155,7 @@ impl SurveySummary {
                     QuestionKind::SingleChoice { .. } | QuestionKind::MultiChoice { .. } => {
                         Detail::Choices {
                             counts: BTreeMap::new(),
+                            others: 0,
                             other: VecDeque::new(),
                         }
                     }
@@ -197,12 +200,24 @@ impl SurveySummary {
                         *c += 1;
                     }
                 }
-                (Detail::Choices { counts, other }, Answer::Choice(c)) => {
-                    count_choice(counts, other, c)
-                }
-                (Detail::Choices { counts, other }, Answer::Choices(cs)) => {
-                    cs.iter().for_each(|c| count_choice(counts, other, c))
-                }
+                (
+                    Detail::Choices {
+                        counts,
+                        others,
+                        other,
+                    },
+                    Answer::Choice(c),
+                ) => count_choice(counts, others, other, c),
+                (
+                    Detail::Choices {
+                        counts,
+                        others,
+                        other,
+                    },
+                    Answer::Choices(cs),
+                ) => cs
+                    .iter()
+                    .for_each(|c| count_choice(counts, others, other, c)),
                 (Detail::Texts(texts), Answer::Text(t)) => push_recent(texts, t.clone()),
                 (Detail::Definitions(defs), Answer::Definition(d)) => push_recent(defs, d.clone()),
                 (Detail::Likert(rows), Answer::Likert(points)) => {
@@ -221,11 +236,16 @@ impl SurveySummary {
     }
 }
 
-fn count_choice(counts: &mut BTreeMap<String, u32>, other: &mut VecDeque<String>, choice: &Choice) {
+fn count_choice(
+    counts: &mut BTreeMap<String, u32>,
+    others: &mut u32,
+    other: &mut VecDeque<String>,
+    choice: &Choice,
+) {
     match choice {
         Choice::Option(id) => *counts.entry(id.clone()).or_default() += 1,
         Choice::Other(text) => {
-            *counts.entry("other".to_owned()).or_default() += 1;
+            *others += 1;
             push_recent(other, text.clone());
         }
     }
@@ -251,6 +271,39 @@ mod tests {
         assert_eq!(NpsBreakdown::from_scores([0, 3, 6]).score(), Some(-100.0));
         assert_eq!(NpsBreakdown::from_scores([9, 10]).score(), Some(100.0));
         assert_eq!(NpsBreakdown::default().score(), None);
+    }
+
+    #[test]
+    fn an_answer_of_ones_own_is_counted_apart_from_an_option_called_other() {
+        let definition = SurveyDefinition::from_json(
+            r#"{"id":"s","version":1,"title":"t","questions":[{"id":"channel",
+                "kind":"single_choice","title":"?","allow_other":true,
+                "options":[{"id":"phone","label":"Phone"},{"id":"other","label":"Somewhere else"}]}]}"#,
+        )
+        .unwrap();
+        let mut summary = SurveySummary::new(&definition);
+        for answer in [r#""other""#, r#"{"other":"By letter"}"#, r#""phone""#] {
+            let response = Response::from_json(&format!(
+                r#"{{"schema":"sayso.response/v1","id":"00000000-0000-4000-8000-000000000001",
+                    "survey":{{"id":"s","version":1}},"answers":{{"channel":{answer}}},
+                    "context":{{"url":"https://a.example/","locale":"en",
+                    "started_at":"2026-01-31T09:30:00Z","submitted_at":"2026-01-31T09:31:00Z"}}}}"#
+            ))
+            .unwrap();
+            summary.add(&definition, &response);
+        }
+        let Detail::Choices {
+            counts,
+            others,
+            other,
+        } = &summary.questions[0].detail
+        else {
+            panic!("a choice summary");
+        };
+        assert_eq!(counts.get("other"), Some(&1));
+        assert_eq!(counts.get("phone"), Some(&1));
+        assert_eq!(*others, 1);
+        assert_eq!(other.iter().collect::<Vec<_>>(), ["By letter"]);
     }
 
     #[test]

@@ -435,16 +435,20 @@ fn question_report(
         ) => distribution(h, *low, counts),
         (
             QuestionKind::SingleChoice { options, .. } | QuestionKind::MultiChoice { options, .. },
-            Detail::Choices { counts, other },
+            Detail::Choices {
+                counts,
+                others,
+                other,
+            },
         ) => {
-            let most = counts.values().copied().max().unwrap_or(0);
+            let most = counts.values().copied().chain([*others]).max().unwrap_or(0);
             h.raw("<table class=\"counts\">\n");
             for option in options {
                 let n = counts.get(&option.id).copied().unwrap_or(0);
                 bar_row(h, d.text(&option.label, locale), n, most);
             }
-            if let Some(n) = counts.get("other") {
-                bar_row(h, "Other", *n, most);
+            if *others > 0 {
+                bar_row(h, "Other", *others, most);
             }
             h.raw("</table>\n");
             recent_texts(h, other);
