@@ -277,14 +277,27 @@ impl Condition {
                 answers.extend((low..=high).map(Answer::Score));
             }
             match &question.kind {
-                QuestionKind::SingleChoice { options, .. } => {
+                QuestionKind::SingleChoice {
+                    options,
+                    allow_other,
+                    ..
+                } => {
                     for o in options {
                         answers.push(Answer::Choice(option(&o.id)));
                     }
-                    answers.push(Answer::Choice(other()));
+                    if *allow_other {
+                        answers.push(Answer::Choice(other()));
+                    }
                 }
-                QuestionKind::MultiChoice { .. } => {
-                    // Every subset of the options it names, with one it does not.
+                QuestionKind::MultiChoice {
+                    options,
+                    max,
+                    allow_other,
+                    ..
+                } => {
+                    // Every subset of the options it names, with and without one it does not,
+                    // that the question accepts: an exclusive option ("none of these") alone,
+                    // and no more than `max`.
                     let mut named: Vec<&str> = Vec::new();
                     for (q, t) in &tests {
                         if let (true, Some(Test::Includes(o))) = (*q == id, t)
@@ -296,12 +309,29 @@ impl Condition {
                     if named.len() > 10 {
                         return true;
                     }
-                    for mask in 0..1u32 << named.len() {
-                        let mut picked = vec![other()];
-                        for (i, o) in named.iter().enumerate() {
-                            if mask >> i & 1 == 1 {
-                                picked.push(option(o));
-                            }
+                    let exclusive = |c: &Choice| matches!(c, Choice::Option(id) if options.iter().any(|o| o.id == *id && o.exclusive));
+                    let unnamed = options.iter().filter(|o| !named.contains(&o.id.as_str()));
+                    let extra = unnamed
+                        .clone()
+                        .find(|o| !o.exclusive)
+                        .map(|o| option(&o.id))
+                        .or_else(|| allow_other.then(other))
+                        .or_else(|| unnamed.clone().next().map(|o| option(&o.id)));
+                    for mask in 0..2u32 << named.len() {
+                        let mut picked: Vec<Choice> = (named.iter().enumerate())
+                            .filter(|(i, _)| mask >> i & 1 == 1)
+                            .map(|(_, o)| option(o))
+                            .collect();
+                        if mask >> named.len() & 1 == 1 {
+                            let Some(extra) = &extra else { continue };
+                            picked.push(extra.clone());
+                        }
+                        let n = picked.len();
+                        if n == 0
+                            || n > 1 && picked.iter().any(exclusive)
+                            || max.is_some_and(|m| n as u32 > m)
+                        {
+                            continue;
                         }
                         answers.push(Answer::Choices(picked));
                     }

@@ -614,6 +614,40 @@ fn each_flow_mistake_is_reported_at_its_path() {
             &["$.questions[3].show_if"],
         ),
         (
+            "every option of a single choice ruled out, with no other answer to give",
+            Box::new(|d| {
+                d["questions"][2]["allow_other"] = json!(false);
+                d["questions"][4]["show_if"] = json!({"all": [
+                    {"question": "visit", "not_equals": "checkup"},
+                    {"question": "visit", "not_equals": "vaccination"},
+                    {"question": "visit", "not_equals": "urgent"}
+                ]})
+            }),
+            &["$.questions[4].show_if"],
+        ),
+        (
+            "an exclusive option together with another",
+            Box::new(|d| {
+                d["questions"][3]["options"][3]["exclusive"] = json!(true);
+                d["questions"][4]["show_if"] = json!({"all": [
+                    {"question": "improve", "includes": "waiting"},
+                    {"question": "improve", "includes": "staff"}
+                ]})
+            }),
+            &["$.questions[4].show_if"],
+        ),
+        (
+            "more options picked than the question allows",
+            Box::new(|d| {
+                d["questions"][3]["max"] = json!(1);
+                d["questions"][4]["show_if"] = json!({"all": [
+                    {"question": "improve", "includes": "waiting"},
+                    {"question": "improve", "includes": "billing"}
+                ]})
+            }),
+            &["$.questions[4].show_if"],
+        ),
+        (
             "a thank-you variant with an impossible test",
             Box::new(|d| {
                 d["thank_you"]["variants"][1]["if"] = json!({"question": "nps", "at_least": 11})
@@ -672,6 +706,43 @@ fn each_flow_mistake_is_reported_at_its_path() {
         let mut doc = clinic_json();
         change(&mut doc);
         assert_eq!(problem_paths(&doc), paths.to_vec(), "{name}");
+    }
+}
+
+#[test]
+fn conditions_that_some_accepted_answer_meets_are_kept() {
+    type Change = fn(&mut Value);
+    let cases: [(&str, Change); 4] = [
+        ("an exclusive option on its own", |d| {
+            d["questions"][3]["options"][3]["exclusive"] = json!(true);
+            d["questions"][4]["show_if"] = json!({"question": "improve", "includes": "staff"});
+        }),
+        ("within max, and an option not picked", |d| {
+            d["questions"][3]["max"] = json!(1);
+            d["questions"][4]["show_if"] = json!({"all": [
+                {"question": "improve", "includes": "waiting"},
+                {"not": {"question": "improve", "includes": "billing"}}
+            ]});
+        }),
+        ("the one option left", |d| {
+            d["questions"][2]["allow_other"] = json!(false);
+            d["questions"][4]["show_if"] = json!({"all": [
+                {"question": "visit", "not_equals": "checkup"},
+                {"question": "visit", "not_equals": "vaccination"}
+            ]});
+        }),
+        ("some option other than every one named", |d| {
+            d["questions"][4]["show_if"] = json!({"not": {"any": [
+                {"question": "improve", "includes": "waiting"},
+                {"question": "improve", "includes": "billing"},
+                {"question": "improve", "includes": "parking"}
+            ]}});
+        }),
+    ];
+    for (name, change) in cases {
+        let mut d = clinic_json();
+        change(&mut d);
+        assert_eq!(problem_paths(&d), Vec::<String>::new(), "{name}");
     }
 }
 
