@@ -101,6 +101,9 @@ impl Frame {
 
     fn open(&self, focus: bool) {
         let before = self.focused_outside();
+        // Opened again while the visitor is in it (a page's `Sayso.open()` as they type): the
+        // focus stays where it is, and so does where it goes back to.
+        let stay = before.is_none() && self.is_open();
         match self.mode {
             Mode::Inline => toggle_attr(&self.panel, "hidden", false),
             Mode::Modal => {
@@ -115,7 +118,7 @@ impl Frame {
                 let _ = self.panel.show_popover();
             }
         }
-        if focus || self.mode == Mode::Modal {
+        if (focus || self.mode == Mode::Modal) && !stay {
             *self.return_to.borrow_mut() = before;
             let _ = self.panel.focus();
         }

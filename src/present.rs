@@ -32,6 +32,11 @@ struct Presentation {
     locale: String,
     strings: &'static Strings,
     frame: RefCell<Option<Frame>>,
+    /// Every question of the frame is built: it can be presented.
+    ready: Cell<bool>,
+    /// Until then, how it is to be presented once ready (`true`: opened by the visitor);
+    /// `None` when the page closed it meanwhile.
+    pending: Cell<Option<bool>>,
     /// The frame has been presented on this page (for a launcher: the button).
     shown: Cell<bool>,
     /// `sayso:shown` was emitted and the session recorded: the survey itself was shown.
@@ -65,11 +70,7 @@ pub fn controls() -> Controls {
             },
         ),
         close: Rc::new(|| match CURRENT.with(|c| c.borrow().clone()) {
-            Some(p) => {
-                if let Some(f) = p.frame.borrow().as_ref() {
-                    f.close();
-                }
-            }
+            Some(p) => p.close(),
             None => OPEN_ASKED.with(|o| *o.borrow_mut() = None),
         }),
     }
@@ -87,6 +88,8 @@ pub fn begin(definition: SurveyDefinition, config: &WidgetConfig, endpoint: &str
         responses_url: format!("{endpoint}/responses"),
         definition: Arc::new(definition),
         frame: RefCell::new(None),
+        ready: Cell::new(false),
+        pending: Cell::new(None),
         shown: Cell::new(false),
         announced: Cell::new(false),
         sent: Cell::new(false),
@@ -291,11 +294,16 @@ impl Presentation {
     }
 
     /// Show the survey (or, in launcher mode, its launcher; `by_visitor` opens it at once).
+    /// Asked again while it is being built, it shows once it is ready, opened if either asked.
     fn show(self: &Rc<Self>, by_visitor: bool) {
         if by_visitor {
             self.dismissed.set(false);
         }
         if self.frame.borrow().is_some() {
+            if !self.ready.get() {
+                let opened = self.pending.get().unwrap_or(false) || by_visitor;
+                return self.pending.set(Some(opened));
+            }
             return self.present(by_visitor);
         }
         // The first time, the frame shows once every question is built.
@@ -359,8 +367,14 @@ impl Presentation {
             SurveySession::new(d.clone(), self.locale.clone(), now_rfc3339(), random_uuid());
         let p = self.clone();
         let sent: Rc<dyn Fn(&str)> = Rc::new(move |response_id: &str| p.sent(response_id));
+        self.pending.set(Some(by_visitor));
         let p = self.clone();
         let ready: Rc<dyn Fn()> = Rc::new(move || {
+            p.ready.set(true);
+            // Closed by the page while it was being built: it stays closed.
+            let Some(by_visitor) = p.pending.take() else {
+                return;
+            };
             if by_visitor || p.url_ok() {
                 p.present(by_visitor)
             } else {
@@ -390,6 +404,18 @@ impl Presentation {
             }
         });
         Ok(frame)
+    }
+
+    /// `Sayso.close()`: close it, or, while it is being built, keep it from opening once ready
+    /// (a launcher still shows its button).
+    fn close(&self) {
+        if !self.ready.get() {
+            let launcher = self.definition.display.mode == Mode::Launcher;
+            self.pending
+                .set(self.pending.get().and(launcher.then_some(false)));
+        } else if let Some(f) = self.frame.borrow().as_ref() {
+            f.close();
+        }
     }
 
     /// The visitor closed the survey: remembered as dismissed, unless they had answered.

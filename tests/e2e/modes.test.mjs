@@ -135,7 +135,7 @@ test("launcher opened by Sayso.open(): the launcher shows too, Escape gives it t
   assert.deepEqual(log.pageErrors, []);
 });
 
-test("slide-in opened from the page: Escape closes it and the focus goes back where it was", async () => {
+test("slide-in opened from the page: Escape closes it and the focus goes back where it was, even after the page opens it again", async () => {
   const url = serve("/slide-api", "fb", { mode: "slide_in", trigger: "click", selector: "#host-button" });
   const { tab, log } = await watchedPage(b);
   await tab.goto(url);
@@ -144,9 +144,38 @@ test("slide-in opened from the page: Escape closes it and the focus goes back wh
   await tab.keyboard.press("Enter");
   await tab.locator("sayso-survey .sayso-frame--panel input").first().waitFor({ state: "visible" });
   assert.match(await activeInWidget(tab), /sayso-frame--panel/);
+  // The page opens it again while the visitor types: the focus stays in the field, and still
+  // goes back to the button.
+  await tab.locator("sayso-survey textarea").focus();
+  await tab.evaluate(() => window.Sayso.open());
+  assert.equal(await tab.evaluate(() => document.querySelector("sayso-survey").shadowRoot.activeElement.tagName), "TEXTAREA");
   await tab.keyboard.press("Escape");
   await tab.locator("sayso-survey .sayso-frame--panel").waitFor({ state: "hidden" });
   assert.equal(await tab.evaluate(() => document.activeElement.id), "host-button");
+  assert.deepEqual(log.pageErrors, []);
+});
+
+test("Sayso.open() then close(), or open() twice, while the survey is being built: not shown, or shown once with every question", async () => {
+  const url = serve("/building", "fb", { mode: "slide_in", trigger: "manual" });
+  const { tab, log } = await watchedPage(b);
+  // Whether each `sayso:shown` came with the last question built.
+  await tab.addInitScript(() => {
+    window.shown = [];
+    document.addEventListener("sayso:shown", () => window.shown.push(!!document.querySelector("sayso-survey").shadowRoot.querySelector("textarea")));
+  });
+  const panel = tab.locator("sayso-survey .sayso-frame--panel");
+  await tab.goto(url);
+  await viewed(tab);
+  await tab.evaluate(() => { window.Sayso.open(); window.Sayso.close(); });
+  // The survey is ready in the task that builds its last question.
+  await panel.locator("textarea").waitFor({ state: "attached" });
+  assert.equal(await panel.isVisible(), false, "closed while it was built: it stays closed");
+  assert.deepEqual(await tab.evaluate(() => window.shown), []);
+  await tab.goto(url);
+  await viewed(tab, 2);
+  await tab.evaluate(() => { window.Sayso.open(); window.Sayso.open(); });
+  await panel.locator("textarea").waitFor({ state: "visible" });
+  assert.deepEqual(await tab.evaluate(() => window.shown), [true], "shown once, whole");
   assert.deepEqual(log.pageErrors, []);
 });
 
