@@ -338,11 +338,13 @@ fn listen() {
     let window = window();
     let leave = Closure::<dyn Fn(web_sys::Event)>::new(leave).into_js_value();
     let leave = leave.unchecked_ref();
-    let _ = window.add_event_listener_with_callback("pagehide", leave);
-    let _ = window.add_event_listener_with_callback("pageshow", leave);
+    let _ = window.add_event_listener_with_callback_and_bool("pagehide", leave, false);
+    let _ = window.add_event_listener_with_callback_and_bool("pageshow", leave, false);
     if let Some(document) = window.document() {
-        let _ = document.add_event_listener_with_callback("visibilitychange", leave);
+        let _ =
+            document.add_event_listener_with_callback_and_bool("visibilitychange", leave, false);
     }
     let online = Closure::<dyn Fn()>::new(online).into_js_value();
-    let _ = window.add_event_listener_with_callback("online", online.unchecked_ref());
+    let _ =
+        window.add_event_listener_with_callback_and_bool("online", online.unchecked_ref(), false);
 }

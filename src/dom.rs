@@ -73,9 +73,11 @@ impl Node {
     /// Listen to `event`. The listener lives as long as the page, like the widget.
     pub fn on(self, event: &str, handler: impl FnMut(Event) + 'static) -> Self {
         let closure = Closure::<dyn FnMut(Event)>::new(handler);
-        let _ = self
-            .0
-            .add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+        let _ = self.0.add_event_listener_with_callback_and_bool(
+            event,
+            closure.as_ref().unchecked_ref(),
+            false,
+        );
         closure.forget();
         self
     }

@@ -218,29 +218,55 @@ impl Presentation {
             TriggerKind::Scroll => {
                 let percent = trigger.scroll_percent;
                 let p = self.clone();
-                let check = Rc::new(move || {
+                // How far the page has scrolled, or a container that scrolls most of it (an app
+                // shell, whose body never scrolls): `None` for the page.
+                let check = Rc::new(move |scroller: Option<Element>| {
                     // Once shown, a scroll reads no layout.
                     if p.frame.borrow().is_some() {
                         return;
                     }
                     let w = window();
-                    let page = w
-                        .document()
-                        .and_then(|d| d.document_element())
-                        .map_or(0.0, |e| f64::from(e.scroll_height()));
                     let viewport = w
                         .inner_height()
                         .ok()
                         .and_then(|h| h.as_f64())
                         .unwrap_or(0.0);
-                    if scrolled_percent(w.scroll_y().unwrap_or(0.0), viewport, page) >= percent {
+                    let (top, seen, height) = match scroller {
+                        Some(e) => {
+                            let seen = f64::from(e.client_height());
+                            // Not a text box or a carousel: a container of half the window or
+                            // more, that scrolls up and down.
+                            if seen * 2.0 < viewport || e.scroll_height() <= e.client_height() {
+                                return;
+                            }
+                            (
+                                f64::from(e.scroll_top()),
+                                seen,
+                                f64::from(e.scroll_height()),
+                            )
+                        }
+                        None => {
+                            let page = w
+                                .document()
+                                .and_then(|d| d.document_element())
+                                .map_or(0.0, |e| f64::from(e.scroll_height()));
+                            (w.scroll_y().unwrap_or(0.0), viewport, page)
+                        }
+                    };
+                    if scrolled_percent(top, seen, height) >= percent {
                         fire();
                     }
                 });
-                // Also at once: a page too short to scroll, or opened already scrolled down.
-                let now = check.clone();
-                after(0.0, Box::new(move || now()));
-                listen(&window(), "scroll", move |_| check());
+                // Also at once: a page too short to scroll, or opened already scrolled down;
+                // not an app shell, whose page cannot scroll at all.
+                if !page_clipped() {
+                    let now = check.clone();
+                    after(0.0, Box::new(move || now(None)));
+                }
+                // A container's scroll does not bubble: caught on its way down.
+                listen(&document(), "scroll", move |ev| {
+                    check(ev.target().and_then(|t| t.dyn_into::<Element>().ok()))
+                });
             }
             TriggerKind::ExitIntent => {
                 // Leaving through the top edge towards tabs and address bar, with a mouse.
@@ -513,8 +539,23 @@ fn listen(
     handler: impl FnMut(web_sys::Event) + 'static,
 ) {
     let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
-    let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+    // In the capture phase: the same for events that bubble, and it catches those that do not
+    // (a container's scroll) on their way down to it.
+    let _ = target.add_event_listener_with_callback_and_bool(
+        event,
+        closure.as_ref().unchecked_ref(),
+        true,
+    );
     closure.forget();
+}
+
+/// Whether the page itself cannot scroll (`overflow: hidden` on its body), as in an app shell
+/// whose content scrolls in a container.
+fn page_clipped() -> bool {
+    let style = (document().body()).and_then(|b| window().get_computed_style(&b).ok().flatten());
+    style
+        .and_then(|s| s.get_property_value("overflow-y").ok())
+        .is_some_and(|o| o == "hidden" || o == "clip")
 }
 
 fn document() -> web_sys::Document {

@@ -521,6 +521,19 @@ test("scroll trigger on a page too short to scroll: shown without scrolling", as
   assert.deepEqual(log.pageErrors, []);
 });
 
+test("scroll trigger on an app shell (the page never scrolls, its main container does): shown when the container is scrolled", async () => {
+  const head = "<style>html, body { height: 100%; margin: 0; overflow: hidden } main { height: 100%; overflow: auto } #para { height: 3000px }</style>";
+  const { tab, log } = await watchedPage(b);
+  await tab.goto(serve("/t-scroll-shell", "fb", { trigger: "scroll", scroll: "50", target: "#feedback" }, { head }));
+  await viewed(tab);
+  // Past the widget's first look (a timer it set before the page view was counted).
+  await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+  assert.equal(await tab.locator("sayso-survey").count(), 0, "not shown before the visitor scrolls");
+  await tab.evaluate(() => { const main = document.querySelector("main"); main.scrollTop = main.scrollHeight; });
+  await tab.locator("sayso-survey input").first().waitFor({ state: "visible" });
+  assert.deepEqual(log.pageErrors, []);
+});
+
 test("theming: the definition's theme and the host page's custom properties", async () => {
   const themed = serve("/theme", "fb-theme", { target: "#feedback" });
   const { tab } = await watchedPage(b);
