@@ -324,6 +324,47 @@ async fn exports_list_every_stored_response_oldest_first() {
     problem(r, 400).await;
     let r = admin_get(&server, "/admin/export.ndjson?survey=nope").await;
     problem(r, 404).await;
+
+    // What is new since a time: from the second response's own time on (in any RFC 3339 form).
+    let received: Vec<&str> = csv
+        .split("\r\n")
+        .skip(1)
+        .filter_map(|r| r.split(',').nth(1))
+        .collect();
+    assert_eq!(received.len(), 3);
+    let since_ids = async |query: &str| {
+        let path = format!("/admin/export.ndjson?survey=patient-experience&since={query}");
+        let r = admin_get(&server, &path).await;
+        assert_eq!(r.status(), 200, "{path}");
+        exported_ids(&r.text().await.unwrap())
+    };
+    // Responses stored in one millisecond share their time: all of them are from then on.
+    let from = |i: usize| -> Vec<String> {
+        (ids.iter().zip(&received))
+            .filter(|(_, r)| **r >= received[i])
+            .map(|(id, _)| id.clone())
+            .collect()
+    };
+    assert!(from(1).ends_with(&ids[1..]));
+    assert_eq!(since_ids(received[1]).await, from(1));
+    let (date, time) = received[2].split_once('T').unwrap();
+    let hour: u32 = time[..2].parse().unwrap();
+    // The same instant, written one hour east of UTC (the date may roll over; not tested then).
+    if hour < 23 {
+        let east = format!("{date}T{:02}{}", hour + 1, &time[2..time.len() - 1]) + "%2B01:00";
+        assert_eq!(since_ids(&east).await, from(2));
+    }
+    assert_eq!(
+        since_ids("9999-01-01T00:00:00Z").await,
+        Vec::<String>::new()
+    );
+    let r = admin_get(
+        &server,
+        "/admin/export.csv?survey=patient-experience&since=yesterday",
+    )
+    .await;
+    let p = problem(r, 400).await;
+    assert!(p["detail"].as_str().unwrap().starts_with("since:"), "{p}");
 }
 
 #[tokio::test]

@@ -42,8 +42,8 @@ pub use presentation::{
 };
 pub use problem::{Problem, Problems};
 pub use response::{
-    Context, MAX_RESPONSE_BYTES, RESPONSE_SCHEMA, Response, SurveyRef, TypedAnswers, is_rfc3339,
-    is_uuid, page_url, utc_time,
+    Context, MAX_RESPONSE_BYTES, RESPONSE_SCHEMA, Response, SurveyRef, TypedAnswers,
+    canonical_time, is_rfc3339, is_uuid, page_url, utc_time,
 };
 pub use text::{Locales, LocalizedText, is_locale_tag};
 pub use validate::{is_identifier, is_origin, is_slug};

@@ -1,6 +1,7 @@
 //! `GET /admin/export.ndjson?survey=<id>` and `GET /admin/export.csv?survey=<id>`: every
 //! stored response of a survey, oldest first, streamed page by page so that a large export
-//! needs no more memory than a small one.
+//! needs no more memory than a small one; with `&since=<RFC 3339 time>`, only those stored (or
+//! a partial one completed or updated) at or after it, for pulling what is new.
 //!
 //! Any survey with recorded versions or stored responses can be exported, a retired one (its
 //! file removed) included. At most [`MAX_EXPORTS`](crate::store::MAX_EXPORTS) exports stream
@@ -30,6 +31,16 @@ const PAGE: u32 = 500;
 pub struct ExportQuery {
     /// Survey id.
     survey: String,
+    /// Only responses stored (or last updated) at or after this time (RFC 3339).
+    since: Option<String>,
+}
+
+/// What an export streams: a survey's responses, from a time on (the `received_at` text of
+/// the first to include).
+struct Export {
+    survey: String,
+    since: Option<String>,
+    snapshot: Snapshot,
 }
 
 /// One stored response body per line.
@@ -37,8 +48,9 @@ pub async fn ndjson(
     State(state): State<AppState>,
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let (id, snapshot) = open(&state, query).await?;
-    let body = stream_rows(snapshot, id.clone(), None, |row| format!("{}\n", row.body));
+    let export = open(&state, query).await?;
+    let id = export.survey.clone();
+    let body = stream_rows(export, None, |row| format!("{}\n", row.body));
     Ok(download(body, "application/x-ndjson", &id, "ndjson"))
 }
 
@@ -49,7 +61,8 @@ pub async fn csv(
     State(state): State<AppState>,
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let (id, snapshot) = open(&state, query).await?;
+    let export = open(&state, query).await?;
+    let id = export.survey.clone();
     // The current version's questions first, in its order, then those only earlier versions had.
     let catalog = state.catalog();
     let current = catalog.get(&id).map(|s| &*s.current);
@@ -65,7 +78,7 @@ pub async fn csv(
         header.push(Cow::Borrowed("answers"));
     }
     let header = csv_record(&header);
-    let body = stream_rows(snapshot, id.clone(), Some(header), move |row| {
+    let body = stream_rows(export, Some(header), move |row| {
         let answers = Json::parse(&row.answers).unwrap_or(Json::Null);
         let mut fields: Vec<Cow<str>> = vec![
             Cow::Borrowed(row.id.as_str()),
@@ -86,16 +99,26 @@ pub async fn csv(
     Ok(download(body, "text/csv; charset=utf-8", &id, "csv"))
 }
 
-/// The survey id the query names, and a snapshot to export it from: refused when the query
-/// names none, when the survey is neither known (current or retired) nor has stored
-/// responses, and when too many exports are streaming.
+/// The export the query asks for, with a snapshot to read it from: refused when the query
+/// names no survey or a `since` that is no RFC 3339 time, when the survey is neither known
+/// (current or retired) nor has stored responses, and when too many exports are streaming.
 async fn open(
     state: &AppState,
     query: Result<Query<ExportQuery>, QueryRejection>,
-) -> Result<(String, Snapshot), ApiError> {
-    let Query(ExportQuery { survey }) = query.map_err(|_| {
+) -> Result<Export, ApiError> {
+    let Query(ExportQuery { survey, since }) = query.map_err(|_| {
         ApiError::BadRequest("name the survey to export: ?survey=<survey id>".to_owned())
     })?;
+    // Stored times are UTC text in one form, which sorts as time does: `since` is put in it.
+    let since = match since.as_deref().map(sayso_schema::canonical_time) {
+        None => None,
+        Some(Some(time)) => Some(time),
+        Some(None) => {
+            return Err(ApiError::BadRequest(
+                "since: expected an RFC 3339 time, such as 2026-12-01T00:00:00Z".to_owned(),
+            ));
+        }
+    };
     let mut snapshot = state
         .store
         .export_snapshot()
@@ -114,7 +137,11 @@ async fn open(
             "no survey \"{survey}\" on this collector, and no stored responses to it"
         )));
     }
-    Ok((survey, snapshot))
+    Ok(Export {
+        survey,
+        since,
+        snapshot,
+    })
 }
 
 /// Question ids of every definition given, once each, in the order given, so that no stored
@@ -145,12 +172,12 @@ fn download(body: Body, content_type: &'static str, survey: &str, extension: &st
     response
 }
 
-/// A body of `first` and then `render` of every row, read page by page from one snapshot.
+/// A body of `first` and then `render` of every row of `export`, read page by page from its
+/// snapshot.
 /// A read failure midway aborts the body, so a client sees a failed download rather than a
 /// silently short file.
 fn stream_rows(
-    snapshot: Snapshot,
-    survey: String,
+    export: Export,
     first: Option<String>,
     render: impl Fn(&StoredRow) -> String + Send + Sync + 'static,
 ) -> Body {
@@ -161,10 +188,12 @@ fn stream_rows(
         first: Option<String>,
         render: R,
     }
+    // Rows come in (received_at, rowid) order, after the page's last: from `since` on, every
+    // row at that time or later.
     let pager = Pager {
-        snapshot,
-        survey,
-        after: None,
+        snapshot: export.snapshot,
+        survey: export.survey,
+        after: export.since.map(|time| (time, i64::MIN)),
         first,
         render,
     };
