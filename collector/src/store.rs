@@ -492,6 +492,9 @@ pub struct Delivery {
     pub body: String,
     /// Attempts so far.
     pub attempts: u32,
+    /// Until when this collector holds it: its result is recorded only while the row still
+    /// has this lease (the row may be gone, erased, and its number taken by another's).
+    pub lease_until: i64,
 }
 
 struct PendingWrite {
@@ -844,28 +847,35 @@ impl ResponseStore {
                 event_id,
                 body,
                 attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+                lease_until,
             })
             .collect();
         deliveries.sort_by_key(|d| d.seq);
         Ok(deliveries)
     }
 
-    /// Forget a delivery its receiver accepted.
-    pub async fn delivered(&self, seq: i64) -> Result<(), Unavailable> {
+    /// Forget a delivery its receiver accepted (if it is still the one this lease claimed).
+    pub async fn delivered(&self, delivery: &Delivery) -> Result<(), Unavailable> {
         per_backend!(Pool, &self.deliveries, |p, _| {
-            sqlx::query("DELETE FROM webhook_deliveries WHERE seq = $1")
-                .bind(seq)
-                .execute(p)
-                .await
-                .map(drop)
+            sqlx::query(
+                "DELETE FROM webhook_deliveries
+                 WHERE seq = $1 AND next_attempt_ms = $2 AND event_id = $3",
+            )
+            .bind(delivery.seq)
+            .bind(delivery.lease_until)
+            .bind(&delivery.event_id)
+            .execute(p)
+            .await
+            .map(drop)
         })
         .map_err(|e| log_read_error("recording a webhook delivery", e))
     }
 
-    /// Record a failed attempt and when to try again (Unix ms).
+    /// Record a failed attempt and when to try again (Unix ms), if the delivery is still the
+    /// one this lease claimed.
     pub async fn retry_delivery(
         &self,
-        seq: i64,
+        delivery: &Delivery,
         attempts: u32,
         next_attempt: i64,
         error: &str,
@@ -873,12 +883,14 @@ impl ResponseStore {
         per_backend!(Pool, &self.deliveries, |p, _| {
             sqlx::query(
                 "UPDATE webhook_deliveries SET attempts = $2, next_attempt_ms = $3, last_error = $4
-                 WHERE seq = $1",
+                 WHERE seq = $1 AND next_attempt_ms = $5 AND event_id = $6",
             )
-            .bind(seq)
+            .bind(delivery.seq)
             .bind(i64::from(attempts))
             .bind(next_attempt)
             .bind(error)
+            .bind(delivery.lease_until)
+            .bind(&delivery.event_id)
             .execute(p)
             .await
             .map(drop)
@@ -1004,7 +1016,8 @@ impl ResponseStore {
 
     /// Erase the responses stored before `cutoff` (a UTC time as [`sayso_schema::utc_time`]
     /// writes it), with their webhook deliveries not yet sent, in transactions of at most
-    /// [`ERASE_BATCH`] so that intake is never held up long; how many.
+    /// [`ERASE_BATCH`] so that intake is never held up long; how many (those of the batches that
+    /// committed, when a later one failed).
     pub async fn erase_received_before(&self, cutoff: &str) -> Result<u64, Unavailable> {
         let mut erased = 0;
         loop {
@@ -1035,9 +1048,16 @@ impl ResponseStore {
                 tx.commit().await?;
                 Ok::<_, sqlx::Error>(deleted)
             };
-            let deleted = batch
-                .await
-                .map_err(|e| log_read_error("erasing old responses", e))?;
+            // A batch that fails after others committed: those are erased all the same, and
+            // counted, and scrubbed from the files; the next run takes the rest.
+            let deleted = match batch.await {
+                Ok(deleted) => deleted,
+                Err(e) if erased > 0 => {
+                    log_read_error("erasing old responses", e);
+                    0
+                }
+                Err(e) => return Err(log_read_error("erasing old responses", e)),
+            };
             erased += deleted;
             if deleted < ERASE_BATCH as u64 {
                 if erased > 0 {
@@ -1555,6 +1575,51 @@ mod tests {
             .unwrap();
         assert_eq!(rest.len(), 40);
         assert_eq!(rest[0].id, page[10].id);
+    }
+
+    #[tokio::test]
+    async fn an_attempt_records_its_result_only_on_the_delivery_it_claimed() {
+        let dir = tempfile::tempdir().unwrap();
+        let urls = ["http://127.0.0.1:9/hook".to_owned()];
+        let store = ResponseStore::open(&Database::Sqlite(dir.path().join("t.db")), &urls)
+            .await
+            .unwrap();
+        let response = |n: u32| {
+            Response::from_json(&format!(
+                r#"{{"schema": "sayso.response/v1", "id": "00000000-0000-4000-8000-{n:012x}",
+                    "survey": {{"id": "s", "version": 1}}, "answers": {{"nps": 9}},
+                    "context": {{"url": "https://c.example/", "locale": "en",
+                        "started_at": "2026-01-31T09:30:00Z",
+                        "submitted_at": "2026-01-31T09:31:00Z"}}}}"#
+            ))
+            .unwrap()
+        };
+        let (a, b) = (response(1), response(2));
+        // Claimed as at a time every delivery written now is due.
+        let claim = |now: i64| store.claim_deliveries(now, now + 60_000, 10, &urls);
+        let later = 4_000_000_000_000;
+        store.save(&a, Some("{}".into())).await.unwrap();
+        let sent_a = claim(later).await.unwrap().pop().unwrap();
+        // While A's attempt is out, A is erased, and B's delivery is written: on SQLite it may
+        // get the row number A's had.
+        assert_eq!(store.erase(&a.id).await, Ok(Erasure::Erased));
+        store.save(&b, Some("{}".into())).await.unwrap();
+        store.delivered(&sent_a).await.unwrap();
+        store
+            .retry_delivery(&sent_a, 5, 0, "from A's attempt")
+            .await
+            .unwrap();
+        assert_eq!(store.pending_deliveries().await, Ok(1));
+        let waiting = claim(later + 1).await.unwrap();
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(
+            (waiting[0].event_id.as_str(), waiting[0].attempts),
+            (b.id.as_str(), 0)
+        );
+        assert_eq!(
+            waiting[0].seq, sent_a.seq,
+            "the case tested: the row number was reused"
+        );
     }
 
     #[tokio::test]

@@ -199,7 +199,7 @@ pub async fn run(
             metrics.delivery(result.is_ok());
             match result {
                 Ok(()) => {
-                    let _ = store.delivered(delivery.seq).await;
+                    let _ = store.delivered(delivery).await;
                 }
                 Err(error) => {
                     let attempts = delivery.attempts + 1;
@@ -210,9 +210,7 @@ pub async fn run(
                         retry_in_ms = ms(wait), "webhook delivery failed"
                     );
                     let next = now_ms() + ms(wait);
-                    let _ = store
-                        .retry_delivery(delivery.seq, attempts, next, &error)
-                        .await;
+                    let _ = store.retry_delivery(delivery, attempts, next, &error).await;
                 }
             }
         }
