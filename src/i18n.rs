@@ -74,8 +74,8 @@ pub struct Strings {
     pub invalid_email: &'static str,
     /// Not a phone number.
     pub invalid_phone: &'static str,
-    /// "Please shorten this answer by at least {n} characters." (the answers are too long to
-    /// send together).
+    /// "Please shorten this one. Characters to remove, at least: {n}." (the answers are too long
+    /// to send together; no plural to get wrong for 1).
     pub too_long: &'static str,
     /// The launcher button.
     pub launcher: &'static str,
@@ -140,7 +140,7 @@ pub const EN: Strings = Strings {
     select_at_most: "Please select at most {n}.",
     invalid_email: "Please enter an e-mail address such as name@example.org.",
     invalid_phone: "Please enter a phone number, with the country code if you are abroad.",
-    too_long: "Your answers are too long to send together. Please shorten this one by at least {n} characters.",
+    too_long: "Your answers are too long to send together. Please shorten this one. Characters to remove, at least: {n}.",
     launcher: "Feedback",
     close: "Close",
     redaction_note: "E-mail addresses and phone numbers you type here are removed before sending.",
@@ -201,7 +201,7 @@ pub const ES: Strings = Strings {
     select_at_most: "Seleccione como máximo {n}.",
     invalid_email: "Introduzca un correo electrónico, por ejemplo nombre@ejemplo.org.",
     invalid_phone: "Introduzca un número de teléfono, con el prefijo del país si está en el extranjero.",
-    too_long: "Sus respuestas son demasiado largas para enviarlas juntas. Acorte esta en al menos {n} caracteres.",
+    too_long: "Sus respuestas son demasiado largas para enviarlas juntas. Acorte esta. Caracteres que quitar, al menos: {n}.",
     launcher: "Opinión",
     close: "Cerrar",
     redaction_note: "Los correos electrónicos y números de teléfono que escriba aquí se eliminan antes del envío.",
@@ -262,7 +262,7 @@ pub const FR: Strings = Strings {
     select_at_most: "Veuillez en choisir au plus {n}.",
     invalid_email: "Veuillez saisir une adresse e-mail, par exemple nom@exemple.org.",
     invalid_phone: "Veuillez saisir un numéro de téléphone, avec l’indicatif du pays si vous êtes à l’étranger.",
-    too_long: "Vos réponses sont trop longues pour être envoyées ensemble. Veuillez raccourcir celle-ci d’au moins {n} caractères.",
+    too_long: "Vos réponses sont trop longues pour être envoyées ensemble. Veuillez raccourcir celle-ci. Caractères à retirer, au moins : {n}.",
     launcher: "Votre avis",
     close: "Fermer",
     redaction_note: "Les adresses e-mail et numéros de téléphone saisis ici sont retirés avant l’envoi.",
@@ -384,7 +384,7 @@ pub const PT: Strings = Strings {
     select_at_most: "Selecione no máximo {n}.",
     invalid_email: "Digite um endereço de e-mail, por exemplo nome@exemplo.org.",
     invalid_phone: "Digite um número de telefone, com o código do país se estiver no exterior.",
-    too_long: "Suas respostas são longas demais para serem enviadas juntas. Encurte esta em pelo menos {n} caracteres.",
+    too_long: "Suas respostas são longas demais para serem enviadas juntas. Encurte esta. Caracteres a remover, pelo menos: {n}.",
     launcher: "Sua opinião",
     close: "Fechar",
     redaction_note: "Endereços de e-mail e números de telefone digitados aqui são removidos antes do envio.",

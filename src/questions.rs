@@ -220,6 +220,21 @@ fn option(
                 session.update(|s| s.toggle(&q, &control, on));
                 answered(session, &q);
             })
+            // Enter chooses, as Space does: the browser would send the form instead.
+            .on("keydown", |ev| {
+                if ev
+                    .dyn_ref::<web_sys::KeyboardEvent>()
+                    .is_some_and(|k| k.key() == "Enter")
+                {
+                    ev.prevent_default();
+                    if let Some(input) = ev
+                        .target()
+                        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                    {
+                        input.click();
+                    }
+                }
+            })
     };
     let input_element: HtmlInputElement = input.0.clone().unchecked_into();
     el("label", "sayso-option")

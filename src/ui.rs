@@ -163,16 +163,21 @@ pub fn SurveyWidget(
         });
     };
     // Focus first, then the live region: a focus change cuts off speech in progress.
+    // Once effects have run: they mark the field at fault, where the focus goes.
     let refused = move |id: String| {
-        let issue = session.with_untracked(|s| s.issue(&id));
-        let form = form_element.get_value();
-        // "Other" picked and left empty: its text field, not the first option, wants the visitor.
-        if issue == Some(Issue::OtherEmpty) {
-            focus_in(&form, &format!("#sayso-{id}-other"));
-        } else {
-            focus_first_input(&form, &id);
-        }
-        announce(issue.map(|i| issue_text(i, strings)).unwrap_or_default());
+        spawn_local(async move {
+            leptos::task::tick().await;
+            let issue = session.with_untracked(|s| s.issue(&id));
+            let form = form_element.get_value();
+            // "Other" picked and left empty: its text field, not the first option, wants the
+            // visitor.
+            if issue == Some(Issue::OtherEmpty) {
+                focus_in(&form, &format!("#sayso-{id}-other"));
+            } else {
+                focus_first_input(&form, &id);
+            }
+            announce(issue.map(|i| issue_text(i, strings)).unwrap_or_default());
+        });
     };
     let next = move || {
         if session
@@ -408,24 +413,24 @@ pub fn SurveyWidget(
     view! { <section class="sayso-card" aria-labelledby="sayso-title" node_ref=card></section> }
 }
 
-/// Focus the first input of question `id` (the first with an issue, after a failed submit).
+/// Focus the field at fault of question `id` (the first with an issue, after a failed
+/// submit), as a phone number not written as one; else its first control. Never one of a field
+/// hidden now (a contact question's e-mail when the phone was chosen).
 fn focus_first_input(form: &Element, id: &str) {
-    focus_in(
-        form,
-        &format!("#sayso-q-{id} input, #sayso-q-{id} textarea"),
-    );
+    let shown = |what: &str| format!("#sayso-q-{id} :not([hidden]) > {what}");
+    if !focus_in(form, &shown("[aria-invalid=true]")) {
+        focus_in(form, &shown(":is(input, textarea)"));
+    }
 }
 
-/// Focus the first element under `root` that `selector` finds.
-fn focus_in(root: &Element, selector: &str) {
+/// Focus the first element under `root` that `selector` finds; whether there was one.
+fn focus_in(root: &Element, selector: &str) -> bool {
     let found = root
         .query_selector(selector)
         .ok()
         .flatten()
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(element) = found {
-        let _ = element.focus();
-    }
+    found.is_some_and(|element| element.focus().is_ok())
 }
 
 /// The page the survey is answered on, stripped of query strings unless the survey keeps them

@@ -102,7 +102,8 @@ test("keyboard only: every question kind answered and sent, and the stored value
   await keys(tab, "Tab", ...repeat("ArrowDown", 2)); // single choice: Other
   await keys(tab, "Tab");
   await tab.keyboard.type("By letter");
-  await keys(tab, "Tab", "Space", "Tab", "Tab", "Space", "Tab", "Tab"); // multi: billing, devices
+  // Multi: billing with Space, devices with Enter (which chooses, and does not send).
+  await keys(tab, "Tab", "Space", "Tab", "Tab", "Enter", "Tab", "Tab");
   await keys(tab, "Tab");
   await tab.keyboard.type("Quick and kind."); // text
   await keys(tab, "Tab");
@@ -210,6 +211,8 @@ test("steps: a detractor's path, with progress, back, piping, consent-gated cont
   await phone.fill("call me");
   await next();
   await tab.locator("sayso-survey #sayso-contact-issue").waitFor({ state: "visible" });
+  // The focus is in the phone field, not lost to the hidden e-mail one before it.
+  assert.equal(await tab.evaluate(() => document.querySelector("sayso-survey").shadowRoot.activeElement?.type), "tel");
   assert.equal(await phone.getAttribute("aria-invalid"), "true");
   assert.match(await phone.getAttribute("aria-describedby"), /\bsayso-contact-issue\b/);
   assert.deepEqual(await axe(tab, "steps, contact step with an issue"), []);
@@ -301,7 +304,7 @@ test("answers too long to send together: the longest is to be shortened; a parti
   await tab.locator("sayso-survey button[type=submit]").click();
   // Beside the longest answer, announced, and that answer has the focus and is marked invalid.
   const issue = tab.locator("sayso-survey #sayso-t2-issue");
-  const asks = /^Your answers are too long to send together\. Please shorten this one by at least ([\d,]+) characters\.$/;
+  const asks = /^Your answers are too long to send together\. Please shorten this one\. Characters to remove, at least: ([\d,]+)\.$/;
   const said = await until(async () => (await issue.innerText()).match(asks), 5_000, "the issue");
   await until(async () => (await tab.locator("sayso-survey [aria-live]").innerText()) === said[0], 5_000, "the announcement");
   const cut = Number(said[1].replace(/,/g, ""));
@@ -339,7 +342,7 @@ test("answers too long to send together, in steps: sending goes back to the long
   }
   await until(() => field("Second").evaluate((e) => e.getRootNode().activeElement === e), 5_000, "focus on the second step's answer");
   assert.equal(await field("Fourth").isVisible(), false);
-  assert.match(await tab.locator("sayso-survey #sayso-t2-issue").innerText(), /Please shorten this one by at least [\d,]+ characters\./);
+  assert.match(await tab.locator("sayso-survey #sayso-t2-issue").innerText(), /Please shorten this one\. Characters to remove, at least: [\d,]+\./);
   assert.equal(await tab.locator("sayso-survey .sayso-progress").innerText(), "Question 2 of 4");
   // Nothing stored, and nothing queued to be (the outbox holds a response before it is sent).
   assert.deepEqual(await c.stored("long-answers-steps"), []);
