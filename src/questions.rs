@@ -72,7 +72,7 @@ pub fn question(
     let has_description = description.is_some();
     let has_scale_labels = scale_labels.is_some();
     el("fieldset", "sayso-question")
-        .attr("id", &format!("sayso-q-{id}"))
+        .attr("id", &format!("sayso-{id}-q"))
         .child(title)
         .maybe_child(description.map(|d| {
             let p = el("p", "sayso-question__description").attr("id", &description_id);

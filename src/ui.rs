@@ -417,7 +417,7 @@ pub fn SurveyWidget(
 /// submit), as a phone number not written as one; else its first control. Never one of a field
 /// hidden now (a contact question's e-mail when the phone was chosen).
 fn focus_first_input(form: &Element, id: &str) {
-    let shown = |what: &str| format!("#sayso-q-{id} :not([hidden]) > {what}");
+    let shown = |what: &str| format!("#sayso-{id}-q :not([hidden]) > {what}");
     if !focus_in(form, &shown("[aria-invalid=true]")) {
         focus_in(form, &shown(":is(input, textarea)"));
     }

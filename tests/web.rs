@@ -110,33 +110,33 @@ async fn every_question_kind_renders_with_its_controls() {
     let root = mount(EVERY_KIND).await;
     let questions = all(&root, "fieldset.sayso-question");
     assert_eq!(questions.len(), 11);
-    assert_eq!(all(&root, "#sayso-q-nps input[type=radio]").len(), 11);
-    assert_eq!(all(&root, "#sayso-q-csat input[type=radio]").len(), 5);
-    assert_eq!(all(&root, "#sayso-q-ces input[type=radio]").len(), 7);
-    assert_eq!(all(&root, "#sayso-q-rating input[type=radio]").len(), 4);
+    assert_eq!(all(&root, "#sayso-nps-q input[type=radio]").len(), 11);
+    assert_eq!(all(&root, "#sayso-csat-q input[type=radio]").len(), 5);
+    assert_eq!(all(&root, "#sayso-ces-q input[type=radio]").len(), 7);
+    assert_eq!(all(&root, "#sayso-rating-q input[type=radio]").len(), 4);
     assert_eq!(
-        all(&root, "#sayso-q-channel input[type=radio]").len(),
+        all(&root, "#sayso-channel-q input[type=radio]").len(),
         3,
         "two options and Other"
     );
     assert_eq!(
-        all(&root, "#sayso-q-topics input[type=checkbox]").len(),
+        all(&root, "#sayso-topics-q input[type=checkbox]").len(),
         5,
         "four options and Other"
     );
     assert_eq!(
-        all(&root, "#sayso-q-agreement [role=radiogroup]").len(),
+        all(&root, "#sayso-agreement-q [role=radiogroup]").len(),
         2,
         "one group per likert row"
     );
     assert_eq!(
-        all(&root, "#sayso-q-may_contact input[type=checkbox]").len(),
+        all(&root, "#sayso-may_contact-q input[type=checkbox]").len(),
         1
     );
     // The contact question waits for consent.
-    let contact: Element = one(&root, "#sayso-q-contact");
+    let contact: Element = one(&root, "#sayso-contact-q");
     assert!(hidden(&contact));
-    one::<HtmlElement>(&root, "#sayso-q-may_contact input").click();
+    one::<HtmlElement>(&root, "#sayso-may_contact-q input").click();
     leptos::task::tick().await;
     assert!(!hidden(&contact));
 }
@@ -158,7 +158,7 @@ async fn scale_points_have_names_and_show_the_choice() {
     // Stars light up to the one picked.
     one::<HtmlElement>(&root, "input[aria-label='3 out of 5']").click();
     leptos::task::tick().await;
-    let lit = all(&root, "#sayso-q-response_time .sayso-option--lit").len();
+    let lit = all(&root, "#sayso-response_time-q .sayso-option--lit").len();
     assert_eq!(lit, 3);
 }
 
@@ -174,7 +174,7 @@ async fn required_questions_are_flagged_until_answered() {
         issue.text_content().unwrap(),
         "Please answer this question."
     );
-    let fieldset: Element = one(&root, "#sayso-q-nps");
+    let fieldset: Element = one(&root, "#sayso-nps-q");
     assert!(
         fieldset
             .get_attribute("aria-describedby")
@@ -202,7 +202,7 @@ async fn other_reveals_its_text_field() {
     let root = mount(EVERY_KIND).await;
     let field: Element = one(&root, "#sayso-channel-other");
     assert!(hidden(&field.parent_element().unwrap()));
-    let other: HtmlInputElement = all(&root, "#sayso-q-channel input[type=radio]")
+    let other: HtmlInputElement = all(&root, "#sayso-channel-q input[type=radio]")
         .pop()
         .unwrap()
         .dyn_into()
@@ -210,6 +210,33 @@ async fn other_reveals_its_text_field() {
     other.click();
     leptos::task::tick().await;
     assert!(!hidden(&field.parent_element().unwrap()));
+}
+
+#[wasm_bindgen_test]
+async fn element_ids_are_unique_whatever_the_question_ids() {
+    // A question `other` beside `q`, whose "other" text field is `q`'s part: a question's own id
+    // and its parts' ids must not meet.
+    let root = mount(
+        r#"{"id":"s","version":1,"title":"t","questions":[
+            {"id":"other","kind":"text","title":"Anything?"},
+            {"id":"q","kind":"single_choice","title":"Where?","allow_other":true,
+             "options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}]}"#,
+    )
+    .await;
+    let ids: Vec<String> = all(&root, "[id]").iter().map(Element::id).collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    // And each label names the control it is for.
+    for label in all(&root, "label[for]") {
+        let target = root.get_element_by_id(&label.get_attribute("for").unwrap());
+        assert!(
+            target.is_some_and(|t| t.tag_name() != "FIELDSET"),
+            "{}",
+            label.outer_html()
+        );
+    }
 }
 
 #[wasm_bindgen_test]

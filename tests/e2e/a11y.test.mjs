@@ -104,8 +104,8 @@ for (const colorScheme of ["light", "dark"]) {
     const { tab, log, context } = await open({ colorScheme });
     assert.deepEqual(await axe(tab, `${colorScheme}, questions`), []);
     // Consent given, so the contact question shows too.
-    await tab.locator("sayso-survey #sayso-q-may_contact input").check();
-    await tab.locator("sayso-survey #sayso-q-contact input[type=radio]").first().check();
+    await tab.locator("sayso-survey #sayso-may_contact-q input").check();
+    await tab.locator("sayso-survey #sayso-contact-q input[type=radio]").first().check();
     assert.deepEqual(await axe(tab, `${colorScheme}, questions with contact`), []);
     // Errors: send with the required question unanswered.
     await tab.locator("sayso-survey button[type=submit]").click();
@@ -123,7 +123,7 @@ for (const colorScheme of ["light", "dark"]) {
 
 test("every control offers a target of at least 44 x 44 CSS pixels", async () => {
   const { tab, context } = await open();
-  await tab.locator("sayso-survey #sayso-q-may_contact input").check();
+  await tab.locator("sayso-survey #sayso-may_contact-q input").check();
   const small = await tab.evaluate(() => {
     const root = document.querySelector("sayso-survey").shadowRoot;
     const controls = [...root.querySelectorAll("input, textarea, button, a")].filter((e) => e.offsetParent !== null || e.closest("label")?.offsetParent);

@@ -156,8 +156,8 @@ test("\"Other\" picked and left empty: send puts the focus in its text field and
   const { tab, log } = await watchedPage(b);
   await tab.goto(host.url("/every-kind"));
   await widgetReady(tab);
-  await tab.locator("sayso-survey #sayso-q-nps input[aria-label='9 out of 10']").click();
-  await tab.locator("sayso-survey #sayso-q-channel input[type=radio]").last().click();
+  await tab.locator("sayso-survey #sayso-nps-q input[aria-label='9 out of 10']").click();
+  await tab.locator("sayso-survey #sayso-channel-q input[type=radio]").last().click();
   await tab.locator("sayso-survey button[type=submit]").click();
   const live = tab.locator("sayso-survey [aria-live]");
   await until(async () => (await live.innerText()) === "Please describe your other answer.", 10_000, "the announcement");
@@ -363,7 +363,7 @@ test("languages: Spanish strings and texts, numbers and a missing translation fa
   await other.goto(host.url("/every-kind/es"));
   await widgetReady(other);
   assert.equal(await other.locator("sayso-survey #sayso-title").innerText(), "Todos los tipos de pregunta");
-  assert.equal(await other.locator("sayso-survey #sayso-q-nps legend > span").first().innerText(), "Recommend us?");
+  assert.equal(await other.locator("sayso-survey #sayso-nps-q legend > span").first().innerText(), "Recommend us?");
   assert.equal(await other.locator("sayso-survey button[type=submit]").innerText(), "Enviar");
 });
 
@@ -381,7 +381,7 @@ test("languages: French, German and Portuguese: the widget's words, the survey's
     const widget = tab.locator("sayso-survey");
     assert.equal(await widget.getAttribute("lang"), locale);
     assert.equal(await widget.locator("#sayso-title").innerText(), EUROPEAN_TEXTS.title[locale]);
-    assert.equal(await widget.locator("#sayso-q-nps legend > span").first().innerText(), EUROPEAN_TEXTS.nps[locale]);
+    assert.equal(await widget.locator("#sayso-nps-q legend > span").first().innerText(), EUROPEAN_TEXTS.nps[locale]);
     assert.equal(await widget.getByText(words.low, { exact: true }).count(), 1, `${locale}: the NPS scale's low end`);
     assert.equal(await widget.getByRole("radio", { name: words.face, exact: true }).count(), 1, `${locale}: the best CSAT face`);
     const thousands = await tab.evaluate((l) => new Intl.NumberFormat(l).format(2000), locale);
@@ -406,7 +406,7 @@ test("languages: a definition's own words for a language the widget lacks, else 
   await widgetReady(tab);
   const seen = await tab.evaluate(() => {
     const root = document.querySelector("sayso-survey").shadowRoot;
-    const group = root.querySelector("#sayso-q-nps");
+    const group = root.querySelector("#sayso-nps-q");
     const described = group.getAttribute("aria-describedby").split(" ").map((id) => root.getElementById(id).textContent);
     return {
       send: root.querySelector("button[type=submit]").textContent.trim(),
@@ -429,7 +429,7 @@ test("languages: a regional locale writes every number alike, piped answers incl
   await widgetReady(tab);
   const [eight, ten] = await tab.evaluate(() => [8, 10].map((n) => new Intl.NumberFormat("ar-EG").format(n)));
   await tab.locator(`sayso-survey input[aria-label='${eight} من ${ten}']`).click();
-  const title = await tab.locator("sayso-survey #sayso-q-why legend > span").first().innerText();
+  const title = await tab.locator("sayso-survey #sayso-why-q legend > span").first().innerText();
   assert.equal(title.trim(), `لماذا ${eight}؟`);
   assert.deepEqual(log.pageErrors, []);
 });
