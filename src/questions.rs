@@ -303,7 +303,7 @@ fn field(
             .bind({
                 let q = q.clone();
                 move |e| {
-                    let invalid = session.with(|s| s.issue(&q).is_some());
+                    let invalid = session.with(|s| s.issue(&q).is_some_and(|i| i.is_about(field)));
                     toggle_attr(e, "aria-invalid", false);
                     toggle_attr(e, "aria-describedby", false);
                     if invalid {

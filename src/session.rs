@@ -31,6 +31,22 @@ pub enum Issue {
     TooLong(u32),
 }
 
+impl Issue {
+    /// Whether the issue is about text field `field` of its question, which is then marked
+    /// invalid and described by it: not the optional name beside a missing definition, nor
+    /// the "Other" text of a choice with too many picks. The choices' issues are their group's.
+    pub fn is_about(self, field: Field) -> bool {
+        match self {
+            Self::Required => !matches!(field, Field::Attribution | Field::OtherText),
+            Self::OtherEmpty => field == Field::OtherText,
+            Self::SelectAtLeast(_) | Self::SelectAtMost(_) => false,
+            Self::InvalidEmail => field == Field::Email,
+            Self::InvalidPhone => field == Field::Phone,
+            Self::TooLong(_) => true,
+        }
+    }
+}
+
 /// The state of one visitor's answers.
 #[derive(Debug, Clone)]
 pub struct SurveySession {
@@ -883,6 +899,25 @@ mod tests {
             r.answers.get("q1"),
             Some(&sayso_schema::Json::from("[phone]"))
         );
+    }
+
+    #[test]
+    fn an_issue_marks_only_the_fields_it_is_about() {
+        use Field::*;
+        let fields = [Text, OtherText, Definition, Attribution, Email, Phone];
+        let about = |issue: Issue| {
+            fields
+                .into_iter()
+                .filter(|f| issue.is_about(*f))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(about(Issue::Required), [Text, Definition, Email, Phone]);
+        assert_eq!(about(Issue::OtherEmpty), [OtherText]);
+        assert_eq!(about(Issue::SelectAtMost(2)), []);
+        assert_eq!(about(Issue::SelectAtLeast(2)), []);
+        assert_eq!(about(Issue::InvalidEmail), [Email]);
+        assert_eq!(about(Issue::InvalidPhone), [Phone]);
+        assert_eq!(about(Issue::TooLong(10)), fields);
     }
 
     #[test]
