@@ -146,6 +146,11 @@ impl<'a> Checker<'a> {
                     format!("{at}.id"),
                     "use a lowercase letter, then up to 63 lowercase letters, digits or '_'",
                 );
+            } else if q.id == "end" {
+                self.problems.push(
+                    format!("{at}.id"),
+                    "\"end\" is what skip_to calls the end of the survey: name the question otherwise",
+                );
             } else if questions[..i].iter().any(|earlier| earlier.id == q.id) {
                 self.problems.push(
                     format!("{at}.id"),

@@ -484,6 +484,11 @@ fn each_flow_mistake_is_reported_at_its_path() {
             &["$.logic[0].skip_to"],
         ),
         (
+            "a question named end, which skip_to means the end by",
+            Box::new(|d| d["questions"][4]["id"] = json!("end")),
+            &["$.questions[4].id"],
+        ),
+        (
             "skip to an unknown question",
             Box::new(|d| d["logic"][0]["skip_to"] = json!("finish")),
             &["$.logic[0].skip_to"],
