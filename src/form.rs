@@ -381,14 +381,16 @@ pub fn question_view(
 }
 
 /// Shuffle `options` by `seed` (xorshift, Fisher-Yates); "none of these" options keep their
-/// place at the end, where visitors look for them.
+/// place (at the end, usually, where visitors look for them), and the others move around them.
 fn shuffle_options(options: &mut [&sayso_schema::ChoiceOption], mut seed: u64) {
-    let movable = options.iter().take_while(|o| !o.exclusive).count();
-    for i in (1..movable).rev() {
+    let movable: Vec<usize> = (0..options.len())
+        .filter(|&i| !options[i].exclusive)
+        .collect();
+    for i in (1..movable.len()).rev() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        options.swap(i, (seed % (i as u64 + 1)) as usize);
+        options.swap(movable[i], movable[(seed % (i as u64 + 1)) as usize]);
     }
 }
 
@@ -697,6 +699,31 @@ mod tests {
             assert_eq!(o[4], "Other", "{o:?}");
             assert_eq!(ids(1), orders[0], "the same seed, the same order");
         }
+        // "None of these" listed first stays first; the others still move.
+        let d = SurveyDefinition::from_json(
+            r#"{"id":"s","version":1,"title":"t","questions":[{"id":"m","kind":"multi_choice",
+                "title":"?","shuffle":true,"options":[{"id":"none","label":"None","exclusive":true},
+                {"id":"a","label":"A"},{"id":"b","label":"B"},{"id":"c","label":"C"}]}]}"#,
+        )
+        .unwrap();
+        let first: Vec<Vec<String>> = (1..=20)
+            .map(|seed| {
+                let v = question_view(&d, &d.questions[0], "en", &EN, seed);
+                v.groups[0]
+                    .options
+                    .iter()
+                    .map(|o| format!("{:?}", o.control))
+                    .collect()
+            })
+            .collect();
+        assert!(
+            first.iter().all(|o| o[0] == "Option(\"none\")"),
+            "{first:?}"
+        );
+        assert!(
+            first.iter().any(|o| *o != first[0]),
+            "some visitors see another order"
+        );
     }
 
     #[test]
