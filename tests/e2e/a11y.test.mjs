@@ -27,6 +27,14 @@ before(async () => {
       body: `<script type="application/json" id="survey">${EVERY_KIND}</script>`,
     });
   }
+  // Likert points labelled with a digit each: the narrowest options there are.
+  const digits = { id: "digits", version: 1, title: "Digits", questions: [{ id: "agree", kind: "likert", title: "Do you agree?", points: 5,
+    point_labels: ["1", "2", "3", "4", "5"], rows: [{ id: "clear", label: "Answers were clear" }] }] };
+  pages["/digits"] = page({
+    loader: `${c.base}/sayso.js`,
+    attrs: { endpoint: c.endpoint, "survey-inline": "#survey", target: "#feedback" },
+    body: `<script type="application/json" id="survey">${JSON.stringify(digits)}</script>`,
+  });
   pages["/stars"] = page({
     loader: `${c.base}/sayso.js`,
     attrs: { endpoint: c.endpoint, "survey-inline": "#survey", target: "#feedback" },
@@ -121,22 +129,27 @@ for (const colorScheme of ["light", "dark"]) {
   });
 }
 
-test("every control offers a target of at least 44 x 44 CSS pixels", async () => {
+/** The controls in the widget smaller than 44 x 44 CSS pixels (a control in its label: the label). */
+const smallTargets = (tab) => tab.evaluate(() => {
+  const root = document.querySelector("sayso-survey").shadowRoot;
+  const controls = [...root.querySelectorAll("input, textarea, button, a")].filter((e) => e.offsetParent !== null || e.closest("label")?.offsetParent);
+  return controls
+    .map((e) => {
+      // A control inside its label is hit anywhere on the label.
+      const target = e.closest("label") || e;
+      const r = target.getBoundingClientRect();
+      return { what: e.outerHTML.slice(0, 80), w: Math.round(r.width), h: Math.round(r.height) };
+    })
+    .filter((t) => t.w < 44 || t.h < 44);
+});
+
+test("every control offers a target of at least 44 x 44 CSS pixels, likert points labelled with one digit too", async () => {
   const { tab, context } = await open();
   await tab.locator("sayso-survey #sayso-may_contact-q input").check();
-  const small = await tab.evaluate(() => {
-    const root = document.querySelector("sayso-survey").shadowRoot;
-    const controls = [...root.querySelectorAll("input, textarea, button, a")].filter((e) => e.offsetParent !== null || e.closest("label")?.offsetParent);
-    return controls
-      .map((e) => {
-        // A control inside its label is hit anywhere on the label.
-        const target = e.closest("label") || e;
-        const r = target.getBoundingClientRect();
-        return { what: e.outerHTML.slice(0, 80), w: Math.round(r.width), h: Math.round(r.height) };
-      })
-      .filter((t) => t.w < 44 || t.h < 44);
-  });
-  assert.deepEqual(small, []);
+  assert.deepEqual(await smallTargets(tab), []);
+  await tab.goto(host.url("/digits"));
+  await widgetReady(tab);
+  assert.deepEqual(await smallTargets(tab), []);
   await context.close();
 });
 
